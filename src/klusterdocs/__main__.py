@@ -1,0 +1,3 @@
+from klusterdocs.cli import main
+
+main()

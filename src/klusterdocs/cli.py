@@ -1,0 +1,138 @@
+"""The command line: parse arguments, call the library, print paths and problems.
+
+Heavy modules (the model, docx, pptx) are imported inside the commands that need them, so that
+`--help` stays as fast as Click itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from klusterdocs import __version__
+from klusterdocs.errors import InputError, KlusterdocsError
+
+LANG = click.Choice(["sv", "en"])
+
+
+class _Group(click.Group):
+    """Turns every `KlusterdocsError` into a message and exit code 1, in this one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KlusterdocsError as exc:
+            if ctx.params.get("debug"):
+                raise
+            _fail(exc)
+
+
+def _fail(exc: KlusterdocsError) -> NoReturn:
+    if isinstance(exc, InputError):
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        count = len(exc.problems)
+        click.secho(
+            f"{count} problem{'s' * (count != 1)} found; nothing was written.", fg="red", err=True
+        )
+    else:
+        click.secho(f"Error: {exc}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="klusterdocs")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+def main(debug: bool) -> None:
+    """Documents for cluster initiatives from YAML kept in git.
+
+    \b
+    Start here:
+      klusterdocs init inputs/my-cluster.yaml --name "My Cluster"
+      klusterdocs validate inputs/*.yaml
+      klusterdocs status inputs/my-cluster.yaml
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check initiative and program files and report every problem with its line.
+
+    Example: klusterdocs validate inputs/*.yaml
+    """
+    from klusterdocs.loading import check_file
+
+    failed = 0
+    for path in files:
+        kind, problems = check_file(path)
+        for problem in problems:
+            click.echo(str(problem))
+        if problems:
+            failed += 1
+        else:
+            click.echo(f"{path}: ok ({kind} file)")
+    if failed:
+        click.secho(f"{failed} of {len(files)} file(s) have problems.", fg="red", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument(
+    "path", required=False, type=click.Path(path_type=Path), default=Path("inputs/initiative.yaml")
+)
+@click.option("--name", default=None, help="The initiative's name.")
+@click.option(
+    "--phase",
+    type=click.Choice(["initiering", "mobilisering", "formering", "organisering"]),
+    default="initiering",
+    show_default=True,
+    help="The initiative's Reglab phase.",
+)
+@click.option(
+    "--lang",
+    type=LANG,
+    default="sv",
+    show_default=True,
+    help="Language of the file's comments and of its documents.",
+)
+def init(path: Path, name: str | None, phase: str, lang: str) -> None:
+    """Write a commented starter initiative file to fill in (never overwrites).
+
+    Example: klusterdocs init inputs/my-cluster.yaml --name "My Cluster" --phase initiering
+    """
+    from klusterdocs.starter import write_starter
+
+    for written in write_starter(path, name=name, phase=phase, lang=lang):
+        click.echo(str(written))
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--lang", type=LANG, default=None, help="Language (default: the file's).")
+def status(file: Path, lang: str | None) -> None:
+    """Show the initiative's phase and its checklist as traffic lights.
+
+    Example: klusterdocs status inputs/smart-textiles.yaml
+    """
+    from klusterdocs.loading import load_initiative
+    from klusterdocs.status import status_lines
+
+    initiative = load_initiative(file)
+    for text, colour in status_lines(initiative, lang or initiative.language):
+        click.secho(text, fg=colour)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["initiative", "program"]), default="initiative")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of an input file (for editors and other tools).
+
+    Example: klusterdocs schema initiative > inputs/initiative.schema.json
+    """
+    from klusterdocs.schema import schema_json
+
+    click.echo(schema_json(kind), nl=False)

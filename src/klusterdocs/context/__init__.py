@@ -1,0 +1,1 @@
+"""What templates see: a context built from the validated model, never raw YAML."""

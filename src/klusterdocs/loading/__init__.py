@@ -1,0 +1,278 @@
+"""Load and validate input files: every problem of a file, located, reported at once.
+
+Structure and types are checked by the input model; ids, references and date order by the
+declarative checks below, which run on the raw data so that they are reported together with any
+type errors instead of one round later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from klusterdocs.errors import InputError, Problem, display_path
+from klusterdocs.loading.messages import problems_from, suggestion
+from klusterdocs.loading.yamlsource import Loc, Source, load_yaml
+from klusterdocs.model import InitiativeFile, ProgramFile
+from klusterdocs.model.types import FlexDate
+
+Kind = Literal["initiative", "program"]
+
+
+@dataclass
+class LoadedProgram:
+    """A validated program file with the initiative files its participants link to."""
+
+    model: ProgramFile
+    path: Path
+    initiatives: dict[str, InitiativeFile] = field(default_factory=dict)  # by participant id
+
+
+# (list of ids, what they are called) and (where a reference stands, which ids it names)
+_IDS: dict[Kind, dict[str, str]] = {
+    "initiative": {
+        "strategy.focus_areas[].id": "focus area",
+        "strategy.goals[].id": "goal",
+        "actors[].id": "actor",
+        "indicators[].id": "indicator",
+        "activities[].id": "activity",
+        "risks[].id": "risk",
+    },
+    "program": {"participants[].id": "participant", "modules[].number": "module"},
+}
+_REFERENCES: dict[Kind, dict[str, str]] = {
+    "initiative": {
+        "strategy.goals[].focus_area": "strategy.focus_areas[].id",
+        "strategy.goals[].indicators[]": "indicators[].id",
+        "activities[].focus_area": "strategy.focus_areas[].id",
+        "activities[].goals[]": "strategy.goals[].id",
+        "activities[].partners[]": "actors[].id",
+    },
+    "program": {
+        "reflections[].module": "modules[].number",
+        "commitments[].module": "modules[].number",
+        "commitments[].participant": "participants[].id",
+    },
+}
+_ORDERED: dict[Kind, list[tuple[str, str, str]]] = {
+    "initiative": [("activities[]", "start", "end")],
+    "program": [("modules[].sessions[]", "date", "end_date")],
+}
+
+
+def _walk(data: Any, path: str, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """Yield (location, value) for a dotted `path`; `name[]` steps into each list element."""
+    head, _, rest = path.partition(".")
+    many = head.endswith("[]")
+    name = head.removesuffix("[]")
+    value = data.get(name) if isinstance(data, dict) and name else data
+    if value is None:
+        return
+    here = (*loc, name) if name else loc
+    items = list(enumerate(value)) if many and isinstance(value, list) else [(None, value)]
+    for index, item in items:
+        item_loc = here if index is None else (*here, index)
+        if rest:
+            yield from _walk(item, rest, item_loc)
+        elif item is not None and not isinstance(item, dict | list):
+            yield item_loc, item
+
+
+def _cross_checks(source: Source, kind: Kind) -> list[Problem]:
+    problems: list[Problem] = []
+    known: dict[str, list[str]] = {}
+    for path, noun in _IDS[kind].items():
+        seen: dict[str, Loc] = {}
+        for loc, value in _walk(source.data, path):
+            if str(value) in seen:
+                first = source.position(seen[str(value)])[0]
+                problems.append(
+                    source.problem(
+                        loc, f"duplicate {noun} id '{value}' (first used on line {first})"
+                    )
+                )
+            seen.setdefault(str(value), loc)
+        known[path] = list(seen)
+    for ref_path, target in _REFERENCES[kind].items():
+        noun = _IDS[kind][target]
+        for loc, value in _walk(source.data, ref_path):
+            if str(value) not in known[target]:
+                choices = known[target]
+                hint = suggestion(str(value), choices) or (
+                    f"; known: {', '.join(choices)}" if choices else f"; no {noun} is defined"
+                )
+                problems.append(source.problem(loc, f"unknown {noun} '{value}'{hint}"))
+    for list_path, start_key, end_key in _ORDERED[kind]:
+        for loc, item in _walk_items(source.data, list_path):
+            start, end = _parsed(item.get(start_key)), _parsed(item.get(end_key))
+            if start and end and end.last < start.first:
+                problems.append(
+                    source.problem((*loc, end_key), f"ends ({end}) before it starts ({start})")
+                )
+    return problems
+
+
+def _walk_items(data: Any, path: str) -> Iterator[tuple[Loc, dict[str, Any]]]:
+    """Yield (location, mapping) for each mapping element at a `[]` path."""
+    parent, _, last = path.rpartition(".")
+    name = last.removesuffix("[]")
+    containers = _walk_items(data, parent) if parent else iter([((), data)])
+    for loc, container in containers:
+        items = container.get(name) if isinstance(container, dict) else None
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                yield (*loc, name, index), item
+
+
+def _parsed(value: Any) -> FlexDate | None:
+    try:
+        return FlexDate.parse(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _enum_aliases() -> dict[str, str]:
+    """Swedish labels of enum values (`akademi` -> `academia`), to suggest what was meant."""
+    from klusterdocs.i18n import enum_aliases
+
+    return enum_aliases()
+
+
+def detect_kind(source: Source) -> Kind:
+    """Return which kind of file `source` is, from its top-level key."""
+    data = source.data
+    if not isinstance(data, dict):
+        raise InputError(
+            [
+                source.problem(
+                    (),
+                    (
+                        "expected a mapping with 'initiative:' or 'program:' at the top; "
+                        f"got {'a list' if isinstance(data, list) else 'a single value'}"
+                    ),
+                )
+            ]
+        )
+    if "initiative" in data:
+        return "initiative"
+    if "program" in data:
+        return "program"
+    guess = next((k for k in data if suggestion(k, ["initiative", "program"])), None)
+    hint = f" ('{guess}'{suggestion(guess, ['initiative', 'program'])})" if guess else ""
+    raise InputError(
+        [
+            source.problem(
+                (),
+                (
+                    "neither an initiative file (top-level key 'initiative') nor a program file "
+                    f"(top-level key 'program'){hint}"
+                ),
+            )
+        ]
+    )
+
+
+def _validated(source: Source, kind: Kind) -> tuple[BaseModel | None, list[Problem]]:
+    model_class: type[BaseModel] = InitiativeFile if kind == "initiative" else ProgramFile
+    problems = _cross_checks(source, kind)
+    model: BaseModel | None = None
+    try:
+        model = model_class.model_validate(source.data)
+    except ValidationError as exc:
+        problems += problems_from(exc, source, model_class, _enum_aliases())
+    if isinstance(model, InitiativeFile):
+        problems += _checklist_problems(source, model)
+    return model, problems
+
+
+def _checklist_problems(source: Source, model: InitiativeFile) -> list[Problem]:
+    from klusterdocs.phases import checklist_keys
+
+    keys = checklist_keys()
+    return [
+        source.problem(
+            ("checklist", key),
+            f"unknown checklist item '{key}'"
+            + (suggestion(key, keys) or "; see 'klusterdocs status' for the items"),
+            key=True,
+        )
+        for key in model.checklist
+        if key not in keys
+    ]
+
+
+def load_initiative(path: Path) -> InitiativeFile:
+    """Load and validate an initiative file, or raise `InputError` with all its problems."""
+    return _initiative_from(load_yaml(path, display_path(path)))
+
+
+def load_program(path: Path) -> LoadedProgram:
+    """Load and validate a program file and the initiative files its participants link to."""
+    return _program_from(load_yaml(path, display_path(path)))
+
+
+def _initiative_from(source: Source) -> InitiativeFile:
+    if detect_kind(source) != "initiative":
+        raise InputError([source.problem((), "this is a program file, not an initiative file")])
+    model, problems = _validated(source, "initiative")
+    if problems or not isinstance(model, InitiativeFile):
+        raise InputError(problems)
+    return model
+
+
+def _program_from(source: Source) -> LoadedProgram:
+    if detect_kind(source) != "program":
+        raise InputError([source.problem((), "this is an initiative file, not a program file")])
+    model, problems = _validated(source, "program")
+    if problems or not isinstance(model, ProgramFile):
+        raise InputError(problems)
+    loaded = LoadedProgram(model, source.path)
+    problems = _linked_initiatives(source, loaded)
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def _linked_initiatives(source: Source, loaded: LoadedProgram) -> list[Problem]:
+    problems: list[Problem] = []
+    cache: dict[Path, InitiativeFile | None] = {}
+    for index, participant in enumerate(loaded.model.participants):
+        if not participant.initiative:
+            continue
+        target = (loaded.path.parent / participant.initiative).resolve()
+        loc: Loc = ("participants", index, "initiative")
+        if not target.is_file():
+            problems.append(
+                source.problem(loc, f"initiative file not found: {display_path(target)}")
+            )
+            continue
+        if target not in cache:
+            try:
+                cache[target] = load_initiative(target)
+            except InputError as exc:
+                cache[target] = None
+                problems.extend(exc.problems)
+                problems.append(
+                    source.problem(
+                        loc, f"the linked initiative file {display_path(target)} has errors"
+                    )
+                )
+        found = cache[target]
+        if found is not None:
+            loaded.initiatives[participant.id] = found
+    return problems
+
+
+def check_file(path: Path) -> tuple[Kind | None, list[Problem]]:
+    """Validate one file of either kind; return its kind and every problem found."""
+    try:
+        source = load_yaml(path, display_path(path))
+        kind = detect_kind(source)
+        _initiative_from(source) if kind == "initiative" else _program_from(source)
+    except InputError as exc:
+        return None, exc.problems
+    return kind, []

@@ -1,0 +1,1 @@
+"""Rendering documents: Word (docxtpl) and PowerPoint (python-pptx)."""

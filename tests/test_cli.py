@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from klusterdocs.cli import main
+from klusterdocs.schema import schema_json
+from tests.conftest import INPUTS, ROOT, THIN
+
+
+def test_validate_shipped_examples(runner: CliRunner) -> None:
+    files = sorted(str(p) for p in INPUTS.glob("*.yaml"))
+    result = runner.invoke(main, ["validate", *files])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": ok (") == len(files) == 3
+    assert "reglab-2012.yaml: ok (program file)" in result.output
+
+
+def test_validate_reports_all_problems_of_a_file_at_once(runner: CliRunner, write) -> None:
+    path = write("""
+        initiative:
+          name: X
+          region: R
+          focus: F
+          phase: formeing
+        actors:
+          - {id: a, name: A, helix: akademi, power: 9}
+        activities:
+          - {id: x, title: T, partners: [b]}
+    """)
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith(str(path))]
+    assert len(lines) == 4
+    assert any("initiative.phase" in line and "'formering'" in line for line in lines)
+    assert any("actors[0].helix" in line for line in lines)
+    assert any("actors[0].power" in line for line in lines)
+    assert any("activities[0].partners[0]: unknown actor 'b'" in line for line in lines)
+
+
+def test_user_error_prints_no_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["status", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 1
+    assert "file not found" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_usage_error_exits_2(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["schema", "nothing"]).exit_code == 2
+
+
+def test_init_writes_a_valid_starter_and_refuses_to_overwrite(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "inputs" / "nytt.yaml"
+    result = runner.invoke(
+        main, ["init", str(target), "--name", "Bär & Bröd", "--phase", "mobilisering"]
+    )
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=initiative.schema.json")
+    assert 'name: "Bär & Bröd"' in text
+    assert (tmp_path / "inputs" / "initiative.schema.json").is_file()
+    assert runner.invoke(main, ["validate", str(target)]).exit_code == 0
+    again = runner.invoke(main, ["init", str(target)])
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    assert target.read_text(encoding="utf-8") == text
+
+
+def test_init_in_english(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "en.yaml"
+    assert runner.invoke(main, ["init", str(target), "--lang", "en"]).exit_code == 0
+    assert "language: en" in target.read_text(encoding="utf-8")
+
+
+def test_status_tells_what_is_missing(runner: CliRunner, write) -> None:
+    result = runner.invoke(main, ["status", str(write(THIN))])
+    assert result.exit_code == 0
+    assert "Tunt Kluster – fas: Initiering" in result.output
+    assert "[ ] Saknas" in result.output
+    assert "fyll i: context.trends, context.swot" in result.output
+    assert "Nästa fas: Mobilisering" in result.output
+
+
+def test_status_in_english(runner: CliRunner, write) -> None:
+    result = runner.invoke(main, ["status", "--lang", "en", str(write(THIN))])
+    assert "phase: Initiation" in result.output
+    assert "[?] Not assessed" in result.output
+
+
+def test_schema_has_swedish_descriptions(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["schema", "initiative"])
+    schema = json.loads(result.output)
+    assert schema["properties"]["initiative"]["description"] == "Klusterinitiativet"
+    assert "academia" in json.dumps(schema["$defs"]["Actor"])
+    program = json.loads(runner.invoke(main, ["schema", "program"]).output)
+    assert program["properties"]["modules"]["maxItems"] == 4
+
+
+def test_shipped_schema_files_are_current() -> None:
+    for kind in ("initiative", "program"):
+        shipped = (INPUTS / f"{kind}.schema.json").read_text(encoding="utf-8")
+        assert shipped == schema_json(kind), f"run: klusterdocs schema {kind} > inputs/..."
+
+
+def test_every_command_help_has_an_example(runner: CliRunner) -> None:
+    for name in main.list_commands(None):  # type: ignore[arg-type]
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example: klusterdocs " + name in result.output
+
+
+def test_help_and_validate_do_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys; from klusterdocs.cli import main\n"
+        "try: main(['validate', sys.argv[1]])\n"
+        "except SystemExit: pass\n"
+        "heavy = {'docx', 'pptx', 'docxtpl', 'lxml', 'babel'} & set(sys.modules)\n"
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(INPUTS / "smart-textiles.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip().endswith("[]")
+
+
+def test_readme_quick_start_and_ci_use_the_same_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```", 2)[1]
+    commands = [line for line in block.splitlines()[1:] if line.strip()]
+    assert len(commands) == 2
+    assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -1,0 +1,86 @@
+"""Derived values: computed once in the model, checked here with figures worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from klusterdocs.loading import load_initiative
+from klusterdocs.model import InitiativeFile
+from klusterdocs.model.types import FlexDate, slugify
+from tests.conftest import EXAMPLE
+
+
+def _initiative(**sections: object) -> InitiativeFile:
+    return InitiativeFile.model_validate(
+        {"initiative": {"name": "X", "region": "R", "focus": "F", "phase": "formering"}, **sections}
+    )
+
+
+@pytest.mark.parametrize(
+    ("power", "interest", "quadrant"),
+    [
+        ("5", "5", "manage_closely"),
+        ("3", "3", "manage_closely"),
+        ("4", "1", "keep_satisfied"),
+        ("2", "5", "keep_informed"),
+        ("1", "2", "monitor"),
+        (None, "4", None),
+    ],
+)
+def test_actor_quadrant(power: str | None, interest: str, quadrant: str | None) -> None:
+    actor = {"id": "a", "name": "A", "helix": "industry", "power": power, "interest": interest}
+    assert _initiative(actors=[actor]).actors[0].quadrant == quadrant
+
+
+def test_risks_sorted_by_score() -> None:
+    model = _initiative(
+        risks=[
+            {"id": "low", "text": "L", "probability": "1", "impact": "2"},
+            {"id": "none", "text": "N"},
+            {"id": "high", "text": "H", "probability": "4", "impact": "5"},
+        ]
+    )
+    assert [r.id for r in model.risks_by_score] == ["high", "low", "none"]
+    assert model.risks_by_score[0].score == 20
+
+
+def test_budget_totals_shares_and_balance_of_the_example() -> None:
+    budget = load_initiative(EXAMPLE).budget
+    assert budget.years == [2012, 2013]
+    assert budget.income_by_year == {2012: 4_350_000, 2013: 4_600_000}
+    assert budget.costs_by_year == {2012: 4_650_000, 2013: 5_050_000}
+    assert budget.balance_by_year == {2012: -300_000, 2013: -450_000}
+    assert budget.balance == -750_000
+    assert budget.income_by_kind == {"public": 6_600_000, "private": 650_000, "in_kind": 1_700_000}
+    assert sum(budget.shares_by_kind.values()) == pytest.approx(1)
+    assert budget.shares_by_kind["public"] == pytest.approx(6_600_000 / 8_950_000)
+
+
+def test_empty_budget_has_zero_shares() -> None:
+    budget = _initiative().budget
+    assert budget.balance == 0
+    assert set(budget.shares_by_kind.values()) == {0.0}
+
+
+def test_flex_dates() -> None:
+    assert FlexDate.parse("2013-06").last.isoformat() == "2013-06-30"
+    assert FlexDate.parse("2012").first.isoformat() == "2012-01-01"
+    assert str(FlexDate.parse("2012-8-20")) == "2012-08-20"
+
+
+def test_empty_section_means_not_given() -> None:
+    assert _initiative(strategy=None, actors=None).actors == []
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Smart Textiles", "smart-textiles"),
+        ("Bär & Bröd: Klustret", "bar-brod-klustret"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("CON", "con"),
+        ("???", "initiativ"),
+    ],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug

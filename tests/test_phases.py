@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from klusterdocs.loading import load_initiative
+from klusterdocs.model import PHASES, InitiativeFile
+from klusterdocs.phases import GROUPS, assess, checklist_keys, group_names, next_phase, phases
+from tests.conftest import EXAMPLE
+
+# The phase document sets of docs/cli.md.
+DOCUMENT_SETS = {
+    "initiering": ("forstudie", "intressentanalys"),
+    "mobilisering": ("forstudie", "intressentanalys", "verksamhetsplan"),
+    "formering": ("intressentanalys", "verksamhetsplan"),
+    "organisering": ("intressentanalys", "verksamhetsplan"),
+}
+
+
+def test_four_phases_in_order_with_both_languages() -> None:
+    assert tuple(phases()) == PHASES
+    for info in phases().values():
+        for text in (info.name, info.about, info.leadership, info.next_steps):
+            assert set(text) == {"sv", "en"}
+        assert {item.group for item in info.checklist} == set(GROUPS)
+        assert all(set(item.label) == {"sv", "en"} for item in info.checklist)
+    assert set(group_names()["tasks"].values()) == {"Hemläxa", "Tasks"}
+
+
+def test_document_sets_follow_the_cli_contract() -> None:
+    assert {key: info.documents for key, info in phases().items()} == DOCUMENT_SETS
+
+
+def test_checklist_keys_are_unique_across_phases() -> None:
+    total = sum(len(info.checklist) for info in phases().values())
+    assert len(checklist_keys()) == total
+
+
+def test_initiering_follows_the_seed() -> None:
+    labels = [item.label["sv"] for item in phases()["initiering"].checklist]
+    assert any(label.startswith("Omvärldsanalys") for label in labels)
+    assert "Skapa processledningsgrupp" in labels
+    assert next_phase("initiering").key == "mobilisering"
+    assert next_phase("organisering") is None
+
+
+def test_items_derive_from_data_and_the_file_overrides_them() -> None:
+    thin = InitiativeFile.model_validate(
+        {
+            "initiative": {"name": "X", "region": "R", "focus": "F", "phase": "initiering"},
+            "context": {"trends": ["AI"]},
+            "checklist": {"processledningsgrupp": {"done": "true", "comment": "Klar i maj"}},
+        }
+    )
+    by_key = {r.item.key: r for r in assess(thin)}
+    assert by_key["omvarldsanalys"].status == "partial"
+    assert by_key["omvarldsanalys"].missing == ("context.swot",)
+    assert by_key["strategisk_ide"].status == "missing"
+    assert by_key["processledningsgrupp"].status == "done"
+    assert by_key["processledningsgrupp"].comment == "Klar i maj"
+    assert by_key["utbildning"].status == "unknown"
+
+
+def test_example_in_formering_is_nearly_done() -> None:
+    results = {r.item.key: r.status for r in assess(load_initiative(EXAMPLE))}
+    assert results["medfinansierad_budget"] == "done"
+    assert results["medlemsmodell"] == "missing"  # overridden in the file
