@@ -79,12 +79,16 @@ def test_init_in_english(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_status_tells_what_is_missing(runner: CliRunner, write) -> None:
-    result = runner.invoke(main, ["status", str(write(THIN))])
+    thin_with_a_vision = THIN + "strategy:\n  strategic_idea: Trä i framtiden\n"
+    result = runner.invoke(main, ["status", str(write(thin_with_a_vision))])
     assert result.exit_code == 0
     assert "Tunt Kluster – fas: Initiering" in result.output
     assert "[ ] Saknas" in result.output
     assert "fyll i: context.trends, context.swot" in result.output
     assert "Nästa fas: Mobilisering" in result.output
+    assert "(markera i filen: checklist.utbildning)" in result.output
+    done = [line for line in result.output.splitlines() if "[x]" in line]
+    assert done and not any("markera" in line or "fyll i" in line for line in done)
 
 
 def test_status_in_english(runner: CliRunner, write) -> None:

@@ -40,7 +40,7 @@ def status_lines(initiative: InitiativeFile, lang: str) -> list[tuple[str, str |
                 line += f" ({text['override']})"
             elif result.status in ("missing", "partial"):
                 line += f" ({text['fill_in']}: {', '.join(result.missing)})"
-            else:
+            elif result.status == "unknown":
                 line += f" ({text['mark_in_file']}: checklist.{result.item.key})"
             lines.append((line, colour))
     done = sum(r.status == "done" for r in results)
