@@ -47,13 +47,19 @@ def test_risks_sorted_by_score() -> None:
 def test_budget_totals_shares_and_balance_of_the_example() -> None:
     budget = load_initiative(EXAMPLE).budget
     assert budget.years == [2012, 2013]
-    assert budget.income_by_year == {2012: 4_350_000, 2013: 4_600_000}
+    assert budget.income_by_year == {2012: 4_650_000, 2013: 5_050_000}
     assert budget.costs_by_year == {2012: 4_650_000, 2013: 5_050_000}
-    assert budget.balance_by_year == {2012: -300_000, 2013: -450_000}
-    assert budget.balance == -750_000
-    assert budget.income_by_kind == {"public": 6_600_000, "private": 650_000, "in_kind": 1_700_000}
+    assert budget.balance_by_year == {2012: 0, 2013: 0}
+    assert budget.balance == 0
+    assert budget.income_by_kind == {"public": 7_350_000, "private": 650_000, "in_kind": 1_700_000}
     assert sum(budget.shares_by_kind.values()) == pytest.approx(1)
-    assert budget.shares_by_kind["public"] == pytest.approx(6_600_000 / 8_950_000)
+    assert budget.shares_by_kind["public"] == pytest.approx(7_350_000 / 9_700_000)
+
+
+def test_deficit_of_the_thin_example() -> None:
+    budget = load_initiative(EXAMPLE.parent / "automation-region.yaml").budget
+    assert budget.balance_by_year == {2012: 50_000, 2013: -100_000}
+    assert budget.balance == -50_000
 
 
 def test_empty_budget_has_zero_shares() -> None:

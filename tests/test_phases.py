@@ -62,3 +62,31 @@ def test_example_in_formering_is_nearly_done() -> None:
     results = {r.item.key: r.status for r in assess(load_initiative(EXAMPLE))}
     assert results["medfinansierad_budget"] == "done"
     assert results["medlemsmodell"] == "missing"  # overridden in the file
+
+
+def test_no_label_key_is_shadowed_by_a_dict_method() -> None:
+    """Jinja resolves `t.headings.values` to dict.values before the key; keep keys clear."""
+    from klusterdocs.i18n import labels
+
+    reserved = set(dir(dict))
+
+    def keys(data: object) -> set[str]:
+        if isinstance(data, dict):
+            return set(data) | {k for v in data.values() for k in keys(v)}
+        return set()
+
+    for lang in ("sv", "en"):
+        assert not keys(labels(lang)) & reserved
+
+
+def test_languages_have_the_same_labels() -> None:
+    from klusterdocs.i18n import labels
+
+    def paths(data: object, prefix: str = "") -> set[str]:
+        if isinstance(data, dict):
+            return {p for k, v in data.items() for p in paths(v, f"{prefix}.{k}")}
+        return {prefix}
+
+    sv, en = dict(labels("sv")), dict(labels("en"))  # copies: labels() is cached
+    sv.pop("aliases"), en.pop("aliases")
+    assert paths(sv) == paths(en)

@@ -136,3 +136,64 @@ def schema(kind: str) -> None:
     from klusterdocs.schema import schema_json
 
     click.echo(schema_json(kind), nl=False)
+
+
+def _generating_options(function: Any) -> Any:
+    """The options every generating command takes (docs/cli.md)."""
+    for option in reversed(
+        (
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(file_okay=False, path_type=Path),
+                default=Path("output"),
+                show_default=True,
+                help="Folder to write to.",
+            ),
+            click.option(
+                "--lang",
+                type=LANG,
+                default=None,
+                help="Document language (default: the file's `language`).",
+            ),
+            click.option(
+                "--templates",
+                type=click.Path(file_okay=False, path_type=Path),
+                default=None,
+                help="A folder of your own templates, searched first.",
+            ),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+def _word_command(document: str, summary: str, name: str) -> None:
+    @main.command(
+        name=name,
+        help=f"""{summary}
+
+    Example: klusterdocs {name} inputs/smart-textiles.yaml --lang en
+    """,
+    )
+    @click.argument("file", type=click.Path(path_type=Path))
+    @_generating_options
+    def command(file: Path, output: Path, lang: str | None, templates: Path | None) -> None:
+        from klusterdocs.documents import write_word_document
+        from klusterdocs.loading import load_initiative
+
+        model = load_initiative(file)
+        click.echo(
+            str(write_word_document(model, document, output, lang=lang, templates=templates))
+        )
+
+
+_word_command(
+    "verksamhetsplan", "Write the initiative's verksamhetsplan (operational plan).", "plan"
+)
+_word_command(
+    "intressentanalys",
+    "Write the initiative's intressentanalys (stakeholder analysis).",
+    "stakeholders",
+)
+_word_command("forstudie", "Write the initiative's förstudie (pre-study).", "prestudy")

@@ -364,6 +364,12 @@ class ChecklistOverride(Strict):
     comment: Text | None = Field(None, description="Kommentar")
 
 
+class DocumentInfo(Strict):
+    version: Text | None = Field(None, description="Dokumentversion, t.ex. 1.0")
+    date: dt.date | None = Field(None, description="Dokumentens datum (standard: dagens datum)")
+    author: Text | None = Field(None, description="Upprättad av (standard: klusterledaren)")
+
+
 class InitiativeFile(Strict):
     klusterdocs: FormatVersion = 1
     language: Language = Field("sv", description="Dokumentens språk: sv eller en")
@@ -378,6 +384,9 @@ class InitiativeFile(Strict):
     organisation: Organisation = Field(Organisation(), description="Organisering och styrning")
     budget: Budget = Field(Budget(), description="Resurser och finansiering")
     risks: list[Risk] = Field([], description="Risker")
+    document: DocumentInfo = Field(
+        DocumentInfo(), description="Uppgifter för dokumentens försättsblad"
+    )
     checklist: dict[str, ChecklistOverride] = Field(
         {}, description="Egna bedömningar av fasens checklista, per punkt"
     )

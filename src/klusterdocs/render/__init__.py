@@ -1,1 +1,1 @@
-"""Rendering documents: Word (docxtpl) and PowerPoint (python-pptx)."""
+"""Rendering documents from templates: Word (docxtpl); template lookup."""

@@ -1,0 +1,940 @@
+"""Build the shipped Word templates in templates/ with python-docx.
+
+    python scripts/build_templates.py
+
+The .docx files this writes are the source users edit in Word or LibreOffice; this script is how
+the project (re)creates its built-in set from one description, so that the three documents share
+their styles, cover, table of contents, header and footer. A region that wants its own look edits
+a copy of the .docx (see `klusterdocs templates export`), not this script.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "templates"
+
+NAVY = RGBColor(0x1F, 0x3B, 0x5B)
+ACCENT = RGBColor(0x2F, 0x5D, 0x8A)
+GREY = RGBColor(0x5F, 0x6B, 0x7A)
+FONT = "Calibri"
+TABLE_STYLE = "Klusterdocs Table"
+TEXT_WIDTH_CM = 16.0
+
+_TABLE_STYLE_XML = f"""
+<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="KlusterdocsTable">
+  <w:name w:val="{TABLE_STYLE}"/>
+  <w:basedOn w:val="TableNormal"/>
+  <w:uiPriority w:val="40"/>
+  <w:qFormat/>
+  <w:pPr><w:spacing w:before="0" w:after="0" w:line="252" w:lineRule="auto"/></w:pPr>
+  <w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>
+  <w:tblPr>
+    <w:tblStyleRowBandSize w:val="1"/>
+    <w:tblBorders>
+      <w:top w:val="single" w:sz="8" w:space="0" w:color="1F3B5B"/>
+      <w:bottom w:val="single" w:sz="8" w:space="0" w:color="1F3B5B"/>
+      <w:insideH w:val="single" w:sz="4" w:space="0" w:color="D5DCE4"/>
+    </w:tblBorders>
+    <w:tblCellMar>
+      <w:top w:w="57" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>
+      <w:bottom w:w="57" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>
+    </w:tblCellMar>
+  </w:tblPr>
+  <w:tblStylePr w:type="firstRow">
+    <w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>
+    <w:tblPr/>
+    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="1F3B5B"/></w:tcPr>
+  </w:tblStylePr>
+  <w:tblStylePr w:type="lastRow">
+    <w:rPr><w:b/></w:rPr>
+    <w:tblPr/>
+    <w:tcPr><w:tcBorders>
+      <w:top w:val="single" w:sz="8" w:space="0" w:color="1F3B5B"/>
+    </w:tcBorders></w:tcPr>
+  </w:tblStylePr>
+  <w:tblStylePr w:type="firstCol"><w:rPr><w:b/></w:rPr></w:tblStylePr>
+  <w:tblStylePr w:type="band2Horz">
+    <w:tblPr/>
+    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="F3F6F9"/></w:tcPr>
+  </w:tblStylePr>
+</w:style>
+"""
+
+
+# Columns of money and shares, right-aligned so that figures line up.
+_AMOUNT_COLUMNS = {"budget", "amount", "share", "{{ y }}", "{{ t.common.total }}"}
+
+
+class TemplateBuilder:
+    """One Word template under construction, with the shared look of klusterdocs documents."""
+
+    def __init__(self, document_key: str) -> None:
+        self.key = document_key
+        self.doc = Document()
+        self._styles()
+        self._page()
+
+    # -- look -----------------------------------------------------------------------------
+    def _styles(self) -> None:
+        styles = self.doc.styles
+        normal = styles["Normal"]
+        normal.font.name, normal.font.size = FONT, Pt(10.5)
+        normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+        normal.paragraph_format.space_after = Pt(6)
+        normal.paragraph_format.line_spacing = 1.15
+        for level, size, colour, before in (
+            (1, 16, NAVY, 18),
+            (2, 13, ACCENT, 12),
+            (3, 11, ACCENT, 10),
+        ):
+            style = styles[f"Heading {level}"]
+            style.font.name, style.font.size, style.font.bold = FONT, Pt(size), True
+            style.font.color.rgb = colour
+            style.font.italic = False
+            rfonts = style.element.rPr.rFonts
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                rfonts.attrib.pop(qn(attr), None)
+            rfonts.set(qn("w:ascii"), FONT)
+            rfonts.set(qn("w:hAnsi"), FONT)
+            style.paragraph_format.space_before = Pt(before)
+            style.paragraph_format.space_after = Pt(4)
+            style.paragraph_format.keep_with_next = True
+        title = styles["Title"]
+        title.font.name, title.font.size, title.font.color.rgb = FONT, Pt(30), NAVY
+        title.element.rPr.rFonts.attrib.pop(qn("w:asciiTheme"), None)
+        title.element.rPr.rFonts.attrib.pop(qn("w:hAnsiTheme"), None)
+        title.element.rPr.rFonts.set(qn("w:ascii"), FONT)
+        title.element.rPr.rFonts.set(qn("w:hAnsi"), FONT)
+        pbdr = title.element.pPr.find(qn("w:pBdr"))
+        if pbdr is not None:
+            title.element.pPr.remove(pbdr)
+        subtitle = styles["Subtitle"]
+        subtitle.font.name, subtitle.font.size, subtitle.font.color.rgb = FONT, Pt(16), ACCENT
+        subtitle.font.italic = False
+        for name in ("List Bullet", "List Number"):
+            styles[name].paragraph_format.space_after = Pt(2)
+        table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+        table_text.base_style = normal
+        table_text.font.size = Pt(9)
+        table_text.paragraph_format.space_after = Pt(0)
+        table_text.paragraph_format.line_spacing = 1.05
+        table_bullet = styles.add_style("Table Bullet", WD_STYLE_TYPE.PARAGRAPH)
+        table_bullet.base_style = styles["List Bullet"]
+        table_bullet.font.size = Pt(9)
+        table_bullet.paragraph_format.space_after = Pt(0)
+        hint = styles.add_style("Hint", WD_STYLE_TYPE.PARAGRAPH)
+        hint.base_style = normal
+        hint.font.italic, hint.font.color.rgb = True, GREY
+        lead = styles.add_style("Lead", WD_STYLE_TYPE.PARAGRAPH)
+        lead.base_style = normal
+        lead.font.size, lead.font.color.rgb = Pt(12), NAVY
+        small = styles.add_style("Small", WD_STYLE_TYPE.PARAGRAPH)
+        small.base_style = normal
+        small.font.size, small.font.color.rgb = Pt(8.5), GREY
+        toc_heading = styles.add_style("Contents Heading", WD_STYLE_TYPE.PARAGRAPH)
+        toc_heading.base_style = normal
+        toc_heading.font.size, toc_heading.font.bold = Pt(16), True
+        toc_heading.font.color.rgb = NAVY
+        for level, indent, bold in ((1, 0.0, True), (2, 0.5, False)):
+            toc = styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
+            toc.element.set(qn("w:styleId"), f"TOC{level}")
+            toc.base_style = normal
+            toc.font.bold = bold
+            toc.paragraph_format.left_indent = Cm(indent)
+            toc.paragraph_format.space_before = Pt(6 if level == 1 else 0)
+            toc.paragraph_format.space_after = Pt(2)
+            toc.paragraph_format.tab_stops.add_tab_stop(
+                Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
+        self.doc.styles.element.append(parse_xml(_TABLE_STYLE_XML))
+
+    def _page(self) -> None:
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin, section.bottom_margin = Cm(2.3), Cm(2.2)
+        section.header_distance = section.footer_distance = Cm(1.1)
+        section.different_first_page_header_footer = True
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = header.add_run(f"{{{{ initiative.name }}}} · {{{{ t.names.{self.key} }}}}")
+        run.font.size, run.font.color.rgb = Pt(8.5), GREY
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for text in ("{{ t.common.page }} ", "PAGE", " {{ t.common.of }} ", "NUMPAGES"):
+            if text in ("PAGE", "NUMPAGES"):
+                self._field(footer, text, "1")
+            else:
+                footer.add_run(text)
+        for run in footer.runs:
+            run.font.size, run.font.color.rgb = Pt(8.5), GREY
+
+    @staticmethod
+    def _field(paragraph, instruction: str, placeholder: str) -> None:  # type: ignore[no-untyped-def]
+        """Append a Word field (PAGE, TOC ...) with `placeholder` as its shown result."""
+        for xml in (
+            f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>',
+            f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} '
+            "</w:instrText></w:r>",
+            f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
+            f'<w:r {nsdecls("w")}><w:t xml:space="preserve">{placeholder}</w:t></w:r>',
+            f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
+        ):
+            paragraph._p.append(parse_xml(xml))
+
+    # -- building blocks --------------------------------------------------------------------
+    def cover(self) -> None:
+        """Title page: document name, initiative, a facts table; then the table of contents."""
+        doc = self.doc
+        for _ in range(5):
+            doc.add_paragraph()
+        doc.add_paragraph(f"{{{{ t.names.{self.key} }}}}", style="Title")
+        doc.add_paragraph("{{ initiative.name }}", style="Subtitle")
+        doc.add_paragraph("{{ initiative.focus }} · {{ initiative.region }}", style="Lead")
+        doc.add_paragraph()
+        rows = [
+            ("{{ t.common.initiative }}", "{{ initiative.name }}"),
+            ("{{ t.common.region }}", "{{ initiative.region }}"),
+            ("{{ t.common.phase }}", "{{ phase.name }}"),
+            ("{{ t.common.date }}", "{{ doc.date }}"),
+            ("{%tr if doc.version %}", ""),
+            ("{{ t.common.version }}", "{{ doc.version }}"),
+            ("{%tr endif %}", ""),
+            ("{%tr if doc.author %}", ""),
+            ("{{ t.common.author }}", "{{ doc.author }}"),
+            ("{%tr endif %}", ""),
+        ]
+        table = doc.add_table(rows=0, cols=2)
+        for label, value in rows:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = label, value
+        self._finish_table(table, [4.0, 8.0], header=False, first_column=True)
+        doc.add_paragraph()
+        doc.add_paragraph("{{ generated }}", style="Small")
+        self.page_break()
+        doc.add_paragraph("{{ t.common.contents }}", style="Contents Heading")
+        toc = doc.add_paragraph()
+        self._field(toc, 'TOC \\o "1-2" \\h \\z \\u', "{{ toc_placeholder }}")
+        self.page_break()
+
+    def page_break(self) -> None:
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def heading(self, label_key: str, level: int = 1) -> None:
+        self.doc.add_paragraph(f"{{{{ t.headings.{label_key} }}}}", style=f"Heading {level}")
+
+    def text(self, text: str, style: str | None = None) -> None:
+        self.doc.add_paragraph(text, style=style)
+
+    def tag(self, tag: str) -> None:
+        """A paragraph holding only a `{%p ... %}` tag; docxtpl removes the paragraph."""
+        self.doc.add_paragraph(f"{{%p {tag} %}}")
+
+    def md(self, expression: str, style: str | None = None) -> None:
+        """Markdown text as real paragraphs and bullets."""
+        args = f'("{style}")' if style else ""
+        self.doc.add_paragraph(f"{{{{p {expression}|md{args} }}}}")
+
+    def bullets(self, expression: str) -> None:
+        self.doc.add_paragraph(f"{{{{p {expression}|bullets }}}}")
+
+    def hint(self, missing_key: str) -> None:
+        self.doc.add_paragraph(f"{{{{ t.missing.{missing_key} }}}}", style="Hint")
+
+    @contextmanager
+    def if_else(self, condition: str, missing_key: str | None = None) -> Iterator[None]:
+        """Content shown when `condition` holds; otherwise the hint saying what to fill in."""
+        self.tag(f"if {condition}")
+        yield
+        if missing_key:
+            self.tag("else")
+            self.hint(missing_key)
+        self.tag("endif")
+
+    def table(
+        self,
+        columns: list[tuple[str, str, float]],
+        loop: str,
+        shade: dict[int, str] | None = None,
+        total_row: list[str] | None = None,
+        first_column: bool = False,
+    ) -> Table:
+        """A table with a header row and one row per item of `loop` ("r in rows").
+
+        `columns` are (header label key, cell content, width in cm); `shade` maps a column
+        index to the expression of its cell colour.
+        """
+        doc = self.doc
+        table = doc.add_table(rows=0, cols=len(columns))
+        header = table.add_row().cells
+        for cell, (label, _, _) in zip(header, columns, strict=True):
+            cell.text = (
+                label if label.startswith("{") or not label else f"{{{{ t.columns.{label} }}}}"
+            )
+        table.add_row().cells[0].text = f"{{%tr for {loop} %}}"
+        body = table.add_row().cells
+        for index, (cell, (_, content, _)) in enumerate(zip(body, columns, strict=True)):
+            prefix = f"{{% cellbg {shade[index]} %}}" if shade and index in shade else ""
+            if content.startswith("{{p ") or content.startswith("{%p "):
+                cell.paragraphs[0].text = prefix
+                cell.add_paragraph(content)
+                if not prefix:
+                    cell._tc.remove(cell.paragraphs[0]._p)
+            else:
+                cell.text = prefix + content
+        table.add_row().cells[0].text = "{%tr endfor %}"
+        if total_row:
+            for cell, text in zip(table.add_row().cells, total_row, strict=True):
+                cell.text = text
+        for index, (label, _, _) in enumerate(columns):
+            if label in _AMOUNT_COLUMNS:
+                for row in table.rows:
+                    for paragraph in row.cells[index].paragraphs:
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self._finish_table(
+            table,
+            [w for _, _, w in columns],
+            header=True,
+            last_row=bool(total_row),
+            first_column=first_column,
+        )
+        return table
+
+    def grid(
+        self,
+        cells: list[list[str]],
+        widths: list[float],
+        shade: list[list[str | None]] | None = None,
+        heights: list[float] | None = None,
+        bold_first: bool = False,
+    ) -> Table:
+        """A fixed table (no loop): SWOT, the power/interest grid, the phase strip."""
+        table = self.doc.add_table(rows=0, cols=len(widths))
+        for r, row in enumerate(cells):
+            new_row = table.add_row()
+            if heights and heights[r]:
+                new_row.height = Cm(heights[r])
+            row_cells = new_row.cells
+            for c, content in enumerate(row):
+                colour = shade[r][c] if shade else None
+                if colour and re.fullmatch(r"[0-9A-F]{6}", colour):
+                    colour = f'"{colour}"'
+                prefix = f"{{% cellbg {colour} %}}" if colour else ""
+                paragraphs = content.split("\n")
+                row_cells[c].text = prefix + paragraphs[0]
+                for extra in paragraphs[1:]:
+                    row_cells[c].add_paragraph(extra)
+                if bold_first:
+                    for run in row_cells[c].paragraphs[0].runs:
+                        run.bold = True
+        self._finish_table(table, widths, header=False)
+        return table
+
+    def _finish_table(
+        self,
+        table: Table,
+        widths: list[float],
+        *,
+        header: bool,
+        last_row: bool = False,
+        first_column: bool = False,
+    ) -> None:
+        table.style = self.doc.styles[TABLE_STYLE]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        look = table._tbl.tblPr.find(qn("w:tblLook"))
+        if look is None:
+            look = parse_xml(f"<w:tblLook {nsdecls('w')}/>")
+            table._tbl.tblPr.append(look)
+        flags = {
+            "w:firstRow": header,
+            "w:lastRow": last_row,
+            "w:firstColumn": first_column,
+            "w:lastColumn": False,
+            "w:noHBand": False,
+            "w:noVBand": True,
+        }
+        for key, value in flags.items():
+            look.set(qn(key), "1" if value else "0")
+        bits = {
+            "w:firstRow": 0x20,
+            "w:lastRow": 0x40,
+            "w:firstColumn": 0x80,
+            "w:lastColumn": 0x100,
+            "w:noHBand": 0x200,
+            "w:noVBand": 0x400,
+        }
+        look.set(qn("w:val"), f"{sum(bit for key, bit in bits.items() if flags[key]):04X}")
+        scale = TEXT_WIDTH_CM / sum(widths) if sum(widths) > TEXT_WIDTH_CM else 1.0
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width * scale)
+                for paragraph in cell.paragraphs:
+                    if paragraph.style.name == "Normal":
+                        paragraph.style = self.doc.styles["Table Text"]
+        if header:
+            tr_pr = table.rows[0]._tr.get_or_add_trPr()
+            tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
+            tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")} w:val="true"/>'))
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
+
+    def save(self, name: str = "default.docx") -> Path:
+        target = OUT / self.key / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        core = self.doc.core_properties
+        core.title = f"klusterdocs template: {self.key}"
+        core.author = core.last_modified_by = "klusterdocs"
+        core.comments = "Edit in Word or LibreOffice. Fields: see docs/templates.md."
+        self.doc.save(str(target))
+        return target
+
+
+def phase_section(b: TemplateBuilder, *, heading_level: int = 1) -> None:
+    """Where the initiative stands in Reglab's model, the checklist and the next steps."""
+    b.heading("phase", heading_level)
+    b.grid(
+        [["{%tc for p in phase.all %}", "{% cellbg p.colour %}{{ p.name }}", "{%tc endfor %}"]],
+        [0.4, TEXT_WIDTH_CM / 4, 0.4],
+    )
+    b.text("{{ phase_position }}", "Lead")
+    b.text("{{ phase.about }}")
+    b.text("{{ t.notes.leadership }}: {{ phase.leadership }}")
+    b.heading("checklist", heading_level + 1)
+    b.text("{{ checklist_summary }}")
+    b.table(
+        [
+            ("group", "{{ i.group }}", 2.6),
+            ("checklist_item", "{{ i.label }}", 8.0),
+            ("status", "{{ i.status }}", 2.0),
+            ("comment", "{{ i.comment }}", 3.4),
+        ],
+        loop="i in checklist_rows",
+        shade={2: "i.colour"},
+    )
+    b.heading("next_steps", heading_level + 1)
+    b.bullets("phase.next_steps")
+    b.tag("if phase.next")
+    b.text("{{ next_phase_text }}")
+    b.tag("endif")
+
+
+def risks_section(b: TemplateBuilder, level: int = 1) -> None:
+    b.heading("risks", level)
+    with b.if_else("risks", "risks"):
+        b.table(
+            [
+                ("risk", "{{ r.text }}", 4.2),
+                ("cause", "{{ r.cause }}", 2.6),
+                ("probability", "{{ r.probability }}", 0.8),
+                ("impact", "{{ r.impact }}", 0.8),
+                ("score", "{{ r.score }}", 1.1),
+                ("mitigation", "{{ r.mitigation }}", 4.3),
+                ("owner", "{{ r.owner }}", 2.2),
+            ],
+            loop="r in risks",
+            shade={4: "r.colour"},
+        )
+        b.text("{{ t.notes.risk_scale }}", "Small")
+
+
+def year_columns(values: str, width: float = 2.7) -> list[tuple[str, str, float]]:
+    """Three template cells that docxtpl turns into one column per budget year."""
+    return [
+        ("{%tc for y in budget.years %}", f"{{%tc for c in {values} %}}", 0.4),
+        ("{{ y }}", "{{ c }}", width),
+        ("{%tc endfor %}", "{%tc endfor %}", 0.4),
+    ]
+
+
+def year_totals(values: str) -> list[str]:
+    return [f"{{%tc for c in {values} %}}", "{{ c }}", "{%tc endfor %}"]
+
+
+def income_table(b: TemplateBuilder) -> None:
+    b.table(
+        [
+            ("source", "{{ r.source }}", 4.0),
+            ("kind", "{{ r.kind }}", 2.0),
+            ("grant_status", "{{ r.status }}", 2.0),
+            *year_columns("r.cells"),
+            ("{{ t.common.total }}", "{{ r.total }}", 2.8),
+        ],
+        loop="r in budget.income",
+        total_row=[
+            "{{ t.columns.income_total }}",
+            "",
+            "",
+            *year_totals("budget.income_cells"),
+            "{{ budget.income_total }}",
+        ],
+    )
+
+
+def cost_table(b: TemplateBuilder) -> None:
+    b.table(
+        [
+            ("item", "{{ r.item }}", 5.0),
+            ("category", "{{ r.category }}", 3.0),
+            *year_columns("r.cells"),
+            ("{{ t.common.total }}", "{{ r.total }}", 2.8),
+        ],
+        loop="r in budget.costs",
+        total_row=[
+            "{{ t.columns.cost_total }}",
+            "",
+            *year_totals("budget.cost_cells"),
+            "{{ budget.cost_total }}",
+        ],
+    )
+
+
+def balance_table(b: TemplateBuilder) -> None:
+    b.table(
+        [
+            ("item", "{{ r.label }}", 8.0),
+            *year_columns("r.cells"),
+            ("{{ t.common.total }}", "{{ r.total }}", 2.8),
+        ],
+        loop="r in budget.overview",
+        first_column=True,
+    )
+    b.tag("if budget.deficit")
+    b.text("{{ budget.deficit_text }}", "Hint")
+    b.tag("else")
+    b.text("{{ t.notes.surplus }}")
+    b.tag("endif")
+
+
+def shares_table(b: TemplateBuilder) -> None:
+    b.table(
+        [
+            ("kind", "{{ r.kind }}", 6.0),
+            ("amount", "{{ r.amount }}", 4.0),
+            ("share", "{{ r.share }}", 2.5),
+        ],
+        loop="r in budget.shares",
+    )
+
+
+def budget_section(b: TemplateBuilder, heading: str = "budget") -> None:
+    b.heading(heading)
+    with b.if_else("budget.years", "budget"):
+        b.heading("income", 2)
+        with b.if_else("budget.income", "income"):
+            income_table(b)
+        b.heading("costs", 2)
+        with b.if_else("budget.costs", "costs"):
+            cost_table(b)
+        b.heading("balance", 2)
+        balance_table(b)
+        b.tag("if budget.income")
+        b.heading("shares", 2)
+        shares_table(b)
+        b.tag("endif")
+
+
+def summary_section(b: TemplateBuilder) -> None:
+    b.heading("summary")
+    b.tag("for s in summary")
+    b.text("{{ s }}")
+    b.tag("endfor")
+
+
+def background_section(b: TemplateBuilder) -> None:
+    b.heading("background")
+    with b.if_else("initiative.background", "background"):
+        b.md("initiative.background")
+    b.heading("starting_point", 2)
+    with b.if_else("initiative.starting_point", "starting_point"):
+        b.md("initiative.starting_point")
+    b.heading("facts", 2)
+    b.table(
+        [("", "{{ f.label }}", 4.5), ("", "{{ f.value }}", 11.5)],
+        loop="f in facts",
+        first_column=True,
+    )
+
+
+def strategy_section(b: TemplateBuilder) -> None:
+    b.heading("strategy")
+    with b.if_else("strategy.strategic_idea or strategy.vision or strategy.purpose", "strategy"):
+        for key in ("strategic_idea", "vision", "purpose"):
+            b.tag(f"if strategy.{key}")
+            b.heading(key, 2)
+            b.md(f"strategy.{key}")
+            b.tag("endif")
+    b.heading("shared_values", 2)
+    with b.if_else("strategy.shared_values", "shared_values"):
+        b.bullets("strategy.shared_values")
+    b.heading("benefits", 2)
+    with b.if_else("strategy.benefits", "benefits"):
+        b.table(
+            [("helix", "{{ p.party }}", 3.5), ("", "{{p p.points|bullets('TableBullet') }}", 12.5)],
+            loop="p in strategy.benefits",
+            first_column=True,
+        )
+
+
+def goals_section(b: TemplateBuilder) -> None:
+    b.heading("focus_areas")
+    with b.if_else("strategy.focus_areas", "focus_areas"):
+        b.table(
+            [
+                ("focus_area", "{{ f.name }}", 4.0),
+                ("activity_area", "{{ f.area }}", 3.6),
+                ("description", "{{p f.description|md('TableText') }}", 8.4),
+            ],
+            loop="f in strategy.focus_areas",
+            first_column=True,
+        )
+    b.heading("goals", 2)
+    with b.if_else("strategy.goals", "goals"):
+        b.table(
+            [
+                ("goal", "{{ g.text }}", 6.0),
+                ("focus_area", "{{ g.focus_area }}", 3.4),
+                ("indicators", "{{ g.indicators }}", 4.2),
+                ("due", "{{ g.due }}", 2.4),
+            ],
+            loop="g in strategy.goals",
+        )
+
+
+def activities_table(b: TemplateBuilder, loop: str = "a in activities") -> None:
+    b.table(
+        [
+            ("activity", "{{ a.title }}{% if a.quick_win %} ★{% endif %}", 4.4),
+            ("responsible", "{{ a.responsible }}", 2.4),
+            ("when", "{{ a.period }}", 2.4),
+            ("partners", "{{ a.partners }}", 2.8),
+            ("budget", "{{ a.budget }}", 2.2),
+            ("status", "{{ a.status }}", 1.7),
+            ("rag", "{{ a.rag }}", 1.2),
+        ],
+        loop=loop,
+        shade={6: "a.rag_colour"},
+    )
+
+
+def organisation_section(b: TemplateBuilder) -> None:
+    b.heading("organisation")
+    with b.if_else(
+        "organisation.process_group or organisation.board or organisation.working_groups",
+        "organisation",
+    ):
+        for key in ("process_group", "board"):
+            b.tag(f"if organisation.{key}")
+            b.heading(key, 2)
+            b.table(
+                [
+                    ("name", "{{ m.name }}", 5.0),
+                    ("organisation", "{{ m.organisation }}", 6.5),
+                    ("role", "{{ m.role }}", 4.5),
+                ],
+                loop=f"m in organisation.{key}",
+            )
+            b.tag("endif")
+        b.tag("if organisation.working_groups")
+        b.heading("working_groups", 2)
+        b.table(
+            [
+                ("name", "{{ w.name }}", 4.5),
+                ("lead", "{{ w.lead }}", 4.0),
+                ("group_members", "{{ w.members }}", 7.5),
+            ],
+            loop="w in organisation.working_groups",
+        )
+        b.tag("endif")
+
+
+def indicators_table(b: TemplateBuilder) -> None:
+    b.table(
+        [
+            ("indicator", "{{ i.name }}", 4.6),
+            ("type", "{{ i.type }}", 2.6),
+            ("baseline", "{{ i.baseline }}", 2.4),
+            ("target", "{{ i.targets }}", 3.4),
+            (
+                "latest",
+                "{{ i.latest }}{% if i.latest_date %} ({{ i.latest_date }}){% endif %}",
+                3.0,
+            ),
+        ],
+        loop="i in indicators",
+    )
+
+
+def verksamhetsplan() -> TemplateBuilder:
+    b = TemplateBuilder("verksamhetsplan")
+    b.cover()
+    summary_section(b)
+    background_section(b)
+    strategy_section(b)
+    goals_section(b)
+    b.heading("activities")
+    with b.if_else("activities", "activities"):
+        activities_table(b)
+        b.text("★ {{ t.notes.quick_win }}", "Small")
+    organisation_section(b)
+    budget_section(b)
+    b.heading("follow_up")
+    with b.if_else("indicators", "indicators"):
+        indicators_table(b)
+    risks_section(b)
+    phase_section(b)
+    return b
+
+
+def intressentanalys() -> TemplateBuilder:
+    b = TemplateBuilder("intressentanalys")
+    b.cover()
+    b.heading("method")
+    b.text("{{ t.stakeholders.method }}")
+    b.doc.add_paragraph("{{p t.stakeholders.steps|bullets('ListNumber') }}")
+    b.text("{{ grid_intro }}")
+    b.heading("actor_groups")
+    with b.if_else("actors", "actors"):
+        b.tag("for g in stakeholders.groups")
+        b.doc.add_paragraph("{{ g.name }}", style="Heading 2")
+        b.table(
+            [
+                ("actor", "{{ a.name }}", 3.7),
+                ("role", "{{ a.role }}", 3.4),
+                ("core", "{{ a.core }}", 2.0),
+                ("member", "{{ a.member }}", 1.6),
+                ("attitude", "{{ a.attitude }}", 1.9),
+                ("power", "{{ a.power }}", 1.9),
+                ("interest", "{{ a.interest }}", 1.5),
+            ],
+            loop="a in g.actors",
+        )
+        b.tag("endfor")
+    b.heading("grid")
+    with b.if_else("grid_has_actors", "grid"):
+        g = "stakeholders.grid"
+
+        def quadrant(name: str) -> str:
+            return f"{{{{ {g}.{name}.label }}}}\n{{{{p {g}.{name}.names|bullets('TableBullet') }}}}"
+
+        b.grid(
+            [
+                ["", "{{ t.notes.grid_low_interest }}", "{{ t.notes.grid_interest }}"],
+                [
+                    "{{ t.notes.grid_power }}",
+                    quadrant("keep_satisfied"),
+                    quadrant("manage_closely"),
+                ],
+                ["{{ t.notes.grid_low_power }}", quadrant("monitor"), quadrant("keep_informed")],
+            ],
+            [2.6, 6.7, 6.7],
+            shade=[
+                [None, "D5DCE4", "D5DCE4"],
+                ["D5DCE4", f"{g}.keep_satisfied.colour", f"{g}.manage_closely.colour"],
+                ["D5DCE4", f"{g}.monitor.colour", f"{g}.keep_informed.colour"],
+            ],
+            heights=[None, 3.4, 3.4],
+            bold_first=True,
+        )
+        b.tag("if stakeholders.unplaced")
+        b.text("{{ unplaced_text }}", "Hint")
+        b.tag("endif")
+    b.heading("core")
+    with b.if_else("stakeholders.inner or stakeholders.outer", "core"):
+        b.text("{{ t.stakeholders.core_intro }}")
+        b.table(
+            [("inner", "{{ c.inner }}", 8.0), ("outer", "{{ c.outer }}", 8.0)],
+            loop="c in core_rows",
+        )
+    b.heading("expectations")
+    with b.if_else("expectations_given", "expectations"):
+        b.table(
+            [
+                ("actor", "{{ a.name }}", 3.2),
+                ("expectations", "{{p a.expectations|md('TableText') }}", 3.8),
+                ("contribution", "{{p a.contribution|md('TableText') }}", 3.2),
+                ("engagement", "{{p a.engagement|md('TableText') }}", 3.6),
+                ("owner", "{{ a.owner }}", 2.2),
+            ],
+            loop="a in actors",
+            first_column=True,
+        )
+    b.heading("benefits")
+    with b.if_else("strategy.benefits", "benefits"):
+        b.table(
+            [("helix", "{{ p.party }}", 3.5), ("", "{{p p.points|bullets('TableBullet') }}", 12.5)],
+            loop="p in strategy.benefits",
+            first_column=True,
+        )
+    b.heading("priorities")
+    with b.if_else("stakeholders.priorities", "grid"):
+        b.table(
+            [
+                ("rank", "{{ a.rank }}", 1.0),
+                ("actor", "{{ a.name }}", 3.6),
+                ("strategy", "{{ a.quadrant }}", 2.8),
+                (
+                    "engagement",
+                    "{% if a.engagement %}{{ a.engagement }}{% else %}{{ a.strategy }}{% endif %}",
+                    6.2,
+                ),
+                ("owner", "{{ a.owner }}", 2.4),
+            ],
+            loop="a in stakeholders.priorities",
+            shade={2: "a.quadrant_colour"},
+        )
+    phase_section(b)
+    return b
+
+
+def forstudie() -> TemplateBuilder:
+    b = TemplateBuilder("forstudie")
+    b.cover()
+    summary_section(b)
+    background_section(b)
+    b.tag("if stakeholders.industry_count")
+    b.text("{{ critical_mass_text }}")
+    b.tag("endif")
+    b.heading("purpose_goals")
+    with b.if_else("strategy.purpose", "purpose"):
+        b.md("strategy.purpose")
+    b.tag("if strategy.strategic_idea")
+    b.heading("strategic_idea", 2)
+    b.md("strategy.strategic_idea")
+    b.tag("endif")
+    b.heading("goals", 2)
+    with b.if_else("strategy.goals", "goals"):
+        b.table(
+            [
+                ("goal", "{{ g.text }}", 7.0),
+                ("focus_area", "{{ g.focus_area }}", 4.5),
+                ("due", "{{ g.due }}", 3.0),
+            ],
+            loop="g in strategy.goals",
+        )
+    b.heading("context")
+    with b.if_else(
+        "context.competence_area or context.trends or context.industry or context.region", "context"
+    ):
+        for key in ("competence_area", "industry", "region"):
+            b.tag(f"if context.{key}")
+            b.heading(key, 2)
+            b.md(f"context.{key}")
+            b.tag("endif")
+        b.tag("if context.trends")
+        b.heading("trends", 2)
+        b.bullets("context.trends")
+        b.tag("endif")
+    b.heading("swot", 2)
+    with b.if_else("context.swot", "swot"):
+        sw = "context.swot"
+        b.grid(
+            [
+                ["{{ t.columns.strength }}", "{{ t.columns.weakness }}"],
+                [
+                    f"{{{{p {sw}.strengths|bullets('TableBullet') }}}}",
+                    f"{{{{p {sw}.weaknesses|bullets('TableBullet') }}}}",
+                ],
+                ["{{ t.columns.opportunity }}", "{{ t.columns.threat }}"],
+                [
+                    f"{{{{p {sw}.opportunities|bullets('TableBullet') }}}}",
+                    f"{{{{p {sw}.threats|bullets('TableBullet') }}}}",
+                ],
+            ],
+            [8.0, 8.0],
+            shade=[
+                ["C6E7C1", "F4C2BD"],
+                ["EEF7EC", "FBEDEB"],
+                ["CFE3F4", "FCE8A6"],
+                ["EDF4FA", "FEF8E4"],
+            ],
+        )
+    b.heading("inventory")
+    with b.if_else("context.problems or context.opportunities", "inventory"):
+        b.tag("if context.problems")
+        b.heading("problems", 2)
+        b.bullets("context.problems")
+        b.tag("endif")
+        b.tag("if context.opportunities")
+        b.heading("opportunities", 2)
+        b.bullets("context.opportunities")
+        b.tag("endif")
+    b.heading("baseline")
+    with b.if_else("baselines", "baseline"):
+        b.table(
+            [
+                ("indicator", "{{ i.name }}", 4.6),
+                ("type", "{{ i.type }}", 2.8),
+                ("baseline", "{{ i.baseline }}", 2.2),
+                ("baseline_date", "{{ i.baseline_date }}", 2.6),
+                ("source", "{{ i.source }}", 3.8),
+            ],
+            loop="i in baselines",
+        )
+    b.heading("actors_summary")
+    with b.if_else("actors", "actors"):
+        b.table(
+            [
+                ("helix", "{{ c.name }}", 8.0),
+                ("count", "{{ c.count }}", 4.0),
+                ("members", "{{ c.members }}", 4.0),
+            ],
+            loop="c in stakeholders.counts",
+            first_column=True,
+        )
+        b.tag("if stakeholders.key")
+        b.heading("key_actors", 2)
+        b.bullets("stakeholders.key")
+        b.tag("endif")
+    organisation_section(b)
+    budget_section(b, "financing")
+    risks_section(b)
+    b.heading("next_phase_plan")
+    with b.if_else("upcoming_activities", "next_activities"):
+        activities_table(b, "a in upcoming_activities")
+    b.text("{{ t.headings.next_steps }}:", None)
+    b.bullets("phase.next_steps")
+    b.heading("recommendation")
+    b.tag("if phase.done")
+    b.text("{{ t.notes.recommendation_done }}")
+    b.bullets("phase.done")
+    b.tag("endif")
+    b.text("{{ t.notes.recommendation_next }}")
+    b.heading("open_questions", 2)
+    with b.if_else("phase.open"):
+        b.table(
+            [
+                ("checklist_item", "{{ i.label }}", 10.0),
+                ("status", "{{ i.status }}", 2.5),
+                ("comment", "{{ i.comment }}", 3.5),
+            ],
+            loop="i in phase.open",
+            shade={1: "i.colour"},
+        )
+    b.tag("if not phase.open")
+    b.text("{{ t.notes.no_open_questions }}")
+    b.tag("endif")
+    phase_section(b)
+    return b
+
+
+def main() -> None:
+    for build in (verksamhetsplan, intressentanalys, forstudie):
+        print(build().save())
+
+
+if __name__ == "__main__":
+    main()

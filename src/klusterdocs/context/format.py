@@ -1,0 +1,86 @@
+"""Numbers, money, percentages and dates in the document's language, formatted by Babel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from klusterdocs.model.types import FlexDate
+
+_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+_MONEY_PATTERNS = {"sv": "#,##0\u00a0¤", "en": "¤\u00a0#,##0"}
+# XML 1.0 forbids these; a vertical tab or form feed pasted from Word becomes a line break.
+_BREAKS = re.compile("[\x0b\x0c\u2028\u2029]")
+_ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Return `text` safe for XML: control characters removed, odd line breaks made plain."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _ILLEGAL.sub("", _BREAKS.sub("\n", text))
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats values for one language and currency."""
+
+    lang: str
+    currency: str = "SEK"
+
+    @property
+    def locale(self) -> str:
+        return _LOCALES[self.lang]
+
+    def number(self, value: float | None) -> str:
+        """`1234.5` -> `1 234,5` (sv) / `1,234.5` (en); whole numbers without decimals."""
+        if value is None:
+            return ""
+        if float(value).is_integer():
+            value = int(value)
+        return format_decimal(value, locale=self.locale)
+
+    def money(self, value: float) -> str:
+        """`1234567` -> `1 234 567 kr` (sv) / `SEK 1,234,567` (en)."""
+        return format_currency(
+            round(value),
+            self.currency,
+            locale=self.locale,
+            format=_MONEY_PATTERNS[self.lang],
+            currency_digits=False,
+        )
+
+    def percent(self, share: float) -> str:
+        """`0.737` -> `74 %` (sv) / `74%` (en)."""
+        return format_percent(share, locale=self.locale)
+
+    def date(self, value: dt.date | None) -> str:
+        """`2012-08-20` -> `20 augusti 2012` / `20 August 2012`."""
+        if value is None:
+            return ""
+        return format_date(value, "d MMMM y", locale=self.locale)
+
+    def flex_date(self, value: FlexDate | None) -> str:
+        """A year, a month (`juni 2013` / `June 2013`) or a full date."""
+        if value is None:
+            return ""
+        if value.precision == "year":
+            return str(value.year)
+        if value.precision == "month":
+            return format_date(value.first, "LLLL y", locale=self.locale)
+        return self.date(value.first)
+
+    def period(self, start: FlexDate | None, end: FlexDate | None) -> str:
+        """`sep 2012 – jun 2013`: a compact span for tables."""
+
+        def short(value: FlexDate) -> str:
+            if value.precision == "year":
+                return str(value.year)
+            return format_date(value.first, "MMM y", locale=self.locale).replace(".", "")
+
+        if start and end:
+            return short(start) if start == end else f"{short(start)} – {short(end)}"
+        return short(start or end) if (start or end) else ""  # type: ignore[arg-type]

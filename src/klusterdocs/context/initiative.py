@@ -1,0 +1,579 @@
+"""The context the Word templates see for one initiative: plain data, labelled and formatted.
+
+Templates never see the model or the YAML: every value here is text ready to print (cleaned of
+control characters, numbers and dates in the document's language), a list of such values, or a
+flag. A missing text is "" and a missing list is [], so a template's `{% if %}` decides what to
+say instead. No key is named like a dict method (`items`, `values`, `keys`): Jinja would find the
+method first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from klusterdocs import __version__
+from klusterdocs.context.format import Formatter, clean_text
+from klusterdocs.i18n import enum_label, labels
+from klusterdocs.model.initiative import (
+    HIGH_SCORE,
+    Actor,
+    Budget,
+    InitiativeFile,
+    Person,
+)
+from klusterdocs.phases import GROUPS, ItemStatus, assess, group_names, next_phase, phases
+
+QUADRANT_ORDER = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
+HELIX_ORDER = (
+    "industry",
+    "academia",
+    "public",
+    "finance",
+    "organisation",
+    "media",
+    "civil_society",
+)
+# Fill colours of table cells that carry a status (hex RGB, as Word's w:shd wants them).
+RAG_COLOURS = {"green": "C6E7C1", "yellow": "FCE8A6", "red": "F4C2BD", "": "FFFFFF"}
+STATUS_COLOURS = {"done": "C6E7C1", "partial": "FCE8A6", "missing": "F4C2BD", "unknown": "E4E7EB"}
+QUADRANT_COLOURS = {
+    "manage_closely": "F6C9A8",
+    "keep_satisfied": "FCE8A6",
+    "keep_informed": "CFE3F4",
+    "monitor": "E4E7EB",
+}
+
+
+def _text(value: str | None) -> str:
+    return clean_text(value) if value else ""
+
+
+def _texts(values: Iterable[str]) -> list[str]:
+    return [clean_text(v) for v in values if v]
+
+
+def _risk_colour(score: int | None) -> str:
+    if score is None:
+        return STATUS_COLOURS["unknown"]
+    return RAG_COLOURS["red" if score >= 15 else "yellow" if score >= 8 else "green"]
+
+
+class _Builder:
+    """Builds the context of one initiative in one language."""
+
+    def __init__(self, model: InitiativeFile, lang: str, today: dt.date) -> None:
+        self.model = model
+        self.lang = lang
+        self.t: dict[str, Any] = labels(lang)
+        self.fmt = Formatter(lang, model.budget.currency)
+        self.today = today
+        self.actor_names = {a.id: _text(a.name) for a in model.actors}
+        self.goal_texts = {g.id: _text(g.text) for g in model.strategy.goals}
+        self.indicator_names = {i.id: _text(i.name) for i in model.indicators}
+        self.focus_names = {f.id: _text(f.name) for f in model.strategy.focus_areas}
+
+    def label(self, enum: str, value: str | None) -> str:
+        return enum_label(self.lang, enum, value)
+
+    def build(self) -> dict[str, Any]:
+        m, t = self.model, self.t["documents"]
+        initiative, phase = self.initiative(), self.phase()
+        stakeholders, activities = self.stakeholders(), [self.activity(a) for a in m.activities]
+        indicators = [self.indicator(i) for i in m.indicators]
+        actors = [self.actor(a) for a in m.actors]
+        doc = self.document()
+        inner, outer = stakeholders["inner"], stakeholders["outer"]
+        return {
+            "lang": self.lang,
+            "t": t,
+            "doc": doc,
+            "generated": t["common"]["generated"].format(
+                generator=f"klusterdocs {__version__}", date=doc["date"]
+            ),
+            "toc_placeholder": t["common"]["contents"],
+            "initiative": initiative,
+            "facts": self.facts(initiative),
+            "phase": phase,
+            "phase_position": t["notes"]["phase_position"].format(
+                number=phase["number"], name=phase["name"]
+            ),
+            "checklist_summary": t["notes"]["checklist_summary"].format(
+                done=phase["done_count"], total=phase["total_count"]
+            ),
+            "checklist_rows": [
+                {"group": g["name"] if n == 0 else "", **item}
+                for g in phase["groups"]
+                for n, item in enumerate(g["entries"])
+            ],
+            "next_phase_text": t["notes"]["next_phase"].format(**phase["next"])
+            if phase["next"]
+            else "",
+            "strategy": self.strategy(),
+            "context": self.context_analysis(),
+            "actors": actors,
+            "expectations_given": any(a.expectations or a.contribution for a in m.actors),
+            "stakeholders": stakeholders,
+            "grid_intro": t["notes"]["grid_intro"].format(high=HIGH_SCORE),
+            "grid_has_actors": any(a.quadrant for a in m.actors),
+            "unplaced_text": t["notes"]["unplaced"].format(
+                names=", ".join(stakeholders["unplaced"])
+            ),
+            "core_rows": [
+                {
+                    "inner": inner[n]["name"] if n < len(inner) else "",
+                    "outer": outer[n]["name"] if n < len(outer) else "",
+                }
+                for n in range(max(len(inner), len(outer)))
+            ],
+            "critical_mass_text": t["notes"]["critical_mass"].format(
+                industry=stakeholders["industry_count"],
+                members=sum(bool(a.member) for a in m.actors if a.helix == "industry"),
+            ),
+            "indicators": indicators,
+            "baselines": [i for i in indicators if i["baseline"]],
+            "activities": activities,
+            "upcoming_activities": [a for a in activities if a["upcoming"]],
+            "organisation": self.organisation(),
+            "budget": self.budget(m.budget),
+            "risks": [self.risk(r) for r in m.risks_by_score],
+            "summary": self.summary(),
+        }
+
+    def document(self) -> dict[str, str]:
+        d, leader = self.model.document, self.model.initiative.leader
+        return {
+            "date": self.fmt.date(d.date or self.today),
+            "version": _text(d.version),
+            "author": _text(d.author or (leader.name if leader else None)),
+        }
+
+    def facts(self, initiative: dict[str, Any]) -> list[dict[str, str]]:
+        """The initiative's key facts as label/value rows, leaving out what is not given."""
+        c = self.t["documents"]["common"]
+        leader = initiative["leader"]
+        leader_text = (
+            ", ".join(x for x in (leader["name"], leader["title"], leader["organisation"]) if x)
+            if leader
+            else ""
+        )
+        rows = [
+            ("focus", initiative["focus"]),
+            ("region", initiative["region"]),
+            ("phase", initiative["phase"]),
+            ("started", initiative["started"]),
+            ("approach", initiative["approach"]),
+            ("host", initiative["host"]),
+            ("legal_form", initiative["legal_form"]),
+            ("leader", leader_text),
+            ("website", initiative["website"]),
+        ]
+        return [{"label": c[key], "value": value} for key, value in rows if value]
+
+    def person(self, person: Person | None) -> dict[str, str] | None:
+        if person is None:
+            return None
+        return {
+            "name": _text(person.name),
+            "title": _text(person.title),
+            "organisation": _text(person.organisation),
+            "email": _text(person.email),
+        }
+
+    def initiative(self) -> dict[str, Any]:
+        i = self.model.initiative
+        return {
+            "name": _text(i.name),
+            "slug": i.slug,
+            "region": _text(i.region),
+            "focus": _text(i.focus),
+            "phase": self.label("phase", i.phase),
+            "started": self.fmt.flex_date(i.started),
+            "approach": self.label("approach", i.approach),
+            "host": _text(i.host),
+            "legal_form": self.label("legal_form", i.legal_form),
+            "website": _text(i.website),
+            "leader": self.person(i.leader),
+            "background": _text(i.background),
+            "starting_point": _text(i.starting_point),
+        }
+
+    def phase(self) -> dict[str, Any]:
+        key = self.model.initiative.phase
+        info = phases()[key]
+        results = assess(self.model)
+        order = list(phases())
+        following = next_phase(key)
+        names = group_names()
+        return {
+            "key": key,
+            "name": info.name[self.lang],
+            "number": order.index(key) + 1,
+            "about": info.about[self.lang],
+            "leadership": info.leadership[self.lang],
+            "next_steps": info.next_steps[self.lang],
+            "next": {"name": following.name[self.lang], "about": following.about[self.lang]}
+            if following
+            else None,
+            "all": [
+                {
+                    "name": p.name[self.lang],
+                    "current": p.key == key,
+                    "passed": order.index(p.key) < order.index(key),
+                    "colour": "F6C9A8"
+                    if p.key == key
+                    else ("CFE3F4" if order.index(p.key) < order.index(key) else "F3F6F9"),
+                }
+                for p in phases().values()
+            ],
+            "groups": [
+                {
+                    "name": names[group][self.lang],
+                    "entries": [self.checklist_item(r) for r in results if r.item.group == group],
+                }
+                for group in GROUPS
+            ],
+            "done": [r.item.label[self.lang] for r in results if r.status == "done"],
+            "open": [self.checklist_item(r) for r in results if r.status != "done"],
+            "done_count": sum(r.status == "done" for r in results),
+            "total_count": len(results),
+        }
+
+    def checklist_item(self, result: ItemStatus) -> dict[str, str]:
+        return {
+            "label": result.item.label[self.lang],
+            "status": self.label("checklist_status", result.status),
+            "colour": STATUS_COLOURS[result.status],
+            "comment": _text(result.comment),
+        }
+
+    def strategy(self) -> dict[str, Any]:
+        s = self.model.strategy
+        benefits = s.benefits
+        parties = []
+        if benefits:
+            for party, items in (
+                ("industry", benefits.industry),
+                ("academia", benefits.academia),
+                ("public", benefits.public),
+            ):
+                if items:
+                    parties.append({"party": self.label("helix", party), "points": _texts(items)})
+        return {
+            "strategic_idea": _text(s.strategic_idea),
+            "vision": _text(s.vision),
+            "purpose": _text(s.purpose),
+            "shared_values": _texts(s.values),
+            "benefits": parties,
+            "focus_areas": [
+                {
+                    "name": _text(f.name),
+                    "area": self.label("area", f.area),
+                    "description": _text(f.description),
+                    "goals": [_text(g.text) for g in s.goals if g.focus_area == f.id],
+                }
+                for f in s.focus_areas
+            ],
+            "goals": [
+                {
+                    "text": _text(g.text),
+                    "focus_area": self.focus_names.get(g.focus_area or "", ""),
+                    "indicators": ", ".join(self.indicator_names[i] for i in g.indicators),
+                    "due": self.fmt.date(g.due),
+                }
+                for g in s.goals
+            ],
+        }
+
+    def context_analysis(self) -> dict[str, Any]:
+        c = self.model.context
+        swot = c.swot
+        return {
+            "competence_area": _text(c.competence_area),
+            "trends": _texts(c.trends),
+            "industry": _text(c.industry),
+            "region": _text(c.region),
+            "swot": {
+                "strengths": _texts(swot.strengths),
+                "weaknesses": _texts(swot.weaknesses),
+                "opportunities": _texts(swot.opportunities),
+                "threats": _texts(swot.threats),
+            }
+            if swot and not swot.is_empty
+            else None,
+            "problems": _texts(c.problems),
+            "opportunities": _texts(c.opportunities),
+        }
+
+    def actor(self, a: Actor) -> dict[str, Any]:
+        yes_no = self.t["documents"]["common"]
+        return {
+            "name": _text(a.name),
+            "helix": self.label("helix", a.helix),
+            "role": _text(a.role),
+            "core": self.label("core", a.core),
+            "member": "" if a.member is None else yes_no["yes" if a.member else "no"],
+            "power": str(a.power or ""),
+            "interest": str(a.interest or ""),
+            "attitude": self.label("attitude", a.attitude),
+            "quadrant": self.label("quadrant", a.quadrant),
+            "quadrant_colour": QUADRANT_COLOURS.get(a.quadrant or "", "FFFFFF"),
+            "expectations": _text(a.expectations),
+            "contribution": _text(a.contribution),
+            "engagement": _text(a.engagement),
+            "owner": _text(a.owner),
+            "contact": _text(
+                ", ".join(x for x in (a.contact.name, a.contact.email, a.contact.phone) if x)
+            )
+            if a.contact
+            else "",
+        }
+
+    def stakeholders(self) -> dict[str, Any]:
+        actors = self.model.actors
+        by_quadrant = {q: [a for a in actors if a.quadrant == q] for q in QUADRANT_ORDER}
+        ranked = sorted(
+            (a for a in actors if a.quadrant),
+            key=lambda a: (
+                QUADRANT_ORDER.index(a.quadrant or "monitor"),
+                -((a.power or 0) + (a.interest or 0)),
+                a.name,
+            ),
+        )
+        strategies = self.t["documents"]["stakeholders"]["strategies"]
+        return {
+            "groups": [
+                {
+                    "name": self.label("helix", helix),
+                    "actors": [self.actor(a) for a in actors if a.helix == helix],
+                }
+                for helix in HELIX_ORDER
+                if any(a.helix == helix for a in actors)
+            ],
+            "counts": [
+                {
+                    "name": self.label("helix", helix),
+                    "count": sum(a.helix == helix for a in actors),
+                    "members": sum(a.helix == helix and bool(a.member) for a in actors),
+                }
+                for helix in HELIX_ORDER
+                if any(a.helix == helix for a in actors)
+            ],
+            "grid": {
+                q: {
+                    "label": self.label("quadrant", q),
+                    "colour": QUADRANT_COLOURS[q],
+                    "names": [_text(a.name) for a in by_quadrant[q]],
+                    "strategy": strategies[q],
+                }
+                for q in QUADRANT_ORDER
+            },
+            "unplaced": [_text(a.name) for a in actors if a.quadrant is None],
+            "inner": [self.actor(a) for a in actors if a.core == "inner"],
+            "outer": [self.actor(a) for a in actors if a.core == "outer"],
+            "key": [_text(a.name) for a in by_quadrant["manage_closely"]],
+            "priorities": [
+                {**self.actor(a), "rank": str(n), "strategy": strategies[a.quadrant or "monitor"]}
+                for n, a in enumerate(ranked, start=1)
+            ],
+            "industry_count": sum(a.helix == "industry" for a in actors),
+            "member_count": sum(bool(a.member) for a in actors),
+            "high_score": str(HIGH_SCORE),
+        }
+
+    def indicator(self, i: Any) -> dict[str, Any]:
+        unit = f" {_text(i.unit)}" if i.unit else ""
+        latest, final = i.latest_actual, i.final_target
+        return {
+            "name": _text(i.name),
+            "type": self.label("indicator_type", i.type),
+            "unit": _text(i.unit),
+            "baseline": self.fmt.number(i.baseline.value) + unit if i.baseline else "",
+            "baseline_date": self.fmt.date(i.baseline.date) if i.baseline else "",
+            "source": _text(i.baseline.source) if i.baseline else "",
+            "targets": ", ".join(
+                f"{self.fmt.number(t.value)}{unit} ({t.year})"
+                for t in sorted(i.targets, key=lambda t: t.year)
+            ),
+            "target": f"{self.fmt.number(final.value)}{unit} ({final.year})" if final else "",
+            "latest": f"{self.fmt.number(latest.value)}{unit}" if latest else "",
+            "latest_date": self.fmt.date(latest.date) if latest else "",
+        }
+
+    def activity(self, a: Any) -> dict[str, Any]:
+        return {
+            "title": _text(a.title),
+            "focus_area": self.focus_names.get(a.focus_area or "", ""),
+            "goals": [self.goal_texts[g] for g in a.goals],
+            "responsible": _text(a.responsible),
+            "partners": ", ".join(self.actor_names[p] for p in a.partners),
+            "period": self.fmt.period(a.start, a.end),
+            "budget": self.fmt.money(a.total_budget) if a.budget else "",
+            "status": self.label("status", a.status),
+            "rag": self.label("rag", a.rag),
+            "rag_colour": RAG_COLOURS[a.rag or ""],
+            "quick_win": bool(a.low_hanging_fruit),
+            "deliverable": _text(a.deliverable),
+            "upcoming": a.status in ("planned", "ongoing"),
+        }
+
+    def organisation(self) -> dict[str, Any]:
+        o = self.model.organisation
+
+        def members(rows: Iterable[Any]) -> list[dict[str, str]]:
+            return [
+                {
+                    "name": _text(r.name),
+                    "organisation": _text(r.organisation),
+                    "role": _text(r.role),
+                }
+                for r in rows
+            ]
+
+        return {
+            "process_group": members(o.process_group),
+            "board": members(o.board),
+            "working_groups": [
+                {
+                    "name": _text(w.name),
+                    "lead": _text(w.lead),
+                    "members": ", ".join(_texts(w.members)),
+                }
+                for w in o.working_groups
+            ],
+        }
+
+    def budget(self, b: Budget) -> dict[str, Any]:
+        money, years = self.fmt.money, b.years
+
+        def cells(amounts: dict[int, float]) -> list[str]:
+            return [money(amounts[y]) if y in amounts else "–" for y in years]
+
+        t = self.t["documents"]["columns"]
+        overview = [
+            {
+                "label": t["income_total"],
+                "cells": cells(b.income_by_year),
+                "total": money(b.total_income),
+            },
+            {
+                "label": t["cost_total"],
+                "cells": cells(b.costs_by_year),
+                "total": money(b.total_costs),
+            },
+            {
+                "label": t["balance"],
+                "cells": [money(b.balance_by_year[y]) for y in years],
+                "total": money(b.balance),
+            },
+        ]
+        return {
+            "overview": overview,
+            "deficit_text": self.t["documents"]["notes"]["deficit"].format(
+                amount=money(-b.balance)
+            ),
+            "currency": b.currency,
+            "years": [str(y) for y in years],
+            "span": f"{years[0]}–{years[-1]}" if len(years) > 1 else "".join(map(str, years)),
+            "income": [
+                {
+                    "source": _text(r.source),
+                    "kind": self.label("income_kind", r.kind),
+                    "status": self.label("income_status", r.status),
+                    "cells": cells(r.amounts),
+                    "total": money(sum(r.amounts.values())),
+                }
+                for r in b.income
+            ],
+            "costs": [
+                {
+                    "item": _text(r.item),
+                    "category": self.label("cost_category", r.category),
+                    "cells": cells(r.amounts),
+                    "total": money(sum(r.amounts.values())),
+                }
+                for r in b.costs
+            ],
+            "income_cells": cells(b.income_by_year),
+            "income_total": money(b.total_income),
+            "cost_cells": cells(b.costs_by_year),
+            "cost_total": money(b.total_costs),
+            "balance_cells": [money(b.balance_by_year[y]) for y in years],
+            "balance_total": money(b.balance),
+            "deficit": b.balance < 0,
+            "shares": [
+                {
+                    "kind": self.label("income_kind", kind),
+                    "amount": money(amount),
+                    "share": self.fmt.percent(b.shares_by_kind[kind]),
+                }
+                for kind, amount in b.income_by_kind.items()
+            ],
+            "by_category": [
+                {"category": self.label("cost_category", c), "amount": money(v)}
+                for c, v in b.costs_by_category.items()
+            ],
+            "has_income": bool(b.income),
+            "has_costs": bool(b.costs),
+            "public_share": self.fmt.percent(b.shares_by_kind["public"]),
+            "private_share": self.fmt.percent(b.shares_by_kind["private"]),
+        }
+
+    def risk(self, r: Any) -> dict[str, Any]:
+        return {
+            "text": _text(r.text),
+            "cause": self.label("risk_cause", r.cause),
+            "probability": str(r.probability or "–"),
+            "impact": str(r.impact or "–"),
+            "score": str(r.score or "–"),
+            "colour": _risk_colour(r.score),
+            "mitigation": _text(r.mitigation),
+            "owner": _text(r.owner),
+        }
+
+    def summary(self) -> list[str]:
+        """A few sentences a reader can take in at a glance, from label patterns."""
+        m, s = self.model, self.t["documents"]["summary"]
+        i = m.initiative
+        out = [
+            s["intro"].format(
+                name=_text(i.name),
+                region=_text(i.region),
+                focus=_text(i.focus).lower() if self.lang == "sv" else _text(i.focus),
+                phase=self.label("phase", i.phase).lower(),
+            )
+        ]
+        if i.started:
+            out[0] += " " + s["started"].format(started=self.fmt.flex_date(i.started))
+        if i.host:
+            out[0] += " " + s["host"].format(host=_text(i.host))
+        if m.actors:
+            helixes = {a.helix for a in m.actors}
+            out.append(s["actors"].format(count=len(m.actors), kinds=len(helixes)))
+        if m.strategy.goals or m.activities:
+            out.append(
+                s["plan"].format(
+                    goals=len(m.strategy.goals),
+                    activities=len(m.activities),
+                    areas=len(m.strategy.focus_areas),
+                )
+            )
+        if m.budget.years:
+            b = m.budget
+            out.append(
+                s["budget"].format(
+                    span=self.budget(b)["span"],
+                    costs=self.fmt.money(b.total_costs),
+                    income=self.fmt.money(b.total_income),
+                    public=self.fmt.percent(b.shares_by_kind["public"]),
+                )
+            )
+        return out
+
+
+def initiative_context(
+    model: InitiativeFile, lang: str | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Return what the Word templates see for `model`, in `lang` (default: the file's)."""
+    return _Builder(model, lang or model.language, today or dt.date.today()).build()

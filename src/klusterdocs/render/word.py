@@ -1,0 +1,314 @@
+"""Render a Word template (docxtpl) with a context into a .docx, safely.
+
+docxtpl's defaults are unsafe for user text: without autoescape an `&` or `<` makes invalid XML,
+which docxtpl then "recovers" by silently dropping text. Here every template renders in a
+sandboxed Jinja environment with autoescape and StrictUndefined, and the file is written
+atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from klusterdocs.errors import TemplateError, display_path
+from klusterdocs.output import atomic_path
+from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Core properties of the written document (File > Properties in Word)."""
+
+    title: str
+    subject: str
+    author: str
+    language: str
+    keywords: str
+    created: dt.datetime
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja environment every Word template renders in."""
+    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["md"] = markdown_paragraphs
+    env.filters["bullets"] = bullet_list
+    env.filters["rich"] = rich_runs
+    return env
+
+
+def _template_error(template: Path, exc: Exception) -> TemplateError:
+    name = display_path(template)
+    if isinstance(exc, SecurityError):
+        return TemplateError(f"{name}: refused: the template reaches for something unsafe ({exc})")
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(f"{name}: unknown field: {exc.message}")
+    near = " ".join(line.strip() for line in getattr(exc, "docx_context", []) if line.strip())
+    where = f" near: {near[:120]!r}" if near else ""
+    message = getattr(exc, "message", None) or str(exc)
+    return TemplateError(f"{name}: template error: {message}{where}")
+
+
+def render_docx(
+    template: Path, context: dict[str, Any], target: Path, properties: Properties
+) -> None:
+    """Render `template` with `context` and write it to `target` (atomically)."""
+    try:
+        document = DocxTemplate(str(template))
+        document.render(context, environment(), autoescape=True)
+    except (jinja2.TemplateError, SecurityError) as exc:
+        raise _template_error(template, exc) from None
+    except (KeyError, ValueError, OSError) as exc:
+        raise TemplateError(
+            f"{display_path(template)}: not a usable Word template ({exc})"
+        ) from None
+    docx = document.docx
+    core = docx.core_properties
+    core.title, core.subject, core.author = properties.title, properties.subject, properties.author
+    core.language, core.keywords = properties.language, properties.keywords
+    core.created = core.modified = properties.created
+    core.last_modified_by, core.revision = properties.author, 1
+    fit_tables(docx)
+    fill_table_of_contents(docx)
+    _ask_word_to_update_fields(docx)
+    with atomic_path(target) as temporary:
+        document.save(str(temporary))
+
+
+def _ask_word_to_update_fields(docx: Any) -> None:
+    """Set w:updateFields so Word fills the table of contents and page counts on open."""
+    settings = docx.settings.element
+    element = settings.find(qn("w:updateFields"))
+    if element is None:
+        element = _element("w:updateFields")
+        later = {qn(f"w:{name}") for name in _SETTINGS_AFTER_UPDATE_FIELDS}
+        successor = next((child for child in settings if child.tag in later), None)
+        if successor is None:
+            settings.append(element)
+        else:
+            successor.addprevious(element)
+    element.set(qn("w:val"), "true")
+
+
+def fit_tables(docx: Any) -> None:
+    """Make each table's grid match its cells' widths, scaled to fit between the margins.
+
+    Word lays a table out by its cells' widths, LibreOffice by the grid; docxtpl's column
+    loops add cells without touching the grid. Rewriting the grid from the widest row keeps
+    both in agreement, and no table runs off the page.
+    """
+    section = docx.sections[-1]
+    available = (section.page_width - section.left_margin - section.right_margin) / 635  # twips
+    for table in docx.element.body.iter(qn("w:tbl")):
+        rows = [row.findall(qn("w:tc")) for row in table.findall(qn("w:tr"))]
+        if not rows:
+            continue
+        widest = max(rows, key=len)
+        if any(tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}") is not None for tc in widest):
+            continue
+        widths = [_cell_width(tc) for tc in widest]
+        if None in widths or not widths:
+            continue
+        total = sum(w for w in widths if w)
+        scale = min(1.0, available / total) if total else 1.0
+        for row in rows:
+            for tc in row:
+                width = _cell_width(tc)
+                if width:
+                    tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").set(qn("w:w"), str(int(width * scale)))
+        grid = table.find(qn("w:tblGrid"))
+        for column in list(grid):
+            grid.remove(column)
+        for width in widths:
+            grid.append(_element("w:gridCol", **{"w:w": str(int((width or 0) * scale))}))
+        properties = table.find(qn("w:tblPr"))
+        for old in properties.findall(qn("w:tblW")) + properties.findall(qn("w:tblLayout")):
+            properties.remove(old)
+        properties.append(_element("w:tblW", **{"w:w": str(int(total * scale)), "w:type": "dxa"}))
+        properties.append(_element("w:tblLayout", **{"w:type": "fixed"}))
+        _schema_order(properties, _TBLPR_ORDER)
+        for row in rows:
+            for tc in row:
+                _schema_order(tc.find(qn("w:tcPr")), _TCPR_ORDER)
+
+
+# Word rejects a document whose elements are out of the schema's order (ECMA-376 part 1).
+_TBLPR_ORDER = (
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+)
+_TCPR_ORDER = (
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
+)
+_SETTINGS_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+def _schema_order(parent: Any, order: tuple[str, ...]) -> None:
+    """Sort `parent`'s children into the schema's `order` (unknown ones last, kept in order)."""
+    if parent is None:
+        return
+    rank = {qn(f"w:{name}"): index for index, name in enumerate(order)}
+    children = sorted(parent, key=lambda child: rank.get(child.tag, len(order)))
+    for child in children:
+        parent.append(child)
+
+
+def _cell_width(tc: Any) -> int | None:
+    width = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+    if width is None or width.get(qn("w:type"), "dxa") != "dxa":
+        return None
+    return int(width.get(qn("w:w")))
+
+
+def _field_runs(instruction: str, result: str) -> list[Any]:
+    """The runs of a complete Word field: begin, instruction, separate, result, end."""
+    return [
+        _element("w:r", _element("w:fldChar", **{"w:fldCharType": "begin"})),
+        _element(
+            "w:r", _element("w:instrText", text=f" {instruction} ", **{"xml:space": "preserve"})
+        ),
+        _element("w:r", _element("w:fldChar", **{"w:fldCharType": "separate"})),
+        _element("w:r", _element("w:t", text=result)),
+        _element("w:r", _element("w:fldChar", **{"w:fldCharType": "end"})),
+    ]
+
+
+def _element(tag: str, *children: Any, text: str | None = None, **attributes: str) -> Any:
+    from docx.oxml import OxmlElement
+
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(name), value)
+    element.extend(children)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def fill_table_of_contents(docx: Any, levels: int = 2, as_field: bool = True) -> None:
+    """Fill the TOC field with one entry per heading, as Word itself stores a TOC.
+
+    Each heading gets a bookmark and each entry a PAGEREF field to it: Word refreshes the whole
+    field on open (w:updateFields), and LibreOffice, which does not, still computes the page
+    numbers of PAGEREF fields when it lays out the document, so a PDF shows a complete TOC.
+    """
+    body = docx.element.body
+    instr = next(
+        (i for i in body.iter(qn("w:instrText")) if i.text and " TOC " in f" {i.text.strip()} "),
+        None,
+    )
+    if instr is None:
+        return
+    toc_paragraph = instr.getparent().getparent()
+    styles = {s.style_id: s for s in docx.styles if s.type == 1}
+    headings = []
+    for paragraph in body.iter(qn("w:p")):
+        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        level = _heading_level(styles.get(style.get(qn("w:val")) if style is not None else ""))
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+        if level and level <= levels and text:
+            headings.append((paragraph, level, text))
+    if not headings:
+        return
+    entries = []
+    for number, (paragraph, level, text) in enumerate(headings, start=1):
+        name = f"_Toc{number:08d}"
+        start = _element("w:bookmarkStart", **{"w:id": str(9000 + number), "w:name": name})
+        end = _element("w:bookmarkEnd", **{"w:id": str(9000 + number)})
+        properties = paragraph.find(qn("w:pPr"))
+        paragraph.insert(0 if properties is None else 1, start)
+        paragraph.append(end)
+        link = _element(
+            "w:hyperlink",
+            _element("w:r", _element("w:t", text=text)),
+            _element("w:r", _element("w:tab")),
+            *_field_runs(f"PAGEREF {name} \\h", ""),
+            **{"w:anchor": name, "w:history": "1"},
+        )
+        style_id = f"TOC{level}"
+        entry = _element(
+            "w:p", _element("w:pPr", _element("w:pStyle", **{"w:val": style_id})), link
+        )
+        entries.append(entry)
+    begin_runs = list(toc_paragraph.iter(qn("w:r")))
+    # keep begin, instruction and separate in the first entry; end after the last one
+    separate_index = next(
+        i
+        for i, r in enumerate(begin_runs)
+        if r.find(qn("w:fldChar")) is not None
+        and r.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "separate"
+    )
+    if as_field:
+        first_entry_pPr = entries[0].find(qn("w:pPr"))
+        for run in reversed(begin_runs[: separate_index + 1]):
+            first_entry_pPr.addnext(run)
+        entries[-1].append(_element("w:r", _element("w:fldChar", **{"w:fldCharType": "end"})))
+    for entry in reversed(entries):
+        toc_paragraph.addnext(entry)
+    toc_paragraph.getparent().remove(toc_paragraph)
+
+
+def _heading_level(style: Any) -> int | None:
+    """Return the outline level of a paragraph style: Heading 1 -> 1, else None."""
+    while style is not None:
+        name = (style.name or "").lower()
+        if name.startswith("heading ") and name[8:].isdigit():
+            return int(name[8:])
+        style = style.base_style
+    return None

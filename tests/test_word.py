@@ -1,0 +1,349 @@
+"""The Word documents, reopened with python-docx and read as a reader would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from klusterdocs.cli import main
+from klusterdocs.documents import WORD_DOCUMENTS, write_word_document
+from klusterdocs.errors import TemplateError
+from klusterdocs.loading import load_initiative
+from klusterdocs.model import PHASES, InitiativeFile
+from klusterdocs.render.lookup import builtin_templates, find_template
+from tests.conftest import EXAMPLE, INPUTS, THIN
+
+DAY = dt.date(2012, 9, 1)
+
+
+def _in_phase(model: InitiativeFile, phase: str) -> InitiativeFile:
+    return model.model_copy(
+        update={"initiative": model.initiative.model_copy(update={"phase": phase})}
+    )
+
+
+def _all_text(path: Path) -> str:
+    """Every piece of text in the package's XML parts: body, headers, footers, properties."""
+    with zipfile.ZipFile(path) as archive:
+        return "\n".join(
+            archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.endswith(".xml")
+        )
+
+
+def _body_text(document: docx.document.Document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def _headings(document: docx.document.Document, level: int = 1) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
+
+
+@pytest.fixture(scope="module")
+def example() -> InitiativeFile:
+    return load_initiative(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def rendered(example: InitiativeFile, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Each document of the example in both languages, rendered once for the module."""
+    out = tmp_path_factory.mktemp("word")
+    return {
+        (document, lang): write_word_document(example, document, out / lang, lang=lang, today=DAY)
+        for document in WORD_DOCUMENTS
+        for lang in ("sv", "en")
+    }
+
+
+@pytest.mark.parametrize("document", WORD_DOCUMENTS)
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_documents_open_with_data_styles_and_no_template_residue(
+    rendered: dict, document: str, lang: str
+) -> None:
+    path = rendered[(document, lang)]
+    assert path.name == f"{document}.docx"
+    assert path.parent.name == "smart-textiles"
+    opened = docx.Document(str(path))
+    text = _body_text(opened)
+    assert "Smart Textiles" in text
+    assert "Högskolan i Borås" in text
+    assert len(_headings(opened)) >= 6
+    assert _headings(opened, 2)
+    assert opened.tables and all(t.style.name == "Klusterdocs Table" for t in opened.tables)
+    raw = _all_text(path)
+    for residue in ("{{", "{%", "%}", "<built-in"):
+        assert residue not in raw, residue
+    assert "None" not in text
+    header = opened.sections[0].header.paragraphs[0].text
+    assert header.startswith("Smart Textiles · ")
+    assert opened.core_properties.title.endswith("Smart Textiles")
+    assert opened.core_properties.author == "Anna Exempelsson"
+
+
+def test_plan_sections_in_swedish(rendered: dict) -> None:
+    opened = docx.Document(str(rendered[("verksamhetsplan", "sv")]))
+    assert _headings(opened) == [
+        "Sammanfattning",
+        "Bakgrund och utgångspunkt",
+        "Strategisk idé, vision och syfte",
+        "Insatsområden och mål",
+        "Handlingsplan",
+        "Organisation och styrning",
+        "Budget och finansiering",
+        "Uppföljning",
+        "Risker",
+        "Fasen i Reglabs klustermodell",
+    ]
+    text = _body_text(opened)
+    assert "28 november" not in text  # the document date comes from `today`, not the clock
+    assert "1 september 2012" in text
+    assert "Prototyplabb öppet för medlemmar ★" in text
+
+
+def test_plan_budget_figures(rendered: dict) -> None:
+    sv = _body_text(docx.Document(str(rendered[("verksamhetsplan", "sv")])))
+    for figure in (
+        "4\u00a0650\u00a0000\u00a0kr",
+        "9\u00a0700\u00a0000\u00a0kr",
+        "2\u00a0000\u00a0000\u00a0kr",
+        "76\u00a0%",
+        "Budgeten är i balans.",
+    ):
+        assert figure in sv, figure
+    en = _body_text(docx.Document(str(rendered[("verksamhetsplan", "en")])))
+    assert "SEK\u00a09,700,000" in en
+    assert "The budget is balanced." in en
+
+
+def test_budget_year_columns_and_totals_line_up(rendered: dict) -> None:
+    opened = docx.Document(str(rendered[("verksamhetsplan", "sv")]))
+    income = next(t for t in opened.tables if t.rows[0].cells[0].text == "Källa")
+    header = [c.text for c in income.rows[0].cells]
+    assert header == ["Källa", "Slag", "Beslut", "2012", "2013", "Summa"]
+    last = [c.text for c in income.rows[-1].cells]
+    assert last[0] == "Summa finansiering"
+    assert last[3:] == [
+        "4\u00a0650\u00a0000\u00a0kr",
+        "5\u00a0050\u00a0000\u00a0kr",
+        "9\u00a0700\u00a0000\u00a0kr",
+    ]
+
+
+def test_deficit_is_shown_as_one(tmp_path: Path) -> None:
+    model = load_initiative(INPUTS / "automation-region.yaml")
+    path = write_word_document(model, "verksamhetsplan", tmp_path, today=DAY)
+    text = _body_text(docx.Document(str(path)))
+    assert "Budgeten visar ett underskott på 50\u00a0000\u00a0kr." in text
+    assert "-50\u00a0000\u00a0kr" in text
+
+
+def test_activity_traffic_lights_are_coloured_cells(rendered: dict) -> None:
+    opened = docx.Document(str(rendered[("verksamhetsplan", "sv")]))
+    plan = next(t for t in opened.tables if t.rows[0].cells[0].text == "Aktivitet")
+    colours = {}
+    for row in plan.rows[1:]:
+        cell = row.cells[-1]
+        fill = cell._tc.xpath("./w:tcPr/w:shd/@w:fill")
+        colours[cell.text] = fill[0] if fill else None
+    assert colours["Grön"] == "C6E7C1"
+    assert colours["Röd"] == "F4C2BD"
+    assert colours["Gul"] == "FCE8A6"
+
+
+def test_stakeholder_grid_places_every_scored_actor(rendered: dict, example) -> None:
+    opened = docx.Document(str(rendered[("intressentanalys", "sv")]))
+    grid = next(t for t in opened.tables if t.rows[0].cells[1].text == "Lägre intresse")
+    manage_closely = grid.rows[1].cells[2].text
+    assert manage_closely.startswith("Hantera nära")
+    assert "Högskolan i Borås" in manage_closely
+    assert "Almi Företagspartner Väst" in grid.rows[2].cells[1].text  # monitor
+    placed = "\n".join(c.text for row in grid.rows[1:] for c in row.cells[1:])
+    assert all(a.name in placed for a in example.actors if a.quadrant)
+    priorities = next(t for t in opened.tables if t.rows[0].cells[0].text == "Prio")
+    assert priorities.rows[1].cells[1].text == "Högskolan i Borås"  # manage closely, 5 + 5
+
+
+def test_prestudy_has_swot_and_recommendation(rendered: dict) -> None:
+    opened = docx.Document(str(rendered[("forstudie", "sv")]))
+    assert "SWOT-analys" in _headings(opened, 2)
+    swot = next(t for t in opened.tables if t.rows[0].cells[0].text == "Styrkor")
+    assert "Nordens största textilutbildning" in swot.rows[1].cells[0].text
+    assert "Rekommendation och öppna frågor" in _headings(opened)
+    assert "Medlems- och avgiftsmodell" in _body_text(opened)  # the open question
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_each_document_adapts_to_the_phase(example, phase: str, tmp_path: Path) -> None:
+    from klusterdocs.phases import phases
+
+    info = phases()[phase]
+    model = _in_phase(example, phase)
+    for document in WORD_DOCUMENTS:
+        text = _body_text(
+            docx.Document(str(write_word_document(model, document, tmp_path, today=DAY)))
+        )
+        assert f"fas {PHASES.index(phase) + 1} av 4: {info.name['sv']}" in text
+        assert info.next_steps["sv"][0] in text
+        assert info.checklist[0].label["sv"] in text
+
+
+def test_thin_file_says_what_to_fill_in(write, tmp_path: Path) -> None:
+    model = load_initiative(write(THIN))
+    for document in WORD_DOCUMENTS:
+        path = write_word_document(model, document, tmp_path, today=DAY)
+        opened = docx.Document(str(path))
+        text = _body_text(opened)
+        assert "Tunt Kluster" in text
+        assert "None" not in text and "{{" not in _all_text(path)
+        for table in opened.tables:
+            assert len(table.rows) >= 1 and any(c.text for r in table.rows for c in r.cells)
+    plan = _body_text(docx.Document(str(tmp_path / "tunt-kluster" / "verksamhetsplan.docx")))
+    assert "Handlingsplanen är tom. Lägg till aktiviteter under activities." in plan
+    assert "Ingen budget är angiven." in plan
+
+
+def test_user_text_is_escaped_and_never_evaluated(write, tmp_path: Path) -> None:
+    hostile = 'R&D <AB> "Quote" \'s {{ 7*7 }} {% if x %}'
+    model = load_initiative(
+        write(f"""
+        initiative:
+          name: '{hostile.replace("'", "''")}'
+          region: Skåne & Blekinge
+          focus: "<b>not bold</b>"
+          phase: formering
+          background: "Tab\\there, vertical\\vtab, bell\\a, nul-free"
+        actors:
+          - {{id: a, name: "A & B", helix: industry, power: 4, interest: 4}}
+    """)
+    )
+    for document in WORD_DOCUMENTS:
+        path = write_word_document(model, document, tmp_path, today=DAY)
+        text = _body_text(docx.Document(str(path)))
+        assert hostile in text
+        assert "Skåne & Blekinge" in text and "<b>not bold</b>" in text
+        assert "49" not in text  # {{ 7*7 }} stayed text
+    plan = docx.Document(str(tmp_path / model.initiative.slug / "verksamhetsplan.docx"))
+    background = next(p for p in plan.paragraphs if p.text.startswith("Tab"))
+    assert "vertical\ntab" in background.text  # a vertical tab became a line break
+    assert "\a" not in background.text
+
+
+def test_markdown_subset_becomes_formatting(rendered: dict) -> None:
+    opened = docx.Document(str(rendered[("verksamhetsplan", "sv")]))
+    paragraph = next(p for p in opened.paragraphs if "företag, akademi och" in p.text)
+    bold = [r.text for r in paragraph.runs if r.bold]
+    assert bold == ["företag, akademi och offentliga aktörer"]
+    bullets = [p.text for p in opened.paragraphs if p.style.name == "List Bullet"]
+    assert "en kritisk massa av textilföretag och leverantörer i regionen" in bullets
+    italic = [r.text for p in opened.paragraphs for r in p.runs if r.italic and r.text]
+    assert "förnya och förändra" in italic
+
+
+def test_table_of_contents_and_update_on_open(rendered: dict) -> None:
+    path = rendered[("verksamhetsplan", "sv")]
+    raw = _all_text(path)
+    assert 'TOC \\o "1-2"' in raw
+    assert '<w:updateFields w:val="true"/>' in raw
+    opened = docx.Document(str(path))
+    entries = [p.text.strip() for p in opened.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
+    assert entries[0] == "Sammanfattning"
+    assert "Fasens checklista" in entries
+
+
+def test_template_lookup_prefers_the_users_phase_template(tmp_path: Path) -> None:
+    builtin = find_template("verksamhetsplan", "formering")
+    assert builtin == builtin_templates() / "verksamhetsplan" / "default.docx"
+    user = tmp_path / "mine"
+    (user / "verksamhetsplan").mkdir(parents=True)
+    shutil.copy(builtin, user / "verksamhetsplan" / "default.docx")
+    assert find_template("verksamhetsplan", "formering", user).parent.parent == user
+    shutil.copy(builtin, user / "verksamhetsplan" / "formering.docx")
+    assert find_template("verksamhetsplan", "formering", user).name == "formering.docx"
+    assert find_template("verksamhetsplan", "initiering", user).name == "default.docx"
+    with pytest.raises(TemplateError, match="template folder not found"):
+        find_template("verksamhetsplan", "formering", tmp_path / "nope")
+
+
+def test_a_failed_render_keeps_the_previous_document(example, tmp_path: Path) -> None:
+    target = write_word_document(example, "verksamhetsplan", tmp_path, today=DAY)
+    before = target.read_bytes()
+    broken = tmp_path / "broken" / "verksamhetsplan"
+    broken.mkdir(parents=True)
+    document = docx.Document()
+    document.add_paragraph("{{ initiative.namn }}")
+    document.save(str(broken / "default.docx"))
+    with pytest.raises(TemplateError, match="unknown field"):
+        write_word_document(example, "verksamhetsplan", tmp_path, templates=broken.parent)
+    assert target.read_bytes() == before
+    assert [p.name for p in target.parent.iterdir()] == ["verksamhetsplan.docx"]
+
+
+def test_template_reaching_for_python_internals_is_refused(example, tmp_path: Path) -> None:
+    folder = tmp_path / "evil" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    document = docx.Document()
+    document.add_paragraph("{{ cycler.__init__.__globals__ }}")
+    document.save(str(folder / "default.docx"))
+    with pytest.raises(TemplateError, match="unsafe"):
+        write_word_document(example, "verksamhetsplan", tmp_path, templates=folder.parent)
+
+
+def test_cli_commands_write_and_print_paths(runner: CliRunner, tmp_path: Path) -> None:
+    for command, name in (
+        ("plan", "verksamhetsplan"),
+        ("stakeholders", "intressentanalys"),
+        ("prestudy", "forstudie"),
+    ):
+        result = runner.invoke(main, [command, str(EXAMPLE), "-o", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        expected = tmp_path / "smart-textiles" / f"{name}.docx"
+        assert result.output.strip() == str(expected)
+        assert expected.is_file()
+
+
+def test_cli_bad_input_writes_nothing(runner: CliRunner, write, tmp_path: Path) -> None:
+    path = write(THIN.replace("initiering", "initering"))
+    result = runner.invoke(main, ["plan", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "did you mean 'initiering'?" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_documents_convert_to_pdf_in_libreoffice(rendered: dict, tmp_path: Path) -> None:
+    sources = [str(p) for (_, lang), p in rendered.items() if lang == "sv"]
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *sources,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    for document in WORD_DOCUMENTS:
+        pdf = tmp_path / f"{document}.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF")
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout
+            assert "Smart Textiles" in text
+            assert "Högskolan i Borås" in text
