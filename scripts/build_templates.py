@@ -931,9 +931,203 @@ def forstudie() -> TemplateBuilder:
     return b
 
 
+# -- the PowerPoint template ------------------------------------------------------------------
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+
+
+def _inches(value: float) -> int:
+    return int(value * 914400)
+
+
+def _level_style(size: int, colour: str, bold: bool = False, align: str | None = None) -> str:
+    algn = f' algn="{align}"' if align else ""
+    b = ' b="1"' if bold else ""
+    return (
+        f'<a:lvl1pPr{algn}><a:defRPr sz="{size}"{b}><a:solidFill><a:srgbClr val="{colour}"/>'
+        "</a:solidFill></a:defRPr></a:lvl1pPr>"
+    )
+
+
+def _set_list_style(shape, xml: str) -> None:  # type: ignore[no-untyped-def]
+    """Replace a placeholder's list style (how its text looks unless a slide overrides it)."""
+    body = shape._element.find(f"{{{_P}}}txBody")
+    old = body.find(f"{{{_A}}}lstStyle")
+    new = parse_xml(f'<a:lstStyle xmlns:a="{_A}">{xml}</a:lstStyle>')
+    if old is not None:
+        body.replace(old, new)
+    else:
+        body.insert(1, new)
+
+
+def _place(shape, left: float, top: float, width: float, height: float) -> None:  # type: ignore[no-untyped-def]
+    shape.left, shape.top = _inches(left), _inches(top)
+    shape.width, shape.height = _inches(width), _inches(height)
+
+
+def _table_placeholder(layout, left: float, top: float, width: float, height: float) -> None:  # type: ignore[no-untyped-def]
+    xml = (
+        f'<p:sp xmlns:p="{_P}" xmlns:a="{_A}"><p:nvSpPr><p:cNvPr id="20" name="Table Placeholder"/>'
+        '<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr>'
+        '<p:ph type="tbl" sz="quarter" idx="13"/>'
+        f'</p:nvPr></p:nvSpPr><p:spPr><a:xfrm><a:off x="{_inches(left)}" y="{_inches(top)}"/>'
+        f'<a:ext cx="{_inches(width)}" cy="{_inches(height)}"/></a:xfrm></p:spPr>'
+        '<p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang="sv-SE"/></a:p></p:txBody>'
+        "</p:sp>"
+    )
+    layout.shapes._spTree.append(parse_xml(xml))
+
+
+def _decorate(master) -> None:  # type: ignore[no-untyped-def]
+    """A navy band along the bottom and a thin accent line: the look every layout shares."""
+    for left, top, width, height, colour in (
+        (0, 7.22, 13.333, 0.28, "1F3B5B"),
+        (0.6, 1.38, 1.2, 0.06, "E07A3F"),
+    ):
+        xml = (
+            f'<p:sp xmlns:p="{_P}" xmlns:a="{_A}"><p:nvSpPr><p:cNvPr id="{90 + int(top)}" '
+            f'name="Decoration {colour}"/><p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr>'
+            f'<p:spPr><a:xfrm><a:off x="{_inches(left)}" y="{_inches(top)}"/>'
+            f'<a:ext cx="{_inches(width)}" cy="{_inches(height)}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+            f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill><a:ln><a:noFill/></a:ln>'
+            "</p:spPr></p:sp>"
+        )
+        master.shapes._spTree.insert(2, parse_xml(xml))
+
+
+def modul() -> Path:
+    """The module deck template: 16:9, a styled master and the layouts klusterdocs uses."""
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor as PptxColour
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = _inches(13.333), _inches(7.5)
+    master = prs.slide_master
+    styles = master._element.find(f"{{{_P}}}txStyles")
+    title_style = styles.find(f"{{{_P}}}titleStyle")
+    title_style.replace(
+        title_style[0],
+        parse_xml(
+            f'<a:lvl1pPr xmlns:a="{_A}" algn="l"><a:defRPr sz="3000" b="1"><a:solidFill>'
+            '<a:srgbClr val="1F3B5B"/></a:solidFill><a:latin typeface="+mj-lt"/></a:defRPr>'
+            "</a:lvl1pPr>"
+        ),
+    )
+    body_style = styles.find(f"{{{_P}}}bodyStyle")
+    for level, size in ((0, 2000), (1, 1800), (2, 1600)):
+        rpr = body_style[level].find(f"{{{_A}}}defRPr")
+        rpr.set("sz", str(size))
+        for fill in rpr.findall(f"{{{_A}}}solidFill"):
+            rpr.remove(fill)
+        rpr.insert(
+            0, parse_xml(f'<a:solidFill xmlns:a="{_A}"><a:srgbClr val="333F4B"/></a:solidFill>')
+        )
+    for shape in master.placeholders:
+        kind = shape.placeholder_format.type
+        if kind == PP_PLACEHOLDER.TITLE:
+            _place(shape, 0.6, 0.35, 12.1, 1.0)
+        elif kind == PP_PLACEHOLDER.BODY:
+            _place(shape, 0.6, 1.6, 12.1, 5.3)
+        elif kind == PP_PLACEHOLDER.DATE:
+            _place(shape, 0.6, 6.9, 3.0, 0.3)
+        elif kind == PP_PLACEHOLDER.FOOTER:
+            _place(shape, 4.2, 6.9, 5.0, 0.3)
+        elif kind == PP_PLACEHOLDER.SLIDE_NUMBER:
+            _place(shape, 10.7, 6.9, 2.0, 0.3)
+    _decorate(master)
+
+    layouts = list(prs.slide_layouts)
+    title, content, section, two, comparison, title_only, _, caption = layouts[:8]
+    for unused in [*layouts[8:], layouts[6]]:
+        prs.slide_layouts.remove(unused)
+
+    def placeholders(layout):  # type: ignore[no-untyped-def]
+        return {ph.placeholder_format.idx: ph for ph in layout.placeholders}
+
+    def footer_row(layout) -> None:  # type: ignore[no-untyped-def]
+        for idx, box in (
+            (10, (0.6, 6.9, 3.0, 0.3)),
+            (11, (4.2, 6.9, 5.0, 0.3)),
+            (12, (10.7, 6.9, 2.0, 0.3)),
+        ):
+            if idx in placeholders(layout):
+                _place(placeholders(layout)[idx], *box)
+
+    navy = PptxColour(0x1F, 0x3B, 0x5B)
+    title.name = "Titel"
+    title.background.fill.solid()
+    title.background.fill.fore_color.rgb = navy
+    ph = placeholders(title)
+    _place(ph[0], 0.8, 2.0, 11.7, 2.2)
+    _set_list_style(ph[0], _level_style(4000, "FFFFFF", bold=True, align="l"))
+    _place(ph[1], 0.8, 4.4, 11.7, 1.4)
+    _set_list_style(ph[1], _level_style(2000, "CFE3F4", align="l"))
+    footer_row(title)
+
+    content.name = "Rubrik och innehåll"
+    ph = placeholders(content)
+    _place(ph[0], 0.6, 0.35, 12.1, 1.0)
+    _place(ph[1], 0.6, 1.6, 12.1, 5.1)
+    footer_row(content)
+
+    section.name = "Avsnitt"
+    section.background.fill.solid()
+    section.background.fill.fore_color.rgb = PptxColour(0x2F, 0x5D, 0x8A)
+    ph = placeholders(section)
+    _place(ph[0], 0.8, 2.4, 11.7, 1.6)
+    _set_list_style(ph[0], _level_style(3600, "FFFFFF", bold=True, align="l"))
+    _place(ph[1], 0.8, 4.1, 11.7, 1.2)
+    _set_list_style(ph[1], _level_style(2000, "E4E7EB", align="l"))
+    footer_row(section)
+
+    two.name = "Två spalter"
+    ph = placeholders(two)
+    _place(ph[0], 0.6, 0.35, 12.1, 1.0)
+    _place(ph[1], 0.6, 1.6, 5.9, 5.1)
+    _place(ph[2], 6.8, 1.6, 5.9, 5.1)
+    footer_row(two)
+
+    comparison.name = "Tabell"
+    ph = placeholders(comparison)
+    for idx in (1, 2, 3, 4):
+        ph[idx]._element.getparent().remove(ph[idx]._element)
+    _place(ph[0], 0.6, 0.35, 12.1, 1.0)
+    _table_placeholder(comparison, 0.6, 1.6, 12.1, 5.1)
+    footer_row(comparison)
+
+    title_only.name = "Endast rubrik"
+    _place(placeholders(title_only)[0], 0.6, 0.35, 12.1, 1.0)
+    footer_row(title_only)
+
+    caption.name = "Avslutning"
+    caption.background.fill.solid()
+    caption.background.fill.fore_color.rgb = navy
+    ph = placeholders(caption)
+    ph[1]._element.getparent().remove(ph[1]._element)
+    ph[0]._element.find(f".//{{{_P}}}ph").set("type", "ctrTitle")
+    _place(ph[0], 0.8, 2.0, 11.7, 1.6)
+    _set_list_style(ph[0], _level_style(4400, "FFFFFF", bold=True, align="l"))
+    _place(ph[2], 0.8, 3.8, 11.7, 2.4)
+    _set_list_style(ph[2], _level_style(2000, "CFE3F4", align="l"))
+    footer_row(caption)
+
+    for coloured in (title, section, caption):
+        coloured._element.set("showMasterSp", "0")
+    target = OUT / "modul" / "default.pptx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    prs.core_properties.title = "klusterdocs template: modul"
+    prs.core_properties.author = prs.core_properties.last_modified_by = "klusterdocs"
+    prs.save(str(target))
+    return target
+
+
 def main() -> None:
     for build in (verksamhetsplan, intressentanalys, forstudie):
         print(build().save())
+    print(modul())
 
 
 if __name__ == "__main__":

@@ -197,3 +197,31 @@ _word_command(
     "stakeholders",
 )
 _word_command("forstudie", "Write the initiative's förstudie (pre-study).", "prestudy")
+
+
+@main.command()
+@click.argument("program", type=click.Path(path_type=Path))
+@click.option(
+    "--module",
+    "module",
+    required=True,
+    metavar="N|all",
+    help="The module number, or 'all' for every module.",
+)
+@_generating_options
+def deck(
+    program: Path, module: str, output: Path, lang: str | None, templates: Path | None
+) -> None:
+    """Write a module's slide deck for a training program cohort.
+
+    Example: klusterdocs deck inputs/reglab-2012.yaml --module all
+    """
+    from klusterdocs.documents import write_deck
+    from klusterdocs.loading import load_program
+
+    if module != "all" and not module.isdigit():
+        raise click.BadParameter("expected a module number or 'all'", param_hint="--module")
+    loaded = load_program(program)
+    numbers = [m.number for m in loaded.model.modules] if module == "all" else [int(module)]
+    for number in numbers:
+        click.echo(str(write_deck(loaded, number, output, lang=lang, templates=templates)))

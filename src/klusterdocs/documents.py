@@ -1,11 +1,13 @@
-"""Generate the Word documents of an initiative: the library behind `plan`, `stakeholders`
-and `prestudy`."""
+"""Generate documents: the library behind `plan`, `stakeholders`, `prestudy` and `deck`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+from klusterdocs.errors import InputError
+from klusterdocs.loading import LoadedProgram
 from klusterdocs.model import InitiativeFile
 
 WORD_DOCUMENTS = ("verksamhetsplan", "intressentanalys", "forstudie")
@@ -48,3 +50,55 @@ def write_word_document(
     target = output_path(model, document, output_dir)
     render_docx(template, context, target, properties)
     return target
+
+
+def deck_path(loaded: LoadedProgram, number: int, output_dir: Path) -> Path:
+    """Where module `number`'s deck is written: `OUT/<program-slug>/modul-N.pptx`."""
+    return output_dir / loaded.model.program.slug / f"modul-{number}.pptx"
+
+
+def write_deck(
+    loaded: LoadedProgram,
+    number: int,
+    output_dir: Path,
+    *,
+    lang: str | None = None,
+    templates: Path | None = None,
+) -> Path:
+    """Write module `number`'s slide deck for the program; return the written path."""
+    from klusterdocs.context.program import deck_date, deck_slides
+    from klusterdocs.i18n import labels
+    from klusterdocs.render.lookup import find_template
+    from klusterdocs.render.slides import Properties, render_deck
+
+    module = loaded.model.module(number)
+    if module is None:
+        numbers = ", ".join(str(m.number) for m in loaded.model.modules)
+        raise InputError([_no_module(loaded, number, numbers)])
+    lang = lang or loaded.model.language
+    slides = deck_slides(loaded, number, lang)
+    template = find_template("modul", module.phase, templates, module=number)
+    day = deck_date(loaded, number) or dt.date.today()
+    program = loaded.model.program
+    properties = Properties(
+        title=f"{program.title} – {labels(lang)['deck']['module'].format(number=number)}: "
+        f"{module.title}",
+        author=program.organiser or "klusterdocs",
+        language=_LANGUAGE_TAGS[lang],
+        created=dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc),
+    )
+    target = deck_path(loaded, number, output_dir)
+    render_deck(template, slides, target, properties, labels(lang)["deck"]["continued"])
+    return target
+
+
+def _no_module(loaded: LoadedProgram, number: int, numbers: str) -> Any:
+    from klusterdocs.errors import Problem, display_path
+
+    return Problem(
+        display_path(loaded.path),
+        1,
+        1,
+        "modules",
+        f"the program has no module {number}; it has {numbers}",
+    )

@@ -2,7 +2,7 @@
 
 Lookup order (docs/cli.md), so a region can override one phase of one document:
 `<templates>/<document>/<phase>.<ext>`, `<templates>/<document>/default.<ext>`, then the same
-two in the built-in templates.
+two in the built-in templates. A module deck first looks for `modul/modul-N.pptx`.
 """
 
 from __future__ import annotations
@@ -27,24 +27,29 @@ def builtin_templates() -> Path:
     return Path(__file__).resolve().parents[3] / "templates"  # running from a source checkout
 
 
-def candidates(document: str, phase: str, user_dir: Path | None = None) -> list[Path]:
-    """Every path looked at for `document` in `phase`, most specific first."""
+def candidates(
+    document: str, phase: str | None, user_dir: Path | None = None, module: int | None = None
+) -> list[Path]:
+    """Every path looked at for `document` in `phase` (and `module`), most specific first."""
     ext = EXTENSIONS[document]
+    names = [f"modul-{module}"] if module is not None else []
+    names += [phase] if phase else []
+    names.append("default")
     folders = [user_dir] if user_dir else []
     folders.append(builtin_templates())
-    return [
-        folder / document / f"{name}.{ext}" for folder in folders for name in (phase, "default")
-    ]
+    return [folder / document / f"{name}.{ext}" for folder in folders for name in names]
 
 
-def find_template(document: str, phase: str, user_dir: Path | None = None) -> Path:
-    """Return the template to use for `document` in `phase`."""
+def find_template(
+    document: str, phase: str | None, user_dir: Path | None = None, module: int | None = None
+) -> Path:
+    """Return the template to use for `document` in `phase` (a deck: also `module`)."""
     if user_dir is not None and not user_dir.is_dir():
         raise TemplateError(f"template folder not found: {display_path(user_dir)}")
-    for path in candidates(document, phase, user_dir):
+    looked = candidates(document, phase, user_dir, module)
+    for path in looked:
         if path.is_file():
             return path
     raise TemplateError(
-        f"no template for {document} ({phase}); looked in "
-        + ", ".join(display_path(p) for p in candidates(document, phase, user_dir))
+        f"no template for {document}; looked in " + ", ".join(display_path(p) for p in looked)
     )

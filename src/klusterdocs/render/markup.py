@@ -1,5 +1,8 @@
-"""The Markdown subset of input texts (paragraphs, `- ` bullets, `**bold**`, `*italic*`) as
-WordprocessingML, escaped, for the templates' `md` and `rich` filters."""
+"""The Markdown subset of input texts (paragraphs, `- ` bullets, `**bold**`, `*italic*`).
+
+`blocks` and `spans` parse it for every renderer; the rest writes it as WordprocessingML,
+escaped, for the Word templates' `md`, `bullets` and `rich` filters.
+"""
 
 from __future__ import annotations
 
@@ -20,20 +23,26 @@ def _run(text: str, *, bold: bool = False, italic: bool = False) -> str:
     return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{body}</w:r>"
 
 
-def runs(text: str) -> str:
-    """Return `text` as runs, with `**bold**` and `*italic*` as real formatting."""
-    out, position = [], 0
+def spans(text: str) -> list[tuple[str, bool, bool]]:
+    """Split inline text into (text, bold, italic) spans: `**bold**` and `*italic*`."""
+    out: list[tuple[str, bool, bool]] = []
+    position = 0
     for match in _EMPHASIS.finditer(text):
         if match.start() > position:
-            out.append(_run(text[position : match.start()]))
+            out.append((text[position : match.start()], False, False))
         if match.group(2) is not None:
-            out.append(_run(match.group(2), bold=True))
+            out.append((match.group(2), True, False))
         else:
-            out.append(_run(match.group(3), italic=True))
+            out.append((match.group(3), False, True))
         position = match.end()
     if position < len(text):
-        out.append(_run(text[position:]))
-    return "".join(out)
+        out.append((text[position:], False, False))
+    return out
+
+
+def runs(text: str) -> str:
+    """Return `text` as WordprocessingML runs, with emphasis as real formatting."""
+    return "".join(_run(part, bold=bold, italic=italic) for part, bold, italic in spans(text))
 
 
 def _paragraph(text: str, style: str | None) -> str:

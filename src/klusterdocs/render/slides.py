@@ -1,0 +1,470 @@
+"""Lay out a module's slides (from `context.program`) on a PowerPoint template's layouts.
+
+Layouts are found by what placeholders they have (type and position), never by name or order,
+so a region's own template works. Text is fitted explicitly: a list that would overflow its box
+continues on a "(forts.)" slide, a long title gets a smaller size within limits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from klusterdocs.context.program import Slide
+from klusterdocs.errors import TemplateError, display_path
+from klusterdocs.output import atomic_path
+from klusterdocs.render.fit import Box, fits, text_height, wrapped_lines
+from klusterdocs.render.markup import spans
+
+TITLE_SIZES = (30, 28, 26, 24, 22, 20)
+COVER_SIZES = (40, 36, 32, 28, 24)
+BODY_SIZES = (24, 22, 20, 18)
+TABLE_SIZE = 18
+SOURCE_SIZE = 11
+BULLET_INDENT = Emu(342900)
+INSET_X, INSET_Y = Emu(91440), Emu(45720)
+SPACE_BEFORE = 6
+NAVY, ACCENT, LIGHT, GREY = "1F3B5B", "2F5D8A", "D5DCE4", "5F6B7A"
+_FOOTERS = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
+_TEXT = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}
+
+
+@dataclass(frozen=True)
+class Properties:
+    title: str
+    author: str
+    language: str
+    created: dt.datetime
+
+
+def _placeholders(layout: Any) -> list[Any]:
+    return [ph for ph in layout.placeholders if ph.placeholder_format.type not in _FOOTERS]
+
+
+def _types(layout: Any) -> list[Any]:
+    return [ph.placeholder_format.type for ph in _placeholders(layout)]
+
+
+class Layouts:
+    """The template's layouts for each kind of slide, chosen by their placeholders."""
+
+    def __init__(self, presentation: Any) -> None:
+        self.height = presentation.slide_height
+        layouts = list(presentation.slide_layouts)
+        titled = [lo for lo in layouts if PP_PLACEHOLDER.TITLE in _types(lo)]
+        if not titled:
+            raise TemplateError("the template has no layout with a title placeholder")
+        self.content = max(
+            (lo for lo in titled if self._bodies(lo) == 1 and not self._is_section(lo)),
+            key=self._body_area,
+            default=titled[0],
+        )
+        self.two = next((lo for lo in titled if self._bodies(lo) == 2), None)
+        self.table = next((lo for lo in titled if PP_PLACEHOLDER.TABLE in _types(lo)), None)
+        self.title_only = next(
+            (
+                lo
+                for lo in titled
+                if not self._bodies(lo) and PP_PLACEHOLDER.TABLE not in _types(lo)
+            ),
+            None,
+        )
+        self.section = next((lo for lo in titled if self._is_section(lo)), self.content)
+        covers = [lo for lo in layouts if PP_PLACEHOLDER.CENTER_TITLE in _types(lo)]
+        self.title = next(
+            (lo for lo in covers if PP_PLACEHOLDER.SUBTITLE in _types(lo)),
+            covers[0] if covers else self.section,
+        )
+        self.closing = next(
+            (lo for lo in covers if PP_PLACEHOLDER.SUBTITLE not in _types(lo)), self.title
+        )
+
+    @staticmethod
+    def _bodies(layout: Any) -> int:
+        return sum(t in _TEXT for t in _types(layout))
+
+    @staticmethod
+    def _body_area(layout: Any) -> int:
+        return sum(
+            ph.width * ph.height
+            for ph in _placeholders(layout)
+            if ph.placeholder_format.type in _TEXT
+        )
+
+    def _is_section(self, layout: Any) -> bool:
+        """A section header: a title and one body, the title well down the slide."""
+        title = next(
+            ph for ph in _placeholders(layout) if ph.placeholder_format.type == PP_PLACEHOLDER.TITLE
+        )
+        return self._bodies(layout) == 1 and title.top > self.height * 0.25
+
+
+def _box(shape: Any) -> Box:
+    return Box(shape.width - 2 * INSET_X, shape.height - 2 * INSET_Y)
+
+
+def _set_runs(
+    paragraph: Any,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: str | None = None,
+    italic: bool = False,
+) -> None:
+    for part, strong, emphasis in spans(text):
+        run = paragraph.add_run()
+        run.text = part
+        run.font.size = Pt(size)
+        run.font.bold = bold or strong or None
+        run.font.italic = italic or emphasis or None
+        if colour:
+            run.font.color.rgb = RGBColor.from_string(colour)
+
+
+def _bullet(paragraph: Any, kind: str) -> None:
+    """Set a paragraph's bullet: `none`, `numbered` or the template's own (`default`)."""
+    properties = paragraph._p.get_or_add_pPr()
+    if kind == "none":
+        properties.set("marL", "0")
+        properties.set("indent", "0")
+        properties.insert(0, properties.makeelement(qn("a:buNone"), {}))
+    elif kind == "numbered":
+        properties.append(properties.makeelement(qn("a:buAutoNum"), {"type": "arabicPeriod"}))
+
+
+def _fill(frame: Any, paragraphs: list[tuple[str, str, bool]], size: float) -> None:
+    """Write (text, bullet kind, bold) paragraphs into a text frame at `size`."""
+    frame.word_wrap = True
+    frame.clear()
+    for index, (text, bullet, bold) in enumerate(paragraphs):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        _bullet(paragraph, bullet)
+        if index:
+            paragraph.space_before = Pt(SPACE_BEFORE)
+        _set_runs(paragraph, text, size, bold=bold)
+
+
+def _plain(text: str) -> str:
+    return "".join(part for part, _, _ in spans(text))
+
+
+def _fitting_size(
+    paragraphs: list[tuple[str, str, bool]], box: Box, sizes: tuple[float, ...]
+) -> float | None:
+    texts = [_plain(t) for t, _, _ in paragraphs]
+    indent = BULLET_INDENT if any(b != "none" for _, b, _ in paragraphs) else 0
+    for size in sizes:
+        if fits(texts, box, size, indent=indent, space_before_pt=SPACE_BEFORE):
+            return size
+    return None
+
+
+class DeckWriter:
+    """Adds slides to a presentation opened from a template."""
+
+    def __init__(self, template: Path) -> None:
+        try:
+            self.prs = Presentation(str(template))
+        except Exception as exc:  # python-pptx raises many kinds for a bad file
+            raise TemplateError(
+                f"{display_path(template)}: not a usable PowerPoint template ({exc})"
+            ) from None
+        slide_ids = self.prs.slides._sldIdLst
+        for slide_id in list(slide_ids):  # a template's example slides are not ours
+            self.prs.part.drop_rel(slide_id.rId)
+            slide_ids.remove(slide_id)
+        self.layouts = Layouts(self.prs)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _new(self, layout: Any, title: str, sizes: tuple[int, ...] = TITLE_SIZES) -> Any:
+        slide = self.prs.slides.add_slide(layout)
+        heading = slide.shapes.title
+        if heading is not None:
+            box = _box(heading)
+            size = next(
+                (s for s in sizes if text_height([title], box.width, s) <= box.height), sizes[-1]
+            )
+            frame = heading.text_frame
+            frame.word_wrap = True
+            frame.clear()
+            lines = title.split("\n")
+            for index, line in enumerate(lines):
+                paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+                _set_runs(paragraph, line, size)
+        return slide
+
+    def _body(self, slide: Any, index: int = 0) -> Any:
+        bodies = sorted(
+            (
+                ph
+                for ph in slide.placeholders
+                if ph.placeholder_format.type in _TEXT | {PP_PLACEHOLDER.SUBTITLE}
+            ),
+            key=lambda ph: (ph.left, ph.top),
+        )
+        return bodies[index] if index < len(bodies) else None
+
+    def _tidy(self, slide: Any) -> None:
+        """Remove placeholders left empty, so no "Click to add text" shows."""
+        for ph in list(slide.placeholders):
+            empty = ph.has_text_frame and not ph.text_frame.text.strip()
+            if empty or ph.placeholder_format.type == PP_PLACEHOLDER.TABLE:
+                ph._element.getparent().remove(ph._element)
+
+    def _source(self, slide: Any, text: str) -> None:
+        if not text:
+            return
+        width = self.prs.slide_width - Emu(914400)
+        box = slide.shapes.add_textbox(
+            Emu(457200), self.prs.slide_height - Emu(880_000), width, Emu(330000)
+        )
+        _set_runs(box.text_frame.paragraphs[0], text, SOURCE_SIZE, italic=True, colour=GREY)
+
+    def _notes(self, slide: Any, text: str) -> None:
+        if text:
+            slide.notes_slide.notes_text_frame.text = text
+
+    def _continued(self, title: str, part: int, word: str) -> str:
+        return title if part == 0 else f"{title} {word}"
+
+    # -- kinds ------------------------------------------------------------------------------
+    def add(self, spec: Slide, continued: str) -> None:
+        handler = getattr(self, f"_{spec.kind}")
+        handler(spec, continued)
+
+    def _title(self, spec: Slide, continued: str) -> None:
+        slide = self._new(self.layouts.title, spec.title, COVER_SIZES)
+        body = self._body(slide)
+        if body is not None and spec.subtitle:
+            _fill(body.text_frame, [(spec.subtitle, "none", False)], 20)
+        self._notes(slide, spec.notes)
+        self._tidy(slide)
+
+    def _section(self, spec: Slide, continued: str) -> None:
+        slide = self._new(self.layouts.section, spec.title, (36, 32, 28, 24))
+        body = self._body(slide)
+        if body is not None and spec.subtitle:
+            _fill(body.text_frame, [(spec.subtitle, "none", False)], 20)
+        self._tidy(slide)
+
+    def _closing(self, spec: Slide, continued: str) -> None:
+        slide = self._new(self.layouts.closing, spec.title, COVER_SIZES)
+        body = self._body(slide)
+        if body is not None:
+            paragraphs = [(line, "none", False) for line in spec.bullets]
+            size = _fitting_size(paragraphs, _box(body), (20, 18, 16, 14)) or 14
+            _fill(body.text_frame, paragraphs, size)
+        self._tidy(slide)
+
+    def _bullets(
+        self, spec: Slide, continued: str, paragraphs: list[tuple[str, str, bool]] | None = None
+    ) -> None:
+        kind = "numbered" if spec.numbered else "default"
+        paragraphs = paragraphs or [(b, kind, False) for b in spec.bullets]
+        for part, (chunk, size) in enumerate(self._chunks(paragraphs, self.layouts.content)):
+            slide = self._new(self.layouts.content, self._continued(spec.title, part, continued))
+            body = self._body(slide)
+            if body is not None:
+                _fill(body.text_frame, chunk, size)
+            self._source(slide, spec.source)
+            self._notes(slide, spec.notes)
+            self._tidy(slide)
+
+    def _chunks(
+        self, paragraphs: list[tuple[str, str, bool]], layout: Any
+    ) -> Iterator[tuple[list[tuple[str, str, bool]], float]]:
+        """Split paragraphs into slide-sized chunks, each with the size it fits at."""
+        body = max(
+            (ph for ph in _placeholders(layout) if ph.placeholder_format.type in _TEXT),
+            key=lambda ph: ph.width * ph.height,
+        )
+        box = _box(body)
+        size = _fitting_size(paragraphs, box, BODY_SIZES)
+        if size is not None or not paragraphs:
+            yield paragraphs, size or BODY_SIZES[0]
+            return
+        smallest = BODY_SIZES[-1]
+        chunk: list[tuple[str, str, bool]] = []
+        for paragraph in paragraphs:
+            if chunk and _fitting_size([*chunk, paragraph], box, (smallest,)) is None:
+                yield chunk, smallest
+                chunk = []
+            chunk.append(paragraph)
+        if chunk:
+            yield chunk, smallest
+
+    def _quote(self, spec: Slide, continued: str) -> None:
+        slide = self._new(self.layouts.content, spec.title)
+        body = self._body(slide)
+        if body is not None:
+            paragraphs = [(f"”{spec.bullets[0]}”", "none", False)]
+            size = _fitting_size(paragraphs, _box(body), (28, 24, 20, 18, 16)) or 16
+            _fill(body.text_frame, paragraphs, size)
+            for run in body.text_frame.paragraphs[0].runs:
+                run.font.italic = True
+                run.font.color.rgb = RGBColor.from_string(NAVY)
+        self._source(slide, spec.source)
+        self._tidy(slide)
+
+    def _participant(self, spec: Slide, continued: str) -> None:
+        facts = [(f"**{label}:** {value}", "none", False) for label, value in spec.facts]
+        if spec.subtitle:
+            facts.insert(0, (spec.subtitle, "none", True))
+        self._bullets(spec, continued, facts)
+
+    def _two_columns(self, spec: Slide, continued: str) -> None:
+        layout = self.layouts.two
+        columns = [
+            [(heading, "none", True)] * bool(heading) + [(b, "default", False) for b in bullets]
+            for heading, bullets in (spec.left, spec.right)
+        ]
+        if layout is not None:
+            boxes = sorted(
+                (ph for ph in _placeholders(layout) if ph.placeholder_format.type in _TEXT),
+                key=lambda ph: ph.left,
+            )
+            sizes = [
+                _fitting_size(c, _box(b), BODY_SIZES) for c, b in zip(columns, boxes, strict=False)
+            ]
+            if None not in sizes:
+                slide = self._new(layout, spec.title)
+                size = min(s for s in sizes if s is not None)
+                for index, column in enumerate(columns):
+                    body = self._body(slide, index)
+                    if body is not None:
+                        _fill(body.text_frame, column, size)
+                self._source(slide, spec.source)
+                self._tidy(slide)
+                return
+        # no two-column layout, or too much text for one: one column after the other
+        self._bullets(spec, continued, columns[0] + columns[1])
+
+    def _table(self, spec: Slide, continued: str) -> None:
+        layout = self.layouts.table or self.layouts.content
+        area = max(
+            (
+                ph
+                for ph in _placeholders(layout)
+                if ph.placeholder_format.type in _TEXT | {PP_PLACEHOLDER.TABLE}
+            ),
+            key=lambda ph: ph.width * ph.height,
+        )
+        weights = [
+            max(6, min(60, max(len(r[i]) for r in [spec.columns, *spec.rows])))
+            for i in range(len(spec.columns))
+        ]
+        widths = [int(area.width * w / sum(weights)) for w in weights]
+        for part, rows in enumerate(self._row_chunks(spec, widths, area.height)):
+            slide = self._new(layout, self._continued(spec.title, part, continued))
+            shape = slide.shapes.add_table(
+                len(rows) + 1, len(spec.columns), area.left, area.top, area.width, Emu(1)
+            )
+            table = shape.table
+            for index, width in enumerate(widths):
+                table.columns[index].width = Emu(width)
+            for r, cells in enumerate([spec.columns, *rows]):
+                for c, text in enumerate(cells):
+                    cell = table.cell(r, c)
+                    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = RGBColor.from_string(
+                        NAVY if r == 0 else ("F3F6F9" if r % 2 else "FFFFFF")
+                    )
+                    paragraph = cell.text_frame.paragraphs[0]
+                    _set_runs(
+                        paragraph,
+                        text,
+                        TABLE_SIZE,
+                        bold=r == 0,
+                        colour="FFFFFF" if r == 0 else NAVY,
+                    )
+            self._tidy(slide)
+
+    @staticmethod
+    def _row_height(cells: list[str], widths: list[int]) -> int:
+        lines = max(
+            wrapped_lines(text, w - 2 * INSET_X, TABLE_SIZE)
+            for text, w in zip(cells, widths, strict=True)
+        )
+        return int(lines * TABLE_SIZE * 1.2 * 12700 + 2 * INSET_Y + 20000)
+
+    def _row_chunks(self, spec: Slide, widths: list[int], height: int) -> Iterator[list[list[str]]]:
+        available = height - self._row_height(spec.columns, widths)
+        chunk: list[list[str]] = []
+        used = 0
+        for row in spec.rows:
+            needed = self._row_height(row, widths)
+            if chunk and used + needed > available:
+                yield chunk
+                chunk, used = [], 0
+            chunk.append(row)
+            used += needed
+        yield chunk
+
+    def _phases(self, spec: Slide, continued: str) -> None:
+        """Reglab's four phases as chevrons, with the cohort's initiatives under each."""
+        layout = self.layouts.title_only or self.layouts.content
+        slide = self._new(layout, spec.title)
+        width = self.prs.slide_width - Emu(914400)
+        left, top = Emu(457200), Emu(1_650_000)
+        step = width // len(spec.phases)
+        for index, (name, initiatives, active) in enumerate(spec.phases):
+            shape_kind = MSO_SHAPE.PENTAGON if index == 0 else MSO_SHAPE.CHEVRON
+            chevron = slide.shapes.add_shape(
+                shape_kind, left + index * step, top, step - Emu(60000), Emu(700000)
+            )
+            chevron.fill.solid()
+            chevron.fill.fore_color.rgb = RGBColor.from_string(ACCENT if active else LIGHT)
+            chevron.line.fill.background()
+            frame = chevron.text_frame
+            frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+            _set_runs(frame.paragraphs[0], name, 18, bold=True, colour="FFFFFF" if active else NAVY)
+            card = slide.shapes.add_shape(
+                MSO_SHAPE.ROUNDED_RECTANGLE,
+                left + index * step,
+                top + Emu(850000),
+                step - Emu(160000),
+                self.prs.slide_height - top - Emu(2_150_000),
+            )
+            card.fill.solid()
+            card.fill.fore_color.rgb = RGBColor.from_string("F3F6F9")
+            card.line.color.rgb = RGBColor.from_string(LIGHT)
+            card.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+            paragraphs = [(n, "none", False) for n in initiatives] or [("–", "none", False)]
+            size = _fitting_size(paragraphs, _box(card), (16, 14, 12, 10)) or 10
+            _fill(card.text_frame, paragraphs, size)
+            for paragraph in card.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.color.rgb = RGBColor.from_string(NAVY)
+        self._notes(slide, spec.notes)
+        self._tidy(slide)
+
+    def save(self, target: Path, properties: Properties) -> None:
+        core = self.prs.core_properties
+        core.title, core.author = properties.title, properties.author
+        core.last_modified_by, core.language = properties.author, properties.language
+        core.created = core.modified = properties.created
+        core.revision = 1
+        with atomic_path(target) as temporary:
+            self.prs.save(str(temporary))
+
+
+def render_deck(
+    template: Path, slides: list[Slide], target: Path, properties: Properties, continued: str
+) -> None:
+    """Write `slides` on `template`'s layouts to `target` (atomically)."""
+    writer = DeckWriter(template)
+    for spec in slides:
+        writer.add(spec, continued)
+    writer.save(target, properties)

@@ -1,0 +1,342 @@
+"""The module decks, reopened with python-pptx and read as a coach would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+
+from klusterdocs.cli import main
+from klusterdocs.documents import write_deck
+from klusterdocs.loading import load_program
+from klusterdocs.render.fit import Box, fits, wrapped_lines
+from klusterdocs.render.lookup import builtin_templates
+from klusterdocs.render.slides import INSET_X, INSET_Y
+from tests.conftest import PROGRAM
+
+
+def _titles(path: Path) -> list[str]:
+    return [s.shapes.title.text if s.shapes.title else "" for s in Presentation(str(path)).slides]
+
+
+def _texts(path: Path) -> str:
+    parts = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_table:
+                parts += [c.text for row in shape.table.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    loaded = load_program(PROGRAM)
+    out = tmp_path_factory.mktemp("decks")
+    return {m.number: write_deck(loaded, m.number, out) for m in loaded.model.modules}
+
+
+def test_module_one_runs_like_the_coachs_day(decks: dict[int, Path]) -> None:
+    titles = _titles(decks[1])
+    assert titles[0] == "Att vara styrman\nModul 1: Kluster vad och varför"
+    order = [
+        "Syfte med modulen",
+        "Programmets syfte",
+        "Dagordning",
+        "Deltagarna",
+        "Lena Exempelsson",
+        "Kluster – vad och varför?",
+        "Vad är ett kluster?",
+        "Våra initiativ i Reglabs klustermodell",
+        "Reflektion: Processledarrollen – Grupp 1",
+        "Till nästa gång",
+        "Tack!",
+    ]
+    positions = [titles.index(t) for t in order]
+    assert positions == sorted(positions)
+    assert titles[-1] == "Tack!"
+
+
+def test_title_slide_has_places_and_dates(decks: dict[int, Path]) -> None:
+    first = Presentation(str(decks[1])).slides[0]
+    text = "\n".join(s.text_frame.text for s in first.shapes if s.has_text_frame)
+    assert "Glava, 14–15 juni 2012 · Stockholm, 20 augusti 2012" in text
+
+
+def test_agenda_table(decks: dict[int, Path]) -> None:
+    slide = next(
+        s
+        for s in Presentation(str(decks[1])).slides
+        if s.shapes.title and s.shapes.title.text == "Dagordning"
+    )
+    table = next(s for s in slide.shapes if s.has_table).table
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["Tid", "Programpunkt", "Form"]
+    assert rows[1] == ["10:00", "Introduktion", "Gemensamt"]
+    assert ["12:00", "Lunch", "Paus"] in rows
+    assert len(rows) == 10
+
+
+def test_participants_with_their_linked_initiatives(decks: dict[int, Path]) -> None:
+    slides = Presentation(str(decks[1])).slides
+    lena = next(s for s in slides if s.shapes.title and s.shapes.title.text == "Lena Exempelsson")
+    text = "\n".join(s.text_frame.text for s in lena.shapes if s.has_text_frame)
+    for expected in (
+        "Roll: Processledare",
+        "Initiativ: Smart Textiles",
+        "Region: Sjuhärad, Västra Götaland",
+        "Inriktning: Smarta och hållbara textilier",
+        "Fas: Formering",
+        "Förväntningar: Konkreta tips",
+    ):
+        assert expected in text
+    assert _titles(decks[1]).count("Åsa Exempelsson") == 1
+    assert "Maria Exempelsson" not in _titles(decks[2])  # participants are presented once
+
+
+def test_cohort_phase_diagram_places_initiatives(decks: dict[int, Path]) -> None:
+    slide = next(
+        s
+        for s in Presentation(str(decks[1])).slides
+        if s.shapes.title and s.shapes.title.text.startswith("Våra initiativ")
+    )
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    phases = ["Initiering", "Mobilisering", "Formering", "Organisering"]
+    assert [t for t in texts if t in phases] == phases
+    cards = texts[texts.index("Mobilisering") + 1], texts[texts.index("Formering") + 1]
+    assert cards == ("Automation Region", "Smart Textiles")
+
+
+def test_follow_up_of_previous_commitments(decks: dict[int, Path]) -> None:
+    assert "Uppföljning: vad vi skulle göra till den här gången" not in _titles(decks[1])
+    slide = next(
+        s
+        for s in Presentation(str(decks[2])).slides
+        if s.shapes.title and s.shapes.title.text.startswith("Uppföljning")
+    )
+    rows = [
+        [c.text for c in r.cells] for r in next(s for s in slide.shapes if s.has_table).table.rows
+    ]
+    assert ["Lena Exempelsson", "Ta fram en verksamhetsplan för klustret och för mig själv"] in rows
+    assert ["Per Exempelsson", "Börja arbeta med gröna, gula och röda markeringar"] in rows
+
+
+def test_reflections_homework_and_closing(decks: dict[int, Path]) -> None:
+    text = _texts(decks[1])
+    assert "Envishet och mod är nödvändiga egenskaper" in text
+    assert "Low hanging fruits – vad, när, hur?" in text
+    assert "Nästa träff: modul 2, Klustrets resurser och tillgångar – Borlänge" in text
+    assert "Lycka till med ert fortsatta arbete!" in _texts(decks[4])
+
+
+def test_module_content_comes_from_the_seed(decks: dict[int, Path]) -> None:
+    text = _texts(decks[1])
+    assert "MICHAEL PORTER" not in text and "Michael Porter, 1998" in text
+    assert "Bristande konsensus" in text
+    assert "Företagen är funktionellt länkade" in text
+
+
+def test_every_deck_is_sixteen_by_nine_and_placeholders_are_not_left_empty(
+    decks: dict[int, Path],
+) -> None:
+    for path in decks.values():
+        prs = Presentation(str(path))
+        assert (prs.slide_width, prs.slide_height) == (12191695, 6858000)
+        for slide in prs.slides:
+            for ph in slide.placeholders:
+                assert not ph.has_text_frame or ph.text_frame.text.strip()
+
+
+def _overflowing(path: Path) -> list[str]:
+    """Text shapes whose text, at the sizes written, needs more room than the box has."""
+    found = []
+    for number, slide in enumerate(Presentation(str(path)).slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_text_frame or not shape.text_frame.text.strip():
+                continue
+            paragraphs = shape.text_frame.paragraphs
+            sizes = [r.font.size.pt for p in paragraphs for r in p.runs if r.font.size]
+            if not sizes:
+                continue
+            box = Box(shape.width - 2 * INSET_X, shape.height - 2 * INSET_Y)
+            bulleted = shape.is_placeholder and shape.placeholder_format.type in (
+                PP_PLACEHOLDER.BODY,
+                PP_PLACEHOLDER.OBJECT,
+            )
+            indent = 342900 if bulleted else 0
+            texts = [p.text for p in paragraphs]
+            if not fits(texts, box, max(sizes), indent=indent, space_before_pt=6):
+                found.append(f"slide {number}: {shape.name}: {texts[0][:40]}")
+    return found
+
+
+def test_no_text_box_holds_more_than_it_can_show(decks: dict[int, Path]) -> None:
+    for path in decks.values():
+        assert _overflowing(path) == []
+
+
+def test_long_lists_continue_on_a_continued_slide(tmp_path: Path, write) -> None:
+    lines = [
+        "program: {title: Långt program}",
+        "modules: [{number: 1, title: Första}]",
+        "reflections:",
+        "  - module: 1",
+        "    topic: Mycket att säga",
+        "    notes:",
+        *(
+            f"      - Anteckning nummer {n} med lite mer text så att raden blir lång"
+            for n in range(1, 31)
+        ),
+    ]
+    program = write("\n".join(lines) + "\n")
+    path = write_deck(load_program(program), 1, tmp_path)
+    titles = _titles(path)
+    assert "Reflektion: Mycket att säga" in titles
+    assert "Reflektion: Mycket att säga (forts.)" in titles
+    text = _texts(path)
+    assert all(f"Anteckning nummer {n} " in text for n in range(1, 31))
+    assert _overflowing(path) == []
+
+
+def test_long_titles_get_smaller_within_limits(tmp_path: Path, write) -> None:
+    long_title = "En mycket lång titel på en modul " * 4
+    program = write(f"""
+        program: {{title: P}}
+        modules: [{{number: 1, title: "{long_title.strip()}"}}]
+    """)
+    path = write_deck(load_program(program), 1, tmp_path)
+    cover = Presentation(str(path)).slides[0].shapes.title
+    sizes = {r.font.size.pt for p in cover.text_frame.paragraphs for r in p.runs}
+    assert max(sizes) < 40 and min(sizes) >= 24
+
+
+def test_fit_estimate_rejects_what_cannot_fit() -> None:
+    box = Box(width=914400 * 5, height=914400)  # 5 x 1 inch
+    assert fits(["kort"], box, 24)
+    assert not fits(["ord " * 200], box, 24)
+    assert wrapped_lines("a\nb\nc", box.width, 12) == 3
+
+
+def _renamed_and_reordered_template(target: Path) -> Path:
+    """The built-in template with every layout renamed and the layouts in reverse order."""
+    prs = Presentation(str(builtin_templates() / "modul" / "default.pptx"))
+    for number, layout in enumerate(prs.slide_layouts):
+        layout.name = f"Region Layout {number}"
+    ids = prs.slide_master._element.find(
+        "{http://schemas.openxmlformats.org/presentationml/2006/main}sldLayoutIdLst"
+    )
+    for element in reversed(list(ids)):
+        ids.append(element)
+    folder = target / "modul"
+    folder.mkdir(parents=True)
+    prs.save(str(folder / "default.pptx"))
+    return target
+
+
+def test_a_regions_template_with_other_layout_names_and_order(
+    tmp_path: Path, decks: dict[int, Path]
+) -> None:
+    templates = _renamed_and_reordered_template(tmp_path / "region")
+    path = write_deck(load_program(PROGRAM), 1, tmp_path / "out", templates=templates)
+    assert _titles(path) == _titles(decks[1])
+    kinds = [s.slide_layout.name for s in Presentation(str(path)).slides]
+    assert all(k.startswith("Region Layout") for k in kinds)
+    assert len(set(kinds)) >= 6  # title, section, content, two columns, table, closing ...
+
+
+def test_deck_template_lookup_prefers_module_then_phase(tmp_path: Path) -> None:
+    from klusterdocs.render.lookup import find_template
+
+    user = tmp_path / "t" / "modul"
+    user.mkdir(parents=True)
+    builtin = builtin_templates() / "modul" / "default.pptx"
+    shutil.copy(builtin, user / "initiering.pptx")
+    assert find_template("modul", "initiering", user.parent, module=1).name == "initiering.pptx"
+    shutil.copy(builtin, user / "modul-1.pptx")
+    assert find_template("modul", "initiering", user.parent, module=1).name == "modul-1.pptx"
+    assert find_template("modul", "formering", user.parent, module=3) == builtin
+
+
+def test_deck_in_english(tmp_path: Path) -> None:
+    path = write_deck(load_program(PROGRAM), 1, tmp_path, lang="en")
+    titles = _titles(path)
+    assert "Agenda" in titles and "Thank you!" in titles
+    assert "Four basic criteria of a cluster" in titles
+
+
+def test_user_text_in_a_deck_is_kept_literally(tmp_path: Path, write) -> None:
+    program = write("""
+        program: {title: "R&D <Program> {{ x }}"}
+        modules: [{number: 1, title: "A & B", homework: ["Läs <boken> & \\vgör {% if %}"]}]
+    """)
+    path = write_deck(load_program(program), 1, tmp_path)
+    text = _texts(path)
+    assert "R&D <Program> {{ x }}" in text
+    assert "Läs <boken> & \ngör {% if %}" in text or "Läs <boken> & \vgör {% if %}" in text
+
+
+def test_cli_deck_all_modules(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["deck", str(PROGRAM), "--module", "all", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == [
+        str(tmp_path / "reglab-2012" / f"modul-{n}.pptx") for n in range(1, 5)
+    ]
+
+
+def test_cli_deck_unknown_module(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["deck", str(PROGRAM), "--module", "7", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "the program has no module 7; it has 1, 2, 3, 4" in result.output
+    bad = runner.invoke(main, ["deck", str(PROGRAM), "--module", "x"])
+    assert bad.exit_code == 2
+
+
+def test_broken_linked_initiative_is_located(runner: CliRunner, tmp_path: Path, write) -> None:
+    write("initiative: {name: X, region: R, focus: F, phase: fel}\n", "broken.yaml")
+    program = write(
+        """
+        program: {title: T}
+        modules: [{number: 1, title: M}]
+        participants: [{id: p1, name: Anna, initiative: broken.yaml}]
+    """,
+        "program.yaml",
+    )
+    result = runner.invoke(main, ["deck", str(program), "--module", "1", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "broken.yaml:1:" in result.output and "initiative.phase" in result.output
+    assert "participants[0].initiative: the linked initiative file" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_decks_convert_to_pdf_in_libreoffice(decks: dict[int, Path], tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, decks.values()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    for number in decks:
+        pdf = tmp_path / f"modul-{number}.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(
+            ["pdfinfo", str(tmp_path / "modul-1.pdf")], capture_output=True, text=True, check=True
+        ).stdout
+        pages = int(next(line for line in info.splitlines() if line.startswith("Pages")).split()[1])
+        assert pages == len(Presentation(str(decks[1])).slides)
