@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import zipfile
@@ -17,6 +18,7 @@ from klusterdocs.documents import WORD_DOCUMENTS, write_word_document
 from klusterdocs.errors import TemplateError
 from klusterdocs.loading import load_initiative
 from klusterdocs.model import PHASES, InitiativeFile
+from klusterdocs.pdf import convert_to_pdf
 from klusterdocs.render.lookup import builtin_templates, find_template
 from tests.conftest import EXAMPLE, INPUTS, THIN
 
@@ -321,29 +323,29 @@ def test_cli_bad_input_writes_nothing(runner: CliRunner, write, tmp_path: Path) 
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_documents_convert_to_pdf_in_libreoffice(rendered: dict, tmp_path: Path) -> None:
-    sources = [str(p) for (_, lang), p in rendered.items() if lang == "sv"]
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            *sources,
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    for document in WORD_DOCUMENTS:
-        pdf = tmp_path / f"{document}.pdf"
+def test_documents_convert_to_pdf_with_a_paged_table_of_contents(
+    rendered: dict, tmp_path: Path
+) -> None:
+    sources = []
+    for (document, lang), path in rendered.items():
+        if lang == "sv":
+            sources.append(Path(shutil.copy(path, tmp_path / f"{document}.docx")))
+    pdfs = convert_to_pdf(sources)
+    assert [p.name for p in pdfs] == [f"{d}.pdf" for d in WORD_DOCUMENTS]
+    for pdf in pdfs:
         assert pdf.read_bytes().startswith(b"%PDF")
-        if shutil.which("pdftotext"):
-            text = subprocess.run(
-                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-            ).stdout
-            assert "Smart Textiles" in text
-            assert "Högskolan i Borås" in text
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Smart Textiles" in text and "Högskolan i Borås" in text
+        assert re.search(r"Sammanfattning\.{5,}\s*3", text)  # page numbers in the TOC
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = runner.invoke(main, ["plan", str(EXAMPLE), "-o", str(tmp_path), "--pdf"])
+    assert result.exit_code == 1
+    assert "--pdf needs LibreOffice" in result.output

@@ -162,10 +162,26 @@ def _generating_options(function: Any) -> Any:
                 default=None,
                 help="A folder of your own templates, searched first.",
             ),
+            click.option(
+                "--pdf",
+                is_flag=True,
+                help="Also write a PDF next to each file (needs LibreOffice).",
+            ),
         )
     ):
         function = option(function)
     return function
+
+
+def _report(written: list[Path], pdf: bool) -> None:
+    """Print each written path; with `pdf`, convert them all in one call and print those too."""
+    for path in written:
+        click.echo(str(path))
+    if pdf:
+        from klusterdocs.pdf import convert_to_pdf
+
+        for path in convert_to_pdf(written):
+            click.echo(str(path))
 
 
 def _word_command(document: str, summary: str, name: str) -> None:
@@ -178,14 +194,15 @@ def _word_command(document: str, summary: str, name: str) -> None:
     )
     @click.argument("file", type=click.Path(path_type=Path))
     @_generating_options
-    def command(file: Path, output: Path, lang: str | None, templates: Path | None) -> None:
+    def command(
+        file: Path, output: Path, lang: str | None, templates: Path | None, pdf: bool
+    ) -> None:
         from klusterdocs.documents import write_word_document
         from klusterdocs.loading import load_initiative
 
         model = load_initiative(file)
-        click.echo(
-            str(write_word_document(model, document, output, lang=lang, templates=templates))
-        )
+        written = write_word_document(model, document, output, lang=lang, templates=templates)
+        _report([written], pdf)
 
 
 _word_command(
@@ -210,7 +227,7 @@ _word_command("forstudie", "Write the initiative's förstudie (pre-study).", "pr
 )
 @_generating_options
 def deck(
-    program: Path, module: str, output: Path, lang: str | None, templates: Path | None
+    program: Path, module: str, output: Path, lang: str | None, templates: Path | None, pdf: bool
 ) -> None:
     """Write a module's slide deck for a training program cohort.
 
@@ -223,5 +240,4 @@ def deck(
         raise click.BadParameter("expected a module number or 'all'", param_hint="--module")
     loaded = load_program(program)
     numbers = [m.number for m in loaded.model.modules] if module == "all" else [int(module)]
-    for number in numbers:
-        click.echo(str(write_deck(loaded, number, output, lang=lang, templates=templates)))
+    _report([write_deck(loaded, n, output, lang=lang, templates=templates) for n in numbers], pdf)
