@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -66,13 +65,16 @@ def test_binary_file(tmp_path: Path) -> None:
         load_yaml(path)
 
 
-def test_alias_bomb_is_refused_quickly(write) -> None:
+def test_alias_bomb_is_refused_within_the_expansion_budget(write, monkeypatch) -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
-    started = time.perf_counter()
-    with pytest.raises(InputError, match="aliases"):
-        load_yaml(write("\n".join(lines) + "\n"))
-    assert time.perf_counter() - started < 2
+    with pytest.raises(InputError, match="alias bomb"):
+        load_yaml(write("\n".join(lines) + "\n"))  # 10^9 values if expanded
+
+
+def test_ordinary_aliases_are_expanded(write) -> None:
+    data = load_yaml(write("base: &b {x: 1}\nother: *b\n")).data
+    assert data == {"base": {"x": "1"}, "other": {"x": "1"}}
 
 
 def test_merge_keys_are_refused(write) -> None:

@@ -241,3 +241,83 @@ def deck(
     loaded = load_program(program)
     numbers = [m.number for m in loaded.model.modules] if module == "all" else [int(module)]
     _report([write_deck(loaded, n, output, lang=lang, templates=templates) for n in numbers], pdf)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_generating_options
+@click.option("--force", is_flag=True, help="Rebuild every document, even those up to date.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Parallel workers (default: one per core).",
+)
+def build(
+    paths: tuple[Path, ...],
+    output: Path,
+    lang: str | None,
+    templates: Path | None,
+    pdf: bool,
+    force: bool,
+    jobs: int | None,
+) -> None:
+    """Bring every document of every input up to date (default: the folder inputs/).
+
+    Example: klusterdocs build inputs/ -o output/
+    """
+    import time
+
+    from klusterdocs.build import plan, run
+
+    started = time.perf_counter()
+    build_plan = plan(paths or (Path("inputs"),), output, lang=lang, templates=templates)
+    total = len(build_plan.jobs) + len(build_plan.failures)
+    counts = {"built": 0, "up to date": 0, "failed": 0}
+    show_bar = total > 5 and sys.stdout.isatty()
+    bar = click.progressbar(length=total, label="Building", file=sys.stderr) if show_bar else None
+
+    def report(result: Any) -> None:
+        counts[result.status] += 1
+        if result.status == "failed":
+            click.echo(result.message, err=True)
+        elif not bar:
+            for path in result.written:
+                click.echo(str(path))
+        if bar:
+            bar.update(1)
+
+    if bar:
+        with bar:
+            results = run(
+                build_plan,
+                output,
+                lang=lang,
+                templates=templates,
+                force=force,
+                workers=jobs,
+                pdf=pdf,
+                on_result=report,
+            )
+    else:
+        results = run(
+            build_plan,
+            output,
+            lang=lang,
+            templates=templates,
+            force=force,
+            workers=jobs,
+            pdf=pdf,
+            on_result=report,
+        )
+    seconds = time.perf_counter() - started
+    summary = (
+        f"{counts['built']} built, {counts['up to date']} up to date, "
+        f"{counts['failed']} failed in {seconds:.1f} s"
+    )
+    if not results:
+        summary = "nothing to build: no .yaml files found"
+    click.secho(summary, fg="red" if counts["failed"] else None, err=True)
+    if counts["failed"]:
+        sys.exit(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,3 +39,23 @@ def write_atomic(target: Path, content: bytes) -> None:
     """Write `content` to `target` atomically."""
     with atomic_path(target) as temporary:
         temporary.write_bytes(content)
+
+
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+
+
+def normalise_zip(path: Path) -> None:
+    """Rewrite an Office file so the same content always gives the same bytes.
+
+    python-docx and python-pptx stamp every zip entry with the current time; here each entry
+    keeps its order and content but gets a fixed time, permissions and compression.
+    """
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data, compresslevel=6)

@@ -22,7 +22,7 @@ from pptx.util import Emu, Pt
 
 from klusterdocs.context.program import Slide
 from klusterdocs.errors import TemplateError, display_path
-from klusterdocs.output import atomic_path
+from klusterdocs.output import atomic_path, normalise_zip
 from klusterdocs.render.fit import Box, fits, text_height, wrapped_lines
 from klusterdocs.render.markup import spans
 
@@ -458,6 +458,7 @@ class DeckWriter:
         core.revision = 1
         with atomic_path(target) as temporary:
             self.prs.save(str(temporary))
+            normalise_zip(temporary)
 
 
 def render_deck(

@@ -17,9 +17,10 @@ import jinja2
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from lxml import etree
 
 from klusterdocs.errors import TemplateError, display_path
-from klusterdocs.output import atomic_path
+from klusterdocs.output import atomic_path, normalise_zip
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
 
 
@@ -56,15 +57,48 @@ def _template_error(template: Path, exc: Exception) -> TemplateError:
     return TemplateError(f"{name}: template error: {message}{where}")
 
 
+class _Template(DocxTemplate):  # type: ignore[misc]
+    """docxtpl's template, with the rendered body parsed into the document in linear time.
+
+    docxtpl parses the rendered body on its own (forgivingly: `recover=True` drops what is not
+    well-formed) and then moves it into the document, which makes lxml reconcile namespaces
+    node by node: quadratic on big tables. Here the body is parsed strictly, once, as part of a
+    whole new document element that replaces the old one, so nothing is moved and nothing
+    malformed is silently dropped. (The tables' grids are redone by `fit_tables`.)
+    """
+
+    def fix_tables(self, xml: str) -> Any:
+        from docx.oxml.parser import parse_xml
+
+        old = etree.tostring(self.docx.element, encoding="unicode")
+        start, end = old.index("<w:body"), old.rindex("</w:body>") + len("</w:body>")
+        self._new_root = parse_xml((old[:start] + xml + old[end:]).encode("utf-8"))
+        return self._new_root.body
+
+    def fix_docpr_ids(self, tree: Any) -> None:
+        for element in tree.iter(qn("wp:docPr")):  # drawings: ids must be unique
+            self.docx_ids_index += 1
+            element.set("id", str(self.docx_ids_index))
+
+    def map_tree(self, tree: Any) -> None:
+        self.docx.part._element = self._new_root
+        self.docx._element = self._new_root
+        self.docx._Document__body = None
+
+
 def render_docx(
     template: Path, context: dict[str, Any], target: Path, properties: Properties
 ) -> None:
     """Render `template` with `context` and write it to `target` (atomically)."""
     try:
-        document = DocxTemplate(str(template))
+        document = _Template(str(template))
         document.render(context, environment(), autoescape=True)
     except (jinja2.TemplateError, SecurityError) as exc:
         raise _template_error(template, exc) from None
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(
+            f"{display_path(template)}: the rendered document is not well-formed XML ({exc})"
+        ) from None
     except (KeyError, ValueError, OSError) as exc:
         raise TemplateError(
             f"{display_path(template)}: not a usable Word template ({exc})"
@@ -80,6 +114,7 @@ def render_docx(
     _ask_word_to_update_fields(docx)
     with atomic_path(target) as temporary:
         document.save(str(temporary))
+        normalise_zip(temporary)
 
 
 def _ask_word_to_update_fields(docx: Any) -> None:
@@ -106,23 +141,26 @@ def fit_tables(docx: Any) -> None:
     """
     section = docx.sections[-1]
     available = (section.page_width - section.left_margin - section.right_margin) / 635  # twips
-    for table in docx.element.body.iter(qn("w:tbl")):
-        rows = [row.findall(qn("w:tc")) for row in table.findall(qn("w:tr"))]
+    for table in docx.element.body.iter(_TBL):
+        rows = [row.findall(_TC) for row in table.findall(_TR)]
         if not rows:
             continue
         widest = max(rows, key=len)
-        if any(tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}") is not None for tc in widest):
+        if any(tc.find(_GRID_SPAN) is not None for tc in widest):
             continue
         widths = [_cell_width(tc) for tc in widest]
-        if None in widths or not widths:
+        if not widths or None in widths:
             continue
         total = sum(w for w in widths if w)
         scale = min(1.0, available / total) if total else 1.0
         for row in rows:
             for tc in row:
-                width = _cell_width(tc)
-                if width:
-                    tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").set(qn("w:w"), str(int(width * scale)))
+                properties = tc.find(_TCPR)
+                width = properties.find(_TCW) if properties is not None else None
+                if scale < 1.0 and width is not None and width.get(_W_W):
+                    width.set(_W_W, str(int(int(width.get(_W_W)) * scale)))
+                if properties is not None and len(properties) > 1:
+                    _schema_order(properties, _TCPR_RANK)
         grid = table.find(qn("w:tblGrid"))
         for column in list(grid):
             grid.remove(column)
@@ -133,10 +171,7 @@ def fit_tables(docx: Any) -> None:
             properties.remove(old)
         properties.append(_element("w:tblW", **{"w:w": str(int(total * scale)), "w:type": "dxa"}))
         properties.append(_element("w:tblLayout", **{"w:type": "fixed"}))
-        _schema_order(properties, _TBLPR_ORDER)
-        for row in rows:
-            for tc in row:
-                _schema_order(tc.find(qn("w:tcPr")), _TCPR_ORDER)
+        _schema_order(properties, _TBLPR_RANK)
 
 
 # Word rejects a document whose elements are out of the schema's order (ECMA-376 part 1).
@@ -174,6 +209,13 @@ _TCPR_ORDER = (
     "vAlign",
     "hideMark",
 )
+_TBLPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TBLPR_ORDER)}
+_TCPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TCPR_ORDER)}
+_P, _T, _TBL, _TR, _TC = qn("w:p"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_TCPR, _TCW, _VAL, _W_W, _W_TYPE = qn("w:tcPr"), qn("w:tcW"), qn("w:val"), qn("w:w"), qn("w:type")
+_TCW_PATH = f"{_TCPR}/{_TCW}"
+_GRID_SPAN = f"{_TCPR}/{qn('w:gridSpan')}"
+_PSTYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 _SETTINGS_AFTER_UPDATE_FIELDS = (
     "hdrShapeDefaults",
     "footnotePr",
@@ -199,21 +241,20 @@ _SETTINGS_AFTER_UPDATE_FIELDS = (
 )
 
 
-def _schema_order(parent: Any, order: tuple[str, ...]) -> None:
-    """Sort `parent`'s children into the schema's `order` (unknown ones last, kept in order)."""
-    if parent is None:
-        return
-    rank = {qn(f"w:{name}"): index for index, name in enumerate(order)}
-    children = sorted(parent, key=lambda child: rank.get(child.tag, len(order)))
-    for child in children:
-        parent.append(child)
+def _schema_order(parent: Any, rank: dict[str, int]) -> None:
+    """Sort `parent`'s children into the schema's order (unknown ones last, kept in order)."""
+    children = list(parent)
+    ordered = sorted(children, key=lambda child: rank.get(child.tag, len(rank)))
+    if ordered != children:
+        for child in ordered:
+            parent.append(child)
 
 
 def _cell_width(tc: Any) -> int | None:
-    width = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-    if width is None or width.get(qn("w:type"), "dxa") != "dxa":
+    width = tc.find(_TCW_PATH)
+    if width is None or width.get(_W_TYPE, "dxa") != "dxa":
         return None
-    return int(width.get(qn("w:w")))
+    return int(width.get(_W_W))
 
 
 def _field_runs(instruction: str, result: str) -> list[Any]:
@@ -241,7 +282,7 @@ def _element(tag: str, *children: Any, text: str | None = None, **attributes: st
     return element
 
 
-def fill_table_of_contents(docx: Any, levels: int = 2, as_field: bool = True) -> None:
+def fill_table_of_contents(docx: Any, levels: int = 2) -> None:
     """Fill the TOC field with one entry per heading, as Word itself stores a TOC.
 
     Each heading gets a bookmark and each entry a PAGEREF field to it: Word refreshes the whole
@@ -256,14 +297,15 @@ def fill_table_of_contents(docx: Any, levels: int = 2, as_field: bool = True) ->
     if instr is None:
         return
     toc_paragraph = instr.getparent().getparent()
-    styles = {s.style_id: s for s in docx.styles if s.type == 1}
+    heading_levels = _heading_levels(docx)
     headings = []
-    for paragraph in body.iter(qn("w:p")):
-        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        level = _heading_level(styles.get(style.get(qn("w:val")) if style is not None else ""))
-        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
-        if level and level <= levels and text:
-            headings.append((paragraph, level, text))
+    for paragraph in body.iterchildren(_P):  # headings stand in the body, not in tables
+        style = paragraph.find(_PSTYLE)
+        level = heading_levels.get(style.get(_VAL)) if style is not None else None
+        if level and level <= levels:
+            text = "".join(t.text or "" for t in paragraph.iter(_T)).strip()
+            if text:
+                headings.append((paragraph, level, text))
     if not headings:
         return
     entries = []
@@ -294,21 +336,34 @@ def fill_table_of_contents(docx: Any, levels: int = 2, as_field: bool = True) ->
         if r.find(qn("w:fldChar")) is not None
         and r.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "separate"
     )
-    if as_field:
-        first_entry_pPr = entries[0].find(qn("w:pPr"))
-        for run in reversed(begin_runs[: separate_index + 1]):
-            first_entry_pPr.addnext(run)
-        entries[-1].append(_element("w:r", _element("w:fldChar", **{"w:fldCharType": "end"})))
+    first_entry_properties = entries[0].find(qn("w:pPr"))
+    for run in reversed(begin_runs[: separate_index + 1]):
+        first_entry_properties.addnext(run)
+    entries[-1].append(_element("w:r", _element("w:fldChar", **{"w:fldCharType": "end"})))
     for entry in reversed(entries):
         toc_paragraph.addnext(entry)
     toc_paragraph.getparent().remove(toc_paragraph)
 
 
-def _heading_level(style: Any) -> int | None:
-    """Return the outline level of a paragraph style: Heading 1 -> 1, else None."""
-    while style is not None:
-        name = (style.name or "").lower()
-        if name.startswith("heading ") and name[8:].isdigit():
-            return int(name[8:])
-        style = style.base_style
-    return None
+def _heading_levels(docx: Any) -> dict[str, int]:
+    """Map each paragraph style id that is, or is based on, "Heading N" to N."""
+    names, parents = {}, {}
+    for style in docx.styles.element.iter(qn("w:style")):
+        if style.get(qn("w:type")) != "paragraph":
+            continue
+        style_id = style.get(qn("w:styleId"))
+        name = style.find(qn("w:name"))
+        based_on = style.find(qn("w:basedOn"))
+        names[style_id] = (name.get(_VAL) if name is not None else "").lower()
+        parents[style_id] = based_on.get(_VAL) if based_on is not None else None
+    levels: dict[str, int] = {}
+    for style_id in names:
+        current, seen = style_id, set()
+        while current in names and current not in seen:
+            seen.add(current)
+            name = names[current]
+            if name.startswith("heading ") and name[8:].isdigit():
+                levels[style_id] = int(name[8:])
+                break
+            current = parents[current]
+    return levels

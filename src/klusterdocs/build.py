@@ -1,0 +1,295 @@
+"""`klusterdocs build`: every document of every input, incremental and in parallel.
+
+A build plans one job per document (an initiative's phase document set, a program's module
+decks), skips those whose inputs have not changed since the last build, and renders the rest in
+a process pool. What a document depends on is hashed into its key: its YAML and the files that
+YAML links, the template used, the data files (labels, phases, slide content), the language and
+the klusterdocs version. The keys of the last build are kept in `OUT/.klusterdocs-build.json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from klusterdocs import __version__
+from klusterdocs.data import data_path
+from klusterdocs.errors import InputError, KlusterdocsError, display_path
+from klusterdocs.loading import LoadedProgram, load_initiative, load_program
+from klusterdocs.loading.yamlsource import load_yaml
+from klusterdocs.model import InitiativeFile
+
+MANIFEST = ".klusterdocs-build.json"
+Status = Literal["built", "up to date", "failed"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to produce."""
+
+    source: Path
+    document: str  # verksamhetsplan | intressentanalys | forstudie | modul
+    target: Path
+    key: str
+    module: int | None = None
+
+
+@dataclass
+class Result:
+    job: Job | None
+    status: Status
+    message: str = ""
+    written: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    jobs: list[Job]
+    failures: list[Result]
+    models: dict[Path, InitiativeFile | LoadedProgram]
+
+
+def input_files(paths: Sequence[Path]) -> list[Path]:
+    """The YAML files named by `paths` (folders are searched), each once, in a stable order."""
+    found: dict[Path, Path] = {}
+    for path in paths:
+        if path.is_dir():
+            candidates = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in (".yaml", ".yml")
+                and not any(part.startswith(".") for part in p.parts)
+            )
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            found.setdefault(candidate.resolve(), candidate)
+    return list(found.values())
+
+
+def _digest(*parts: bytes | str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode() if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    """The hash of a file's content, computed once per version of the file."""
+    stat = path.stat()
+    return _content_digest(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _content_digest(path: Path, size: int, mtime_ns: int) -> str:
+    return _digest(path.read_bytes())
+
+
+def _data_digest() -> str:
+    """One hash of every data file in use (labels, phases, slide content), overrides included."""
+    builtin = Path(__file__).resolve().parent / "data"
+    names = sorted(p.relative_to(builtin).as_posix() for p in builtin.rglob("*.yaml"))
+    return _digest(*names, *(_file_digest(data_path(name)) for name in names))
+
+
+def plan(
+    paths: Sequence[Path], output: Path, *, lang: str | None = None, templates: Path | None = None
+) -> Plan:
+    """Every job for the inputs under `paths`; a file that fails to load fails alone."""
+    from klusterdocs.documents import deck_path, output_path
+    from klusterdocs.loading import detect_kind
+    from klusterdocs.phases import phases
+    from klusterdocs.render.lookup import find_template
+
+    jobs: list[Job] = []
+    failures: list[Result] = []
+    models: dict[Path, InitiativeFile | LoadedProgram] = {}
+    for path in input_files(paths):
+        try:
+            kind = detect_kind(load_yaml(path, display_path(path)))
+            if kind == "initiative":
+                model = load_initiative(path)
+                models[path] = model
+                language = lang or model.language
+                for document in phases()[model.initiative.phase].documents:
+                    template = find_template(document, model.initiative.phase, templates)
+                    key = _digest(
+                        __version__,
+                        language,
+                        document,
+                        _file_digest(path),
+                        _file_digest(template),
+                        _data_digest(),
+                    )
+                    jobs.append(Job(path, document, output_path(model, document, output), key))
+            else:
+                loaded = load_program(path)
+                models[path] = loaded
+                language = lang or loaded.model.language
+                linked = sorted(
+                    {
+                        (path.parent / p.initiative).resolve()
+                        for p in loaded.model.participants
+                        if p.initiative
+                    }
+                )
+                for module in loaded.model.modules:
+                    template = find_template("modul", module.phase, templates, module.number)
+                    key = _digest(
+                        __version__,
+                        language,
+                        f"modul-{module.number}",
+                        _file_digest(path),
+                        *map(_file_digest, linked),
+                        _file_digest(template),
+                        _data_digest(),
+                    )
+                    jobs.append(
+                        Job(
+                            path,
+                            "modul",
+                            deck_path(loaded, module.number, output),
+                            key,
+                            module.number,
+                        )
+                    )
+        except InputError as exc:
+            failures.append(Result(None, "failed", "\n".join(map(str, exc.problems))))
+        except KlusterdocsError as exc:
+            failures.append(Result(None, "failed", f"{display_path(path)}: {exc}"))
+    return Plan(jobs, failures, models)
+
+
+def _read_manifest(output: Path) -> dict[str, str]:
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_manifest(output: Path, keys: dict[str, str]) -> None:
+    from klusterdocs.output import write_atomic
+
+    text = json.dumps(dict(sorted(keys.items())), indent=1) + "\n"
+    write_atomic(output / MANIFEST, text.encode("utf-8"))
+
+
+def _render(
+    job: Job,
+    model: InitiativeFile | LoadedProgram,
+    lang: str | None,
+    templates: Path | None,
+    output: Path,
+) -> list[Path]:
+    from klusterdocs.documents import write_deck, write_word_document
+
+    if isinstance(model, LoadedProgram):
+        assert job.module is not None
+        return [write_deck(model, job.module, output, lang=lang, templates=templates)]
+    return [write_word_document(model, job.document, output, lang=lang, templates=templates)]
+
+
+def _work(
+    job: Job,
+    model: InitiativeFile | LoadedProgram,
+    lang: str | None,
+    templates: Path | None,
+    output: Path,
+) -> Result:
+    """Render one job; user-facing errors become a failed result (run in a worker)."""
+    try:
+        return Result(job, "built", written=_render(job, model, lang, templates, output))
+    except InputError as exc:
+        return Result(job, "failed", "\n".join(map(str, exc.problems)))
+    except KlusterdocsError as exc:
+        return Result(job, "failed", f"{display_path(job.source)}: {exc}")
+
+
+def _warm_up() -> None:
+    """Import the renderers once per worker, before its first job."""
+    import klusterdocs.render.slides
+    import klusterdocs.render.word  # noqa: F401
+
+
+def run(
+    build_plan: Plan,
+    output: Path,
+    *,
+    lang: str | None = None,
+    templates: Path | None = None,
+    force: bool = False,
+    workers: int | None = None,
+    pdf: bool = False,
+    on_result: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Render the plan's jobs that are out of date; return every result, failures first."""
+    results = list(build_plan.failures)
+    for failure in build_plan.failures:
+        if on_result:
+            on_result(failure)
+    manifest = _read_manifest(output)
+    todo = []
+    for job in build_plan.jobs:
+        relative = str(job.target.relative_to(output))
+        if not force and job.target.is_file() and manifest.get(relative) == job.key:
+            result = Result(job, "up to date")
+            results.append(result)
+            if on_result:
+                on_result(result)
+        else:
+            todo.append(job)
+    built: list[Result] = []
+    for result in _execute(todo, build_plan, lang, templates, output, workers):
+        built.append(result)
+        if on_result:
+            on_result(result)
+    results += built
+    for result in built:
+        if result.status == "built" and result.job:
+            manifest[str(result.job.target.relative_to(output))] = result.job.key
+    if pdf:
+        from klusterdocs.pdf import convert_to_pdf
+
+        fresh = [p for r in built if r.status == "built" for p in r.written]
+        for result in built:
+            if result.status == "built":
+                result.written = [*result.written, *(p.with_suffix(".pdf") for p in result.written)]
+        convert_to_pdf(fresh)
+    if built:
+        _write_manifest(output, manifest)
+    return results
+
+
+def _execute(
+    jobs: list[Job],
+    build_plan: Plan,
+    lang: str | None,
+    templates: Path | None,
+    output: Path,
+    workers: int | None,
+) -> Iterator[Result]:
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        for job in jobs:
+            yield _work(job, build_plan.models[job.source], lang, templates, output)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(method), initializer=_warm_up
+    ) as pool:
+        futures = [
+            pool.submit(_work, job, build_plan.models[job.source], lang, templates, output)
+            for job in jobs
+        ]
+        for future in as_completed(futures):
+            yield future.result()

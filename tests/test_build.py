@@ -1,0 +1,144 @@
+"""`klusterdocs build`: everything at once, incremental, parallel and reproducible."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from klusterdocs.build import MANIFEST, input_files, plan, run
+from klusterdocs.cli import main
+from tests.conftest import INPUTS, ROOT
+
+EXPECTED = {
+    "automation-region/forstudie.docx",
+    "automation-region/intressentanalys.docx",
+    "automation-region/verksamhetsplan.docx",
+    "smart-textiles/intressentanalys.docx",
+    "smart-textiles/verksamhetsplan.docx",
+    "reglab-2012/modul-1.pptx",
+    "reglab-2012/modul-2.pptx",
+    "reglab-2012/modul-3.pptx",
+    "reglab-2012/modul-4.pptx",
+}
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "inputs"
+    shutil.copytree(INPUTS, folder)
+    return folder
+
+
+def _written(output: Path) -> set[str]:
+    return {
+        p.relative_to(output).as_posix()
+        for p in output.rglob("*.*")
+        if p.suffix in (".docx", ".pptx")
+    }
+
+
+def _build(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(main, ["build", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_writes_each_phase_document_set_and_every_deck(
+    runner: CliRunner, inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    code, stdout, stderr = _build(runner, str(inputs), "-o", str(out), "-j", "2")
+    assert code == 0, stderr
+    assert _written(out) == EXPECTED
+    assert len(stdout.split()) == len(EXPECTED)
+    assert "9 built, 0 up to date, 0 failed" in stderr
+    assert (out / MANIFEST).is_file()
+
+
+def test_second_build_is_up_to_date_and_an_edit_rebuilds_only_what_depends_on_it(
+    runner: CliRunner, inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    _build(runner, str(inputs), "-o", str(out))
+    before = {p: (out / p).stat().st_mtime_ns for p in EXPECTED}
+    code, stdout, stderr = _build(runner, str(inputs), "-o", str(out))
+    assert code == 0 and stdout == ""
+    assert "0 built, 9 up to date" in stderr
+    text = (inputs / "smart-textiles.yaml").read_text(encoding="utf-8")
+    (inputs / "smart-textiles.yaml").write_text(
+        text.replace("Smarta och hållbara", "Smarta, hållbara"), encoding="utf-8"
+    )
+    code, stdout, stderr = _build(runner, str(inputs), "-o", str(out))
+    rebuilt = {Path(line).relative_to(out).as_posix() for line in stdout.split()}
+    # the initiative's own documents, and the decks of the program that links it
+    assert rebuilt == {p for p in EXPECTED if p.startswith(("smart-textiles", "reglab-2012"))}
+    untouched = "automation-region/verksamhetsplan.docx"
+    assert (out / untouched).stat().st_mtime_ns == before[untouched]
+
+
+def test_language_template_and_force_each_trigger_a_rebuild(
+    runner: CliRunner, inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    only = str(inputs / "automation-region.yaml")
+    _build(runner, only, "-o", str(out))
+    assert "3 built" in _build(runner, only, "-o", str(out), "--lang", "en")[2]
+    templates = tmp_path / "templates" / "forstudie"
+    templates.mkdir(parents=True)
+    region_template = docx.Document(str(ROOT / "templates" / "forstudie" / "default.docx"))
+    region_template.add_paragraph("Region Exempel – mall för förstudier")
+    region_template.save(str(templates / "default.docx"))
+    stdout = _build(
+        runner, only, "-o", str(out), "--lang", "en", "--templates", str(templates.parent)
+    )[1]
+    assert stdout.split() == [str(out / "automation-region" / "forstudie.docx")]
+    assert "3 built" in _build(runner, only, "-o", str(out), "--force")[2]
+
+
+def test_a_bad_file_fails_alone(runner: CliRunner, inputs: Path, tmp_path: Path) -> None:
+    shutil.copy(ROOT / "tests" / "broken" / "swedish-helix.yaml", inputs / "broken.yaml")
+    out = tmp_path / "out"
+    code, _, stderr = _build(runner, str(inputs), "-o", str(out))
+    assert code == 1
+    assert "broken.yaml:11:12: actors[0].helix:" in stderr
+    assert "9 built, 0 up to date, 1 failed" in stderr
+    assert _written(out) == EXPECTED
+    assert "Traceback" not in stderr
+
+
+def test_a_linked_initiative_is_built_once_and_only_when_asked_for(
+    inputs: Path, tmp_path: Path
+) -> None:
+    both = plan([inputs, inputs / "smart-textiles.yaml"], tmp_path)
+    targets = [job.target for job in both.jobs]
+    assert len(targets) == len(set(targets)) == 9
+    program_only = plan([inputs / "reglab-2012.yaml"], tmp_path)
+    assert {job.document for job in program_only.jobs} == {"modul"}
+
+
+def test_two_builds_seconds_apart_are_byte_identical(inputs: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    run(plan([inputs], first), first, workers=2)
+    run(plan([inputs], second), second, workers=1)
+    for name in EXPECTED:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_input_files_searches_folders_once_each(inputs: Path) -> None:
+    (inputs / ".hidden").mkdir()
+    (inputs / ".hidden" / "x.yaml").write_text("a: 1\n")
+    files = input_files([inputs, inputs / "reglab-2012.yaml"])
+    assert [f.name for f in files] == [
+        "automation-region.yaml",
+        "reglab-2012.yaml",
+        "smart-textiles.yaml",
+    ]
+
+
+def test_nothing_to_build(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, stderr = _build(runner, str(tmp_path), "-o", str(tmp_path / "out"))
+    assert code == 0
+    assert "nothing to build" in stderr
