@@ -142,3 +142,10 @@ def test_nothing_to_build(runner: CliRunner, tmp_path: Path) -> None:
     code, _, stderr = _build(runner, str(tmp_path), "-o", str(tmp_path / "out"))
     assert code == 0
     assert "nothing to build" in stderr
+
+
+def test_documents_are_readable_by_others_like_any_file(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(plan([inputs / "automation-region.yaml"], out), out, workers=1)
+    for path in out.rglob("*.docx"):
+        assert path.stat().st_mode & 0o044 == 0o044  # not mkstemp's private 0600

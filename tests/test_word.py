@@ -349,3 +349,9 @@ def test_pdf_without_libreoffice_is_a_clear_error(
     result = runner.invoke(main, ["plan", str(EXAMPLE), "-o", str(tmp_path), "--pdf"])
     assert result.exit_code == 1
     assert "--pdf needs LibreOffice" in result.output
+
+
+def test_source_date_epoch_sets_the_default_date(write, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1345420800")  # 2012-08-20
+    path = write_word_document(load_initiative(write(THIN)), "forstudie", tmp_path)
+    assert "20 augusti 2012" in _body_text(docx.Document(str(path)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,14 @@ from klusterdocs.model import InitiativeFile
 
 WORD_DOCUMENTS = ("verksamhetsplan", "intressentanalys", "forstudie")
 _LANGUAGE_TAGS = {"sv": "sv-SE", "en": "en-GB"}
+
+
+def build_day() -> dt.date:
+    """Today, or the day of `SOURCE_DATE_EPOCH` when set (for reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
 
 
 def output_path(model: InitiativeFile, document: str, output_dir: Path) -> Path:
@@ -34,7 +43,7 @@ def write_word_document(
     from klusterdocs.render.word import Properties, render_docx
 
     lang = lang or model.language
-    day = model.document.date or today or dt.date.today()
+    day = model.document.date or today or build_day()
     context = initiative_context(model, lang, day)
     template = find_template(document, model.initiative.phase, templates)
     name = context["t"]["names"][document]
@@ -78,7 +87,7 @@ def write_deck(
     lang = lang or loaded.model.language
     slides = deck_slides(loaded, number, lang)
     template = find_template("modul", module.phase, templates, module=number)
-    day = deck_date(loaded, number) or dt.date.today()
+    day = deck_date(loaded, number) or build_day()
     program = loaded.model.program
     properties = Properties(
         title=f"{program.title} – {labels(lang)['deck']['module'].format(number=number)}: "

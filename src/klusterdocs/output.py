@@ -12,6 +12,15 @@ from pathlib import Path
 from klusterdocs.errors import RenderError, display_path
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target` in one rename.
@@ -28,6 +37,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; a document is not
         os.replace(temporary, target)
     except OSError as exc:
         raise RenderError(f"cannot write {display_path(target)}: {exc.strerror}") from None

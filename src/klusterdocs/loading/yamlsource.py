@@ -70,66 +70,121 @@ def format_loc(loc: Loc) -> str:
     return out
 
 
+MAX_DEPTH = 200
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    loc: Loc
+    anchor: str | None
+    size: int = 1
+    key: str | None = None
+
+
 class _Builder:
+    """Builds plain data and positions from parser events: no node tree is kept."""
+
     def __init__(self, source: Source) -> None:
         self.source = source
-        self.seen: set[int] = set()
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, number of values)
         self.alias_budget = MAX_ALIAS_EXPANSION
+        self.root: Any = None
+        self.done = False
 
-    def fail(self, node: yaml.Node, loc: Loc, message: str) -> InputError:
-        mark = node.start_mark
+    def fail(self, mark: Any, loc: Loc, message: str) -> InputError:
         return InputError(
             [Problem(self.source.name, mark.line + 1, mark.column + 1, format_loc(loc), message)]
         )
 
-    def build(self, node: yaml.Node, loc: Loc) -> Any:
-        if id(node) in self.seen:  # reached again through an alias: count the expansion
-            self.alias_budget -= 1
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            frame = self.stack.pop()
+            if frame.anchor:
+                self.anchors[frame.anchor] = (frame.container, frame.size)
+            self._attach(frame.container, frame.size)
+            return
+        if not isinstance(
+            event,
+            (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent),
+        ):
+            if isinstance(event, yaml.DocumentStartEvent) and self.done:
+                raise self.fail(event.start_mark, (), "only one YAML document per file")
+            return
+        mark = event.start_mark
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and isinstance(parent.container, dict) and parent.key is None:
+            self._key(event, parent)
+            return
+        loc = self._child_loc(parent)
+        self.source.values.setdefault(loc, (mark.line + 1, mark.column + 1))
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in _STANDARD_TAGS and tag != "!":
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.fail(mark, loc, f"the tag {shown} is not allowed in klusterdocs files")
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                raise self.fail(mark, loc, f"unknown alias *{event.anchor}")
+            value, size = self.anchors[event.anchor]
+            self.alias_budget -= size
             if self.alias_budget < 0:
                 raise self.fail(
-                    node,
+                    mark,
                     loc,
                     (
                         f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values; "
                         "refusing to read the file (an alias bomb?)"
                     ),
                 )
+            self._attach(value, size)
+        elif isinstance(event, yaml.ScalarEvent):
+            plain = not event.style
+            value = None if plain and event.value in _NULLS else event.value
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            self._attach(value, 1)
         else:
-            self.seen.add(id(node))
-        self.source.values.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if node.tag not in _STANDARD_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise self.fail(node, loc, f"the tag {tag} is not allowed in klusterdocs files")
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        value = node.value
-        if not node.style and value in _NULLS:  # plain style: None in PyYAML, "" in libyaml
-            return None
-        return value
-
-    def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, loc, "a key must be a plain word, not a list or mapping")
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, loc, "merge keys (<<) are not supported")
-            key = key_node.value
-            if key in out:
-                first = self.source.keys[(*loc, key)]
-                raise self.fail(
-                    key_node,
-                    (*loc, key),
-                    f"duplicate key '{key}' (first given on line {first[0]})",
-                )
-            self.source.keys[(*loc, key)] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
+            if len(self.stack) >= MAX_DEPTH:
+                raise self.fail(mark, loc, f"nested more than {MAX_DEPTH} levels deep")
+            container: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, yaml.MappingStartEvent) else []
             )
-            out[key] = self.build(value_node, (*loc, key))
-        return out
+            self.stack.append(_Frame(container, loc, event.anchor))
+
+    def _child_loc(self, parent: _Frame | None) -> Loc:
+        if parent is None:
+            return ()
+        if isinstance(parent.container, dict):
+            return (*parent.loc, parent.key)  # type: ignore[arg-type]
+        return (*parent.loc, len(parent.container))
+
+    def _key(self, event: yaml.Event, parent: _Frame) -> None:
+        mark = event.start_mark
+        if not isinstance(event, yaml.ScalarEvent):
+            raise self.fail(mark, parent.loc, "a key must be a plain word, not a list or mapping")
+        key = event.value
+        if key == "<<" and not event.style:
+            raise self.fail(mark, parent.loc, "merge keys (<<) are not supported")
+        if key in parent.container:
+            first = self.source.keys[(*parent.loc, key)]
+            raise self.fail(
+                mark, (*parent.loc, key), f"duplicate key '{key}' (first given on line {first[0]})"
+            )
+        self.source.keys[(*parent.loc, key)] = (mark.line + 1, mark.column + 1)
+        parent.key = key
+
+    def _attach(self, value: Any, size: int) -> None:
+        if not self.stack:
+            self.root, self.done = value, True
+            return
+        parent = self.stack[-1]
+        parent.size += size
+        if isinstance(parent.container, dict):
+            parent.container[parent.key] = value  # type: ignore[index]
+            parent.key = None
+        else:
+            parent.container.append(value)
 
 
 def _read_text(path: Path, name: str) -> str:
@@ -182,8 +237,10 @@ def load_yaml(path: Path, name: str | None = None) -> Source:
     name = name or str(path)
     text = _read_text(path, name)
     source = Source(path=path, name=name, data=None)
+    builder = _Builder(source)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -193,12 +250,7 @@ def load_yaml(path: Path, name: str | None = None) -> Source:
         raise InputError([Problem(name, line, column, "", f"invalid YAML: {message}")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(name, 1, 1, "", f"invalid YAML: {exc}")]) from None
-    except RecursionError:
-        raise InputError([Problem(name, 1, 1, "", "the YAML is nested too deeply")]) from None
-    if node is None:
+    if not builder.done:
         raise InputError([Problem(name, 1, 1, "", "the file is empty")])
-    try:
-        source.data = _Builder(source).build(node, ())
-    except RecursionError:
-        raise InputError([Problem(name, 1, 1, "", "the YAML is nested too deeply")]) from None
+    source.data = builder.root
     return source

@@ -9,7 +9,9 @@ atomically.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +38,29 @@ class Properties:
     created: dt.datetime
 
 
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandbox, remembering each compiled template: a batch compiles a template once."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self.filters["md"] = markdown_paragraphs
+        self.filters["bullets"] = bullet_list
+        self.filters["rich"] = rich_runs
+        self._compiled: dict[bytes, jinja2.Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        key = hashlib.sha256(source.encode("utf-8")).digest()
+        if key not in self._compiled:
+            self._compiled[key] = super().from_string(source)
+        return self._compiled[key]
+
+
+@cache
 def environment() -> jinja2.Environment:
-    """The Jinja environment every Word template renders in."""
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters["md"] = markdown_paragraphs
-    env.filters["bullets"] = bullet_list
-    env.filters["rich"] = rich_runs
-    return env
+    """The Jinja environment every Word template renders in (one per process)."""
+    return _Environment()
 
 
 def _template_error(template: Path, exc: Exception) -> TemplateError:

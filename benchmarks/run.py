@@ -1,0 +1,217 @@
+"""Speed and memory of klusterdocs, as ratios measured in one run on this machine.
+
+    python benchmarks/run.py            # everything (a few minutes)
+    python benchmarks/run.py --quick    # skip the 20,000-actor and 40-initiative runs
+
+Each figure is the median wall time of a few runs of a whole command (a fresh process, as a
+user runs it), next to a baseline measured in the same run, so the ratios hold across
+machines. Peak memory is the command's maximum resident set size. Prints a Markdown table
+for the README's Performance section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+CLI = [PYTHON, "-m", "klusterdocs"]
+HELIXES = ("industry", "academia", "public", "finance", "organisation", "media", "civil_society")
+
+
+def measure(command: list[str], runs: int, cwd: Path = ROOT) -> tuple[float, float]:
+    """Median seconds and peak memory (MiB) of `command` over `runs` runs."""
+    times, peaks = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - started)
+        peaks.append(usage.ru_maxrss / 1024)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
+    return statistics.median(times), max(peaks)
+
+
+def actors_file(folder: Path, count: int) -> Path:
+    lines = [
+        "initiative:",
+        f"  name: Benchmark {count}",
+        "  region: Skåne",
+        "  focus: Allt",
+        "  phase: formering",
+        "actors:",
+    ]
+    for i in range(count):
+        lines += [
+            f"  - id: a{i}",
+            f"    name: Företag {i} & Co",
+            f"    helix: {HELIXES[i % 7]}",
+            "    role: Leverantör av komponenter",
+            f"    core: {'inner' if i % 3 == 0 else 'outer'}",
+            f"    member: {'true' if i % 2 == 0 else 'false'}",
+            f"    power: {1 + i % 5}",
+            f"    interest: {1 + (i * 7) % 5}",
+            "    attitude: supporter",
+            "    expectations: Nya kunder och kompetens",
+            "    contribution: Tid och testmiljö",
+            "    engagement: Nyhetsbrev",
+            "    owner: Anna",
+        ]
+    path = folder / f"actors-{count}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def markdown_table(folder: Path, count: int) -> Path:
+    """The intressentanalys' actor table for `count` actors, as Markdown for pandoc."""
+    rows = [
+        "| Aktör | Kategori | Roll | Kärna | Medlem | Inställning | Inflytande | Intresse |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows += [
+        f"| Företag {i} & Co | {HELIXES[i % 7]} | Leverantör av komponenter | "
+        f"{'Inre' if i % 3 == 0 else 'Yttre'} | {'Ja' if i % 2 == 0 else 'Nej'} | Positiv | "
+        f"{1 + i % 5} | {1 + (i * 7) % 5} |"
+        for i in range(count)
+    ]
+    path = folder / f"actors-{count}.md"
+    path.write_text("# Intressentanalys\n\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def initiatives_folder(folder: Path, count: int) -> Path:
+    source = (ROOT / "inputs" / "smart-textiles.yaml").read_text(encoding="utf-8")
+    target = folder / "many"
+    target.mkdir()
+    for n in range(count):
+        text = source.replace("name: Smart Textiles", f"name: Kluster {n}").replace(
+            "short_name: smart-textiles", f"short_name: kluster-{n}"
+        )
+        (target / f"kluster-{n}.yaml").write_text(text, encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the longest runs")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str, str]] = []
+    work = Path(tempfile.mkdtemp(prefix="klusterdocs-bench-"))
+    try:
+        click_import, _ = measure([PYTHON, "-c", "import click"], args.runs * 2)
+        help_time, _ = measure([*CLI, "--help"], args.runs * 2)
+        rows.append(
+            (
+                '`--help` / `python -c "import click"`',
+                f"{help_time * 1000:.0f} ms / {click_import * 1000:.0f} ms",
+                f"{help_time / click_import:.2f}",
+                "≤ 1.5",
+            )
+        )
+
+        imports, _ = measure([PYTHON, "-c", "import docxtpl, click, yaml"], args.runs)
+        plan, plan_memory = measure(
+            [*CLI, "plan", "inputs/smart-textiles.yaml", "-o", str(work / "plan")], args.runs
+        )
+        rows.append(
+            (
+                '`plan` on the example / `python -c "import docxtpl, click, yaml"`',
+                f"{plan * 1000:.0f} ms / {imports * 1000:.0f} ms",
+                f"{plan / imports:.2f}",
+                "≤ 1.5",
+            )
+        )
+
+        small = actors_file(work, 2_000)
+        small_time, small_memory = measure(
+            [*CLI, "stakeholders", str(small), "-o", str(work / "s")], max(1, args.runs // 2)
+        )
+        rows.append(
+            ("`stakeholders`, 2,000 actors", f"{small_time:.1f} s, {small_memory:.0f} MiB", "", "")
+        )
+        if not args.quick:
+            large = actors_file(work, 20_000)
+            large_time, large_memory = measure(
+                [*CLI, "stakeholders", str(large), "-o", str(work / "s")], 1
+            )
+            rows.append(
+                (
+                    "`stakeholders`, 20,000 actors",
+                    f"{large_time:.1f} s, {large_memory:.0f} MiB",
+                    "",
+                    "",
+                )
+            )
+            rows.append(
+                ("t(20,000 actors) / t(2,000 actors)", "", f"{large_time / small_time:.1f}", "≤ 12")
+            )
+            rows.append(("peak memory, 20,000 actors", f"{large_memory:.0f} MiB", "", "≤ 300 MiB"))
+            if shutil.which("pandoc"):
+                table = markdown_table(work, 20_000)
+                pandoc, _ = measure(
+                    [
+                        "pandoc",
+                        "-f",
+                        "markdown",
+                        "-t",
+                        "docx",
+                        "-o",
+                        str(work / "pandoc.docx"),
+                        str(table),
+                    ],
+                    1,
+                )
+                rows.append(
+                    (
+                        "t(20,000 actors) / pandoc, the same table from Markdown",
+                        f"{large_time:.1f} s / {pandoc:.1f} s",
+                        f"{large_time / pandoc:.2f}",
+                        "≤ 0.5",
+                    )
+                )
+            else:
+                rows.append(("… / pandoc", "pandoc not installed", "", "≤ 0.5"))
+
+            folder = initiatives_folder(work, 40)
+            batch, _ = measure([*CLI, "build", str(folder), "-o", str(work / "b"), "--force"], 1)
+            started = time.perf_counter()
+            for path in sorted(folder.glob("*.yaml")):
+                measure([*CLI, "build", str(path), "-o", str(work / "one"), "--force"], 1)
+            separate = time.perf_counter() - started
+            rows.append(
+                (
+                    "`build` of 40 initiatives / 40 separate `build` runs",
+                    f"{batch:.1f} s / {separate:.1f} s",
+                    f"{batch / separate:.2f}",
+                    "≤ 0.3",
+                )
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    cpu = platform.processor() or platform.machine()
+    print(
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, {platform.system()}.\n"
+    )
+    print("| what | measured | ratio | goal |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
