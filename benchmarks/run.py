@@ -123,7 +123,7 @@ def main() -> None:
         )
 
         imports, _ = measure([PYTHON, "-c", "import docxtpl, click, yaml"], args.runs)
-        plan, plan_memory = measure(
+        plan, _ = measure(
             [*CLI, "plan", "inputs/smart-textiles.yaml", "-o", str(work / "plan")], args.runs
         )
         rows.append(
