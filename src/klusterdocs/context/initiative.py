@@ -73,6 +73,7 @@ class _Builder:
         self.goal_texts = {g.id: _text(g.text) for g in model.strategy.goals}
         self.indicator_names = {i.id: _text(i.name) for i in model.indicators}
         self.focus_names = {f.id: _text(f.name) for f in model.strategy.focus_areas}
+        self._actors: dict[int, dict[str, Any]] = {}
 
     def label(self, enum: str, value: str | None) -> str:
         return enum_label(self.lang, enum, value)
@@ -307,6 +308,13 @@ class _Builder:
         }
 
     def actor(self, a: Actor) -> dict[str, Any]:
+        """The actor as templates see it, built once however many tables list it."""
+        cached = self._actors.get(id(a))
+        if cached is None:
+            cached = self._actors[id(a)] = self._actor(a)
+        return cached
+
+    def _actor(self, a: Actor) -> dict[str, Any]:
         yes_no = self.t["documents"]["common"]
         return {
             "name": _text(a.name),

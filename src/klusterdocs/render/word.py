@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -75,6 +76,15 @@ def _template_error(template: Path, exc: Exception) -> TemplateError:
     return TemplateError(f"{name}: template error: {message}{where}")
 
 
+_TEXT_WITH_BREAKS = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t][^<]*)</w:t>")
+
+
+def _breaks_and_tabs(match: re.Match[str]) -> str:
+    text = match.group(1).replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
+    text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    return f'<w:t xml:space="preserve">{text}</w:t>'
+
+
 class _Template(DocxTemplate):  # type: ignore[misc]
     """docxtpl's template, with the rendered body parsed into the document in linear time.
 
@@ -92,6 +102,15 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         start, end = old.index("<w:body"), old.rindex("</w:body>") + len("</w:body>")
         self._new_root = parse_xml((old[:start] + xml + old[end:]).encode("utf-8"))
         return self._new_root.body
+
+    def resolve_listing(self, xml: str) -> str:
+        """Turn line feeds and tabs in text into Word breaks and tabs, in one pass.
+
+        docxtpl walks every paragraph and run with nested regular expressions (most of the
+        render time of a big document). The context never holds the other characters it
+        handles (clean_text removes them), and a break or tab may stand inside the same run.
+        """
+        return _TEXT_WITH_BREAKS.sub(_breaks_and_tabs, xml)
 
     def fix_docpr_ids(self, tree: Any) -> None:
         for element in tree.iter(qn("wp:docPr")):  # drawings: ids must be unique
@@ -160,10 +179,11 @@ def fit_tables(docx: Any) -> None:
     section = docx.sections[-1]
     available = (section.page_width - section.left_margin - section.right_margin) / 635  # twips
     for table in docx.element.body.iter(_TBL):
-        rows = [row.findall(_TC) for row in table.findall(_TR)]
+        rows = table.findall(_TR)
         if not rows:
             continue
-        widest = max(rows, key=len)
+        # rows repeated by a loop share their cells: the first and last few show every shape
+        widest = max((row.findall(_TC) for row in rows[:4] + rows[-4:]), key=len)
         if any(tc.find(_GRID_SPAN) is not None for tc in widest):
             continue
         widths = [_cell_width(tc) for tc in widest]
@@ -171,14 +191,13 @@ def fit_tables(docx: Any) -> None:
             continue
         total = sum(w for w in widths if w)
         scale = min(1.0, available / total) if total else 1.0
-        for row in rows:
-            for tc in row:
-                properties = tc.find(_TCPR)
-                width = properties.find(_TCW) if properties is not None else None
-                if scale < 1.0 and width is not None and width.get(_W_W):
+        if scale < 1.0:
+            for width in table.iter(_TCW):
+                if width.get(_W_W):
                     width.set(_W_W, str(int(int(width.get(_W_W)) * scale)))
-                if properties is not None and len(properties) > 1:
-                    _schema_order(properties, _TCPR_RANK)
+        # docxtpl's cellbg puts the shading before the width: only those need sorting
+        for properties in table.xpath("./w:tr/w:tc/w:tcPr[w:shd/following-sibling::*]"):
+            _schema_order(properties, _TCPR_RANK)
         grid = table.find(qn("w:tblGrid"))
         for column in list(grid):
             grid.remove(column)
