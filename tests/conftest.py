@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+
+# Property-based tests: a modest number of examples in every run, many more in the nightly
+# run (HYPOTHESIS_PROFILE=nightly pytest tests/test_properties.py).
+_common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("ci", max_examples=25, **_common)
+settings.register_profile("nightly", max_examples=400, **_common)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"

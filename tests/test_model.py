@@ -84,7 +84,9 @@ def test_empty_section_means_not_given() -> None:
         ("Smart Textiles", "smart-textiles"),
         ("Bär & Bröd: Klustret", "bar-brod-klustret"),
         ("../../etc/passwd", "etc-passwd"),
-        ("CON", "con"),
+        ("CON", "initiativ-con"),
+        ("nul.txt", "initiativ-nul-txt"),
+        ("Com1 Cluster", "initiativ-com1-cluster"),
         ("???", "initiativ"),
     ],
 )

@@ -75,6 +75,7 @@ def write_deck(
     templates: Path | None = None,
 ) -> Path:
     """Write module `number`'s slide deck for the program; return the written path."""
+    from klusterdocs.context.format import clean_text
     from klusterdocs.context.program import deck_date, deck_slides
     from klusterdocs.i18n import labels
     from klusterdocs.render.lookup import find_template
@@ -89,10 +90,10 @@ def write_deck(
     template = find_template("modul", module.phase, templates, module=number)
     day = deck_date(loaded, number) or build_day()
     program = loaded.model.program
+    module_name = labels(lang)["deck"]["module"].format(number=number)
     properties = Properties(
-        title=f"{program.title} – {labels(lang)['deck']['module'].format(number=number)}: "
-        f"{module.title}",
-        author=program.organiser or "klusterdocs",
+        title=clean_text(f"{program.title} – {module_name}: {module.title}"),
+        author=clean_text(program.organiser or "klusterdocs"),
         language=_LANGUAGE_TAGS[lang],
         created=dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 import zipfile
@@ -29,10 +30,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)  # left by a run that was killed while writing
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         folder = display_path(target.parent)
-        raise RenderError(f"cannot write to {folder}: {exc.strerror}") from None
+        raise RenderError(f"cannot write to {folder}: {exc.strerror or exc}") from None
     os.close(handle)
     temporary = Path(name)
     try:
@@ -40,7 +43,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; a document is not
         os.replace(temporary, target)
     except OSError as exc:
-        raise RenderError(f"cannot write {display_path(target)}: {exc.strerror}") from None
+        raise RenderError(f"cannot write {display_path(target)}: {exc.strerror or exc}") from None
     finally:
         temporary.unlink(missing_ok=True)
 

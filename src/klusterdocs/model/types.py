@@ -151,8 +151,21 @@ MonthOrDate = Annotated[
 ]
 
 
+_RESERVED_NAMES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(10)),
+    *(f"lpt{n}" for n in range(10)),
+}
+
+
 def slugify(text: str) -> str:
     """Return a file-system-safe slug: `Smart Textiles Borås` -> `smart-textiles-boras`."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:60].strip("-") or "initiativ"
+    slug = slug[:60].strip("-") or "initiativ"
+    if slug.split("-")[0] in _RESERVED_NAMES:  # Windows refuses CON, NUL, COM1 ... as names
+        slug = f"initiativ-{slug}"
+    return slug

@@ -8,9 +8,13 @@ atomically.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,6 +80,32 @@ def _template_error(template: Path, exc: Exception) -> TemplateError:
     return TemplateError(f"{name}: template error: {message}{where}")
 
 
+MAX_OUTPUT_CHARACTERS = 512 * 2**20  # a 20,000-actor analysis is about 67 million
+RENDER_SECONDS = 600
+
+
+@contextlib.contextmanager
+def _time_limit(template: Path, seconds: int) -> Iterator[None]:
+    """Stop a render that runs longer than `seconds` (where timer signals are available)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise TemplateError(
+            f"{display_path(template)}: rendering took more than {seconds} s; a loop without end?"
+        )
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 _TEXT_WITH_BREAKS = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t][^<]*)</w:t>")
 
 
@@ -103,6 +133,35 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         self._new_root = parse_xml((old[:start] + xml + old[end:]).encode("utf-8"))
         return self._new_root.body
 
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        """docxtpl's rendering of one part, with a bound on how much text it may produce."""
+        src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        self.current_rendering_part = part
+        try:
+            template = jinja_env.from_string(src_xml)
+            pieces, size = [], 0
+            for piece in template.generate(context):
+                size += len(piece)
+                if size > MAX_OUTPUT_CHARACTERS:
+                    name = display_path(Path(self.template_file))
+                    raise TemplateError(
+                        f"{name}: the template produces more than "
+                        f"{MAX_OUTPUT_CHARACTERS // 2**20} million characters; a loop without end?"
+                    )
+                pieces.append(piece)
+        except jinja2.TemplateError as exc:
+            if getattr(exc, "lineno", None) is not None:
+                first = max(exc.lineno - 4, 0)  # type: ignore[attr-defined]
+                exc.docx_context = [
+                    re.sub(r"<[^>]+>", "", line)  # type: ignore[attr-defined]
+                    for line in src_xml.splitlines()[first : first + 7]
+                ]
+            raise
+        # docxtpl also turns "{_{" into "{{" here, over the output, user text included; a
+        # template prints braces the Jinja way instead: {{ '{{' }}
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", "".join(pieces))
+        return self.resolve_listing(xml)
+
     def resolve_listing(self, xml: str) -> str:
         """Turn line feeds and tabs in text into Word breaks and tabs, in one pass.
 
@@ -129,7 +188,8 @@ def render_docx(
     """Render `template` with `context` and write it to `target` (atomically)."""
     try:
         document = _Template(str(template))
-        document.render(context, environment(), autoescape=True)
+        with _time_limit(template, RENDER_SECONDS):
+            document.render(context, environment(), autoescape=True)
     except (jinja2.TemplateError, SecurityError) as exc:
         raise _template_error(template, exc) from None
     except etree.XMLSyntaxError as exc:
