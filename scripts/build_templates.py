@@ -272,16 +272,18 @@ class TemplateBuilder:
         shade: dict[int, str] | None = None,
         total_row: list[str] | None = None,
         first_column: bool = False,
+        header: bool = True,
     ) -> Table:
-        """A table with a header row and one row per item of `loop` ("r in rows").
+        """A table with a header row (unless not `header`) and one row per item of `loop`.
 
         `columns` are (header label key, cell content, width in cm); `shade` maps a column
         index to the expression of its cell colour.
         """
         doc = self.doc
         table = doc.add_table(rows=0, cols=len(columns))
-        header = table.add_row().cells
-        for cell, (label, _, _) in zip(header, columns, strict=True):
+        for cell, (label, _, _) in zip(
+            table.add_row().cells if header else [], columns, strict=False
+        ):
             cell.text = (
                 label if label.startswith("{") or not label else f"{{{{ t.columns.{label} }}}}"
             )
@@ -308,7 +310,7 @@ class TemplateBuilder:
         self._finish_table(
             table,
             [w for _, _, w in columns],
-            header=True,
+            header=header,
             last_row=bool(total_row),
             first_column=first_column,
         )
@@ -566,6 +568,7 @@ def background_section(b: TemplateBuilder) -> None:
         [("", "{{ f.label }}", 4.5), ("", "{{ f.value }}", 11.5)],
         loop="f in facts",
         first_column=True,
+        header=False,
     )
 
 
