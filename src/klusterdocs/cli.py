@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from klusterdocs import __version__
+from klusterdocs.config import templates_setting
 from klusterdocs.errors import InputError, KlusterdocsError
 
 LANG = click.Choice(["sv", "en"])
@@ -201,6 +202,7 @@ def _word_command(document: str, summary: str, name: str) -> None:
         from klusterdocs.loading import load_initiative
 
         model = load_initiative(file)
+        templates = templates_setting(templates, file)
         written = write_word_document(model, document, output, lang=lang, templates=templates)
         _report([written], pdf)
 
@@ -239,6 +241,7 @@ def deck(
     if module != "all" and not module.isdigit():
         raise click.BadParameter("expected a module number or 'all'", param_hint="--module")
     loaded = load_program(program)
+    templates = templates_setting(templates, program)
     numbers = [m.number for m in loaded.model.modules] if module == "all" else [int(module)]
     _report([write_deck(loaded, n, output, lang=lang, templates=templates) for n in numbers], pdf)
 
@@ -272,7 +275,9 @@ def build(
     from klusterdocs.build import plan, run
 
     started = time.perf_counter()
-    build_plan = plan(paths or (Path("inputs"),), output, lang=lang, templates=templates)
+    paths = paths or (Path("inputs"),)
+    templates = templates_setting(templates, paths[0])
+    build_plan = plan(paths, output, lang=lang, templates=templates)
     total = len(build_plan.jobs) + len(build_plan.failures)
     counts = {"built": 0, "up to date": 0, "failed": 0}
     show_bar = total > 5 and sys.stdout.isatty()
@@ -321,3 +326,64 @@ def build(
     click.secho(summary, fg="red" if counts["failed"] else None, err=True)
     if counts["failed"]:
         sys.exit(1)
+
+
+@main.group()
+def templates() -> None:
+    """See, copy and check the Word and PowerPoint templates.
+
+    Example: klusterdocs templates export my-templates/
+    """
+
+
+@templates.command("list")
+@click.option(
+    "--templates",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Your templates folder (default: klusterdocs.yaml's).",
+)
+def templates_list(folder: Path | None) -> None:
+    """Show which template each document and phase uses, and where it comes from.
+
+    Example: klusterdocs templates list --templates my-templates/
+    """
+    from klusterdocs.errors import display_path
+    from klusterdocs.render.template_tools import templates_in_use
+
+    folder = templates_setting(folder, Path.cwd())
+    for document, phase, path, origin in templates_in_use(folder):
+        click.echo(f"{document:<17} {phase:<13} {origin:<9} {display_path(path)}")
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace templates exported before.")
+def templates_export(folder: Path, force: bool) -> None:
+    """Copy the built-in templates to FOLDER, ready to edit in Word or PowerPoint.
+
+    Example: klusterdocs templates export my-templates/
+    """
+    from klusterdocs.render.template_tools import export_templates
+
+    for path in export_templates(folder, overwrite=force):
+        click.echo(str(path))
+
+
+@templates.command("check")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def templates_check(folder: Path) -> None:
+    """Find syntax errors, unknown fields, split tags and curly quotes in templates.
+
+    Example: klusterdocs templates check my-templates/
+    """
+    from klusterdocs.render.template_tools import check_templates
+
+    findings = check_templates(folder)
+    for finding in findings:
+        click.echo(str(finding))
+    if findings:
+        click.secho(f"{len(findings)} finding(s).", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"{folder}: ok")

@@ -1,0 +1,54 @@
+"""`klusterdocs.yaml`: settings a team writes once, next to its inputs.
+
+    # klusterdocs.yaml
+    templates: ../region-templates    # a folder of templates, relative to this file
+
+klusterdocs looks for the file in the folder of the input it is given, then in each folder
+above it. An option on the command line wins over the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from klusterdocs.errors import InputError, display_path
+from klusterdocs.model.types import Strict, Text
+
+CONFIG_NAME = "klusterdocs.yaml"
+
+
+class ProjectConfig(Strict):
+    templates: Text | None = Field(
+        None, description="Mapp med egna mallar, relativt klusterdocs.yaml"
+    )
+
+
+def find_config(near: Path) -> Path | None:
+    """The nearest klusterdocs.yaml at or above `near` (a file or folder)."""
+    folder = near.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate / CONFIG_NAME
+    return None
+
+
+def templates_setting(explicit: Path | None, near: Path) -> Path | None:
+    """The templates folder to use: the option, else the nearest klusterdocs.yaml's setting."""
+    if explicit is not None:
+        return explicit
+    path = find_config(near)
+    if path is None:
+        return None
+    from klusterdocs.loading.messages import problems_from
+    from klusterdocs.loading.yamlsource import load_yaml
+
+    source = load_yaml(path, display_path(path))
+    try:
+        config = ProjectConfig.model_validate(source.data or {})
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, source, ProjectConfig, {})) from None
+    return (path.parent / config.templates).resolve() if config.templates else None

@@ -1,0 +1,294 @@
+"""Templates as a user feature: which are in use, a copy to edit, and a linter for them.
+
+`check` reads a Word template the way docxtpl will and reports, each with its file and where:
+Jinja syntax errors, fields the context does not have (by dotted path, following loop
+variables: `{% for a in actors %}{{ a.namn }}` reports `a.namn`), tags that Word split across
+formatting runs, and typographic quotes inside tags.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, nodes
+
+from klusterdocs.errors import KlusterdocsError, display_path
+from klusterdocs.render.lookup import EXTENSIONS, builtin_templates, candidates
+
+WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml$")
+_SPLIT = re.compile(r"\{(?:<[^>]+>)+[{%]|[}%](?:<[^>]+>)+\}")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_SMART_QUOTES = "“”‘’„«»"
+# Word's text only; paragraph ends become U+2029 so that paragraphs can still be counted.
+_TEXT_ONLY = re.compile(r"</w:p>|<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.message}"
+
+
+def templates_in_use(user_dir: Path | None) -> list[tuple[str, str, Path, str]]:
+    """(document, phase, template, origin) for each document and phase, as lookup finds them."""
+    from klusterdocs.phases import phases
+
+    rows = []
+    for document in EXTENSIONS:
+        for phase in phases():
+            path = next(p for p in candidates(document, phase, user_dir) if p.is_file())
+            origin = "yours" if user_dir and user_dir in path.parents else "built-in"
+            rows.append((document, phase, path, origin))
+    return rows
+
+
+def export_templates(target: Path, *, overwrite: bool = False) -> list[Path]:
+    """Copy the built-in templates into `target`, ready to edit; never overwrite by default."""
+    sources = sorted(p for p in builtin_templates().rglob("*") if p.suffix in (".docx", ".pptx"))
+    destinations = [target / p.relative_to(builtin_templates()) for p in sources]
+    existing = [d for d in destinations if d.exists()]
+    if existing and not overwrite:
+        raise KlusterdocsError(
+            f"{display_path(existing[0])} already exists; not overwriting "
+            "(use --force to replace the exported templates)"
+        )
+    for source, destination in zip(sources, destinations, strict=True):
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+    return destinations
+
+
+# -- check ------------------------------------------------------------------------------------
+
+
+def _shape(value: Any) -> Any:
+    """The structure of a context value: dict of shapes, [element shape], or None (a leaf)."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        merged: Any = None
+        for item in value:
+            merged = _merge(merged, _shape(item))
+        return [merged]
+    return None
+
+
+def _merge(a: Any, b: Any) -> Any:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {k: _merge(a.get(k), b.get(k)) for k in {*a, *b}}
+    if isinstance(a, list) and isinstance(b, list):
+        return [_merge(a[0], b[0])]
+    return a if a is not None else b
+
+
+def context_shape() -> dict[str, Any]:
+    """The shape of what the Word templates see, from the complete example (both languages)."""
+    from klusterdocs.context.initiative import initiative_context
+    from klusterdocs.data import data_path
+    from klusterdocs.loading import load_initiative
+
+    model = load_initiative(data_path("example-initiative.yaml"))
+    shape: dict[str, Any] = _merge(
+        _shape(initiative_context(model, "sv")), _shape(initiative_context(model, "en"))
+    )
+    return shape
+
+
+class _FieldChecker:
+    """Walks a template's syntax tree, resolving each attribute chain against the context."""
+
+    def __init__(self, shape: dict[str, Any]) -> None:
+        self.shape = shape
+        self.unknown: list[tuple[str, str | None]] = []
+
+    def check(self, node: nodes.Node, scope: dict[str, Any]) -> None:
+        if isinstance(node, nodes.For):
+            self.check(node.iter, scope)
+            element = self._resolve(node.iter, scope)
+            inner = dict(scope)
+            inner["loop"] = None
+            element_shape = element[0] if isinstance(element, list) and element else None
+            for name, part in self._targets(node.target, element_shape):
+                inner[name] = part
+            for child in [*node.body, *node.else_]:
+                self.check(child, inner)
+            if node.test is not None:
+                self.check(node.test, inner)
+            return
+        if isinstance(node, (nodes.Assign, nodes.AssignBlock)) and isinstance(
+            node.target, nodes.Name
+        ):
+            scope[node.target.name] = None  # a variable of the template's own: not checked
+        if isinstance(node, (nodes.Getattr, nodes.Name)):
+            self._resolve(node, scope)
+            return
+        for child in node.iter_child_nodes():
+            self.check(child, scope)
+
+    def _targets(self, target: nodes.Node, shape: Any) -> list[tuple[str, Any]]:
+        if isinstance(target, nodes.Name):
+            return [(target.name, shape)]
+        if isinstance(target, nodes.Tuple):
+            return [(item.name, None) for item in target.items if isinstance(item, nodes.Name)]
+        return []
+
+    def _resolve(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
+        """The shape `node` refers to; records an unknown name or attribute on the way."""
+        if isinstance(node, nodes.Name):
+            if node.name in scope:
+                return scope[node.name]
+            if node.name in self.shape:
+                return self.shape[node.name]
+            guess = difflib.get_close_matches(node.name, [*self.shape, *scope], n=1)
+            self.unknown.append((node.name, guess[0] if guess else None))
+            return _ANY
+        if isinstance(node, nodes.Getattr):
+            base = self._resolve(node.node, scope)
+            if isinstance(base, dict):
+                if node.attr in base:
+                    return base[node.attr]
+                guess = difflib.get_close_matches(node.attr, list(base), n=1)
+                self.unknown.append((_dotted(node), guess[0] if guess else None))
+            return _ANY
+        for child in node.iter_child_nodes():
+            self.check(child, scope)
+        return _ANY
+
+
+_ANY = object()  # a value whose structure is not known: nothing below it is checked
+
+
+def _dotted(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Getattr):
+        return f"{_dotted(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Name):
+        return node.name
+    return "…"
+
+
+def _paragraph_of(xml: str, offset: int) -> tuple[int, str]:
+    """The number (from 1) and text of the paragraph around `offset` in a part's XML."""
+    number = xml.count("<w:p>", 0, offset) + xml.count("<w:p ", 0, offset)
+    start = max(xml.rfind("<w:p>", 0, offset), xml.rfind("<w:p ", 0, offset))
+    end = xml.find("</w:p>", offset)
+    text = re.sub(r"<[^>]+>", "", xml[start : end if end > 0 else None])
+    return max(number, 1), text.strip()[:80]
+
+
+def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list[Finding]:
+    """Every finding in one Word template."""
+    from docxtpl import DocxTemplate
+
+    from klusterdocs.render.word import environment
+
+    name = display_path(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        return [Finding(name, "file", f"not a Word document ({exc})")]
+    shape = shape or context_shape()
+    patcher = DocxTemplate(str(path))
+    findings: list[Finding] = []
+    with archive:
+        for part in sorted(n for n in archive.namelist() if WORD_PARTS.match(n)):
+            xml = archive.read(part).decode("utf-8")
+            label = part.removeprefix("word/").removesuffix(".xml")
+            findings += _split_tags(name, label, xml)
+            findings += _curly_quotes(name, label, xml)
+            findings += _syntax_and_fields(
+                name, label, patcher.patch_xml(xml), shape, environment()
+            )
+    return findings
+
+
+def _where(label: str, xml: str, offset: int) -> tuple[str, str]:
+    number, text = _paragraph_of(xml, offset)
+    return f"{label}, paragraph {number}", text
+
+
+def _split_tags(name: str, label: str, xml: str) -> list[Finding]:
+    found = []
+    for match in _SPLIT.finditer(xml):
+        where, text = _where(label, xml, match.start())
+        found.append(
+            Finding(
+                name,
+                where,
+                f"a tag is split across formatting runs near {text!r}; retype it in one go",
+            )
+        )
+    return found
+
+
+def _curly_quotes(name: str, label: str, xml: str) -> list[Finding]:
+    """Look in Word's text as typed: docxtpl straightens the quotes, hiding them later."""
+    text = _TEXT_ONLY.sub(lambda m: "\u2029" if m.group() == "</w:p>" else "", xml)
+    found = []
+    for tag in _TAG.finditer(text):
+        if any(q in tag.group() for q in _SMART_QUOTES):
+            number = text.count("\u2029", 0, tag.start()) + 1
+            found.append(
+                Finding(
+                    name,
+                    f"{label}, paragraph {number}",
+                    f"typographic quotes in {tag.group()!r}; use straight quotes",
+                )
+            )
+    return found
+
+
+def _syntax_and_fields(
+    name: str, label: str, source: str, shape: dict[str, Any], env: Any
+) -> list[Finding]:
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        lines = source.splitlines()
+        offset = sum(len(line) + 1 for line in lines[: max((exc.lineno or 1) - 1, 0)])
+        where, text = _where(label, source, offset)
+        near = f" (near {text!r})" if text else ""
+        return [Finding(name, where, f"{exc.message}{near}")]
+    checker = _FieldChecker(shape)
+    checker.check(tree, {})
+    found = []
+    for dotted, guess in dict.fromkeys(checker.unknown):
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        match = re.search(rf"(?<![\w.]){re.escape(dotted)}\b", source)
+        where = _where(label, source, match.start())[0] if match else label
+        found.append(Finding(name, where, f"unknown field '{dotted}'{hint}"))
+    return found
+
+
+def check_templates(folder: Path) -> list[Finding]:
+    """Check every template in `folder` (Word templates fully, PowerPoint ones for layouts)."""
+    if not folder.is_dir():
+        raise KlusterdocsError(f"template folder not found: {display_path(folder)}")
+    shape = context_shape()
+    findings: list[Finding] = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".docx" and not path.name.startswith("~$"):
+            findings += check_word_template(path, shape)
+        elif path.suffix == ".pptx":
+            findings += _check_deck_template(path)
+    return findings
+
+
+def _check_deck_template(path: Path) -> list[Finding]:
+    from klusterdocs.errors import TemplateError
+    from klusterdocs.render.slides import DeckWriter
+
+    try:
+        DeckWriter(path)
+    except TemplateError as exc:
+        return [Finding(display_path(path), "layouts", str(exc))]
+    return []

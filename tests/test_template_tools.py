@@ -1,0 +1,141 @@
+"""`templates list / export / check` and the `templates:` setting of klusterdocs.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from click.testing import CliRunner
+
+from klusterdocs.cli import main
+from klusterdocs.data import data_path
+from tests.conftest import EXAMPLE, INPUTS
+
+
+def _word_template(path: Path, *paragraphs: str, header: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.sections[0].header.paragraphs[0].text = header
+    document.save(str(path))
+    return path
+
+
+def test_export_then_check_the_built_in_set_is_clean(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["templates", "export", str(tmp_path / "t")])
+    assert result.exit_code == 0
+    assert len(result.output.split()) == 4
+    assert (tmp_path / "t" / "modul" / "default.pptx").is_file()
+    again = runner.invoke(main, ["templates", "export", str(tmp_path / "t")])
+    assert again.exit_code == 1 and "already exists" in again.output
+    assert (
+        runner.invoke(main, ["templates", "export", str(tmp_path / "t"), "--force"]).exit_code == 0
+    )
+    check = runner.invoke(main, ["templates", "check", str(tmp_path / "t")])
+    assert check.exit_code == 0, check.output
+    assert check.output.strip().endswith(": ok")
+
+
+def test_check_names_every_kind_of_mistake_with_file_and_place(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "t" / "verksamhetsplan"
+    _word_template(
+        folder / "default.docx",
+        "{% for a in actors %}{{ a.namn }}{% endfor %}",
+        "{{ initiativ.name }} {{ initiative.regon }}",
+        "{{ initiative.background|md(“TableText”) }}",
+        header="{{ t.names.verksamhetsplann }}",
+    )
+    _word_template(folder / "formering.docx", "{% for a in actors %} no end")
+    result = runner.invoke(main, ["templates", "check", str(tmp_path / "t")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    expected = [
+        "default.docx: document, paragraph 1: unknown field 'a.namn'; did you mean 'name'?",
+        "default.docx: document, paragraph 2: unknown field 'initiativ'; did you mean "
+        "'initiative'?",
+        "default.docx: document, paragraph 2: unknown field 'initiative.regon'; did you mean "
+        "'region'?",
+        "default.docx: header1, paragraph 1: unknown field 't.names.verksamhetsplann'",
+        "default.docx: document, paragraph 3: typographic quotes in",
+        "formering.docx: document, paragraph 1: Unexpected end of template",
+    ]
+    for fragment in expected:
+        assert any(fragment in line for line in lines), fragment
+    assert len([line for line in lines if ".docx: " in line]) == len(expected)
+
+
+def test_check_finds_a_tag_split_across_runs(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "t" / "forstudie" / "default.docx"
+    path.parent.mkdir(parents=True)
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("{")
+    paragraph.add_run("{ initiative.name }}").bold = True
+    document.save(str(path))
+    result = runner.invoke(main, ["templates", "check", str(tmp_path / "t")])
+    assert result.exit_code == 1
+    assert "paragraph 1: a tag is split across formatting runs" in result.output
+
+
+def test_loop_variables_are_followed_into_nested_lists(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "t" / "intressentanalys" / "default.docx"
+    _word_template(
+        path,
+        "{% for g in stakeholders.groups %}{% for a in g.actors %}"
+        "{{ a.name }} {{ a.power }}{% endfor %}{% endfor %}",
+    )
+    assert runner.invoke(main, ["templates", "check", str(tmp_path / "t")]).exit_code == 0
+
+
+def test_list_shows_where_each_template_comes_from(runner: CliRunner, tmp_path: Path) -> None:
+    _word_template(tmp_path / "t" / "forstudie" / "initiering.docx", "{{ initiative.name }}")
+    result = runner.invoke(main, ["templates", "list", "--templates", str(tmp_path / "t")])
+    rows = [line.split() for line in result.output.splitlines()]
+    assert rows[[r[:2] for r in rows].index(["forstudie", "initiering"])][:3] == [
+        "forstudie",
+        "initiering",
+        "yours",
+    ]
+    assert all(r[2] == "built-in" for r in rows if r[:2] != ["forstudie", "initiering"])
+    assert len(rows) == 16  # four documents by four phases
+
+
+def test_klusterdocs_yaml_sets_the_templates_once(runner: CliRunner, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "inputs").mkdir(parents=True)
+    (project / "inputs" / "x.yaml").write_text(
+        EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    _word_template(
+        project / "region" / "verksamhetsplan" / "default.docx",
+        "Region Exempel: {{ initiative.name }}",
+    )
+    (project / "klusterdocs.yaml").write_text("templates: region\n", encoding="utf-8")
+    result = runner.invoke(
+        main, ["plan", str(project / "inputs" / "x.yaml"), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    written = docx.Document(str(tmp_path / "out" / "smart-textiles" / "verksamhetsplan.docx"))
+    assert [p.text for p in written.paragraphs] == ["Region Exempel: Smart Textiles"]
+
+
+def test_a_typo_in_klusterdocs_yaml_is_located(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "klusterdocs.yaml").write_text("templats: region\n", encoding="utf-8")
+    (tmp_path / "x.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(main, ["plan", str(tmp_path / "x.yaml"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert (
+        "klusterdocs.yaml:1:1: templats: unknown key 'templats'; did you mean 'templates'?"
+        in result.output
+    )
+
+
+def test_the_packaged_example_is_the_shipped_one() -> None:
+    """`templates check` compares fields against this copy of inputs/smart-textiles.yaml."""
+    assert (
+        data_path("example-initiative.yaml").read_bytes()
+        == (INPUTS / "smart-textiles.yaml").read_bytes()
+    )
