@@ -8,6 +8,7 @@ formatting runs, and typographic quotes inside tags.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import shutil
@@ -292,3 +293,54 @@ def _check_deck_template(path: Path) -> list[Finding]:
     except TemplateError as exc:
         return [Finding(display_path(path), "layouts", str(exc))]
     return []
+
+
+# -- the template author's reference ---------------------------------------------------------
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "flag"
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    return "number" if isinstance(value, (int, float)) else "text"
+
+
+def _example(value: Any) -> str:
+    if isinstance(value, (dict, list, tuple)) or value is None:
+        return ""
+    text = " ".join(str(value).split())
+    text = text if len(text) <= 48 else text[:45] + "…"
+    return text.replace("|", "\\|")
+
+
+def _rows(value: Any, path: str) -> list[tuple[str, str, str]]:
+    rows = [(path, _kind(value), _example(value))] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if path == "" and key == "t":
+                continue  # the labels: documented by their data files
+            rows += _rows(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, (list, tuple)) and value:
+        first = value[0]
+        if isinstance(first, dict):
+            rows += _rows(first, f"{path}[]")
+        elif not isinstance(first, (list, tuple)):
+            rows.append((f"{path}[]", _kind(first), _example(first)))
+    return rows
+
+
+def context_reference() -> str:
+    """The Markdown table of every field a Word template sees, with an example of each."""
+    from klusterdocs.context.initiative import initiative_context
+    from klusterdocs.data import data_path
+    from klusterdocs.loading import load_initiative
+
+    context = initiative_context(
+        load_initiative(data_path("example-initiative.yaml")), "sv", dt.date(2012, 9, 1)
+    )
+    lines = ["| field | kind | example (Smart Textiles, in Swedish) |", "|---|---|---|"]
+    lines += [f"| `{path}` | {kind} | {example} |" for path, kind, example in _rows(context, "")]
+    return "\n".join(lines) + "\n"
