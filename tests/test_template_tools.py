@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import docx
+import pytest
 from click.testing import CliRunner
 
 from klusterdocs.cli import main
@@ -149,3 +152,69 @@ def test_the_template_reference_is_generated_from_the_code() -> None:
     committed = (INPUTS.parent / "docs" / "templates.md").read_text(encoding="utf-8")
     assert committed == expected, "run: python scripts/build_reference.py"
     assert "| `actors[].quadrant` | text | Hantera nära |" in committed
+
+
+def _replace_in_docx(path: Path, old: str, new: str) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        entries = [(i, archive.read(i.filename)) for i in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                data = data.decode().replace(old, new).encode()
+            archive.writestr(info, data)
+
+
+def test_entities_inside_tags_are_read_as_characters(runner: CliRunner, tmp_path: Path) -> None:
+    """LibreOffice saves ' as &apos;, even inside a tag; docxtpl alone would fail on it."""
+    path = _word_template(
+        tmp_path / "t" / "verksamhetsplan" / "default.docx",
+        "{{p initiative.background|md('Normal') }}",
+    )
+    _replace_in_docx(path, "md('Normal')", "md(&apos;Normal&apos;)")
+    assert runner.invoke(main, ["templates", "check", str(tmp_path / "t")]).exit_code == 0
+    result = runner.invoke(
+        main,
+        ["plan", str(EXAMPLE), "--templates", str(tmp_path / "t"), "-o", str(tmp_path / "out")],
+    )
+    assert result.exit_code == 0, result.output
+    text = "\n".join(
+        p.text
+        for p in docx.Document(
+            str(tmp_path / "out" / "smart-textiles" / "verksamhetsplan.docx")
+        ).paragraphs
+    )
+    assert "Sjuhärad har varit Sveriges textilregion" in text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_templates_saved_by_libreoffice_still_work(runner: CliRunner, tmp_path: Path) -> None:
+    """A region's communicator: export, edit and save in LibreOffice, build with them."""
+    runner.invoke(main, ["templates", "export", str(tmp_path / "exported")])
+    saved = tmp_path / "saved"
+    for document in ("verksamhetsplan", "intressentanalys", "forstudie"):
+        (saved / document).mkdir(parents=True)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(saved / document),
+                str(tmp_path / "exported" / document / "default.docx"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=240,
+        )
+    check = runner.invoke(main, ["templates", "check", str(saved)])
+    assert check.exit_code == 0, check.output
+    result = runner.invoke(
+        main, ["build", str(EXAMPLE), "--templates", str(saved), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.output
+    plan = docx.Document(str(tmp_path / "out" / "smart-textiles" / "verksamhetsplan.docx"))
+    assert any(p.text == "Handlingsplan" for p in plan.paragraphs)

@@ -188,9 +188,7 @@ def _paragraph_of(xml: str, offset: int) -> tuple[int, str]:
 
 def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list[Finding]:
     """Every finding in one Word template."""
-    from docxtpl import DocxTemplate
-
-    from klusterdocs.render.word import environment
+    from klusterdocs.render.word import Template, environment
 
     name = display_path(path)
     try:
@@ -198,7 +196,7 @@ def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list
     except (OSError, zipfile.BadZipFile) as exc:
         return [Finding(name, "file", f"not a Word document ({exc})")]
     shape = shape or context_shape()
-    patcher = DocxTemplate(str(path))
+    patcher = Template(str(path))
     findings: list[Finding] = []
     with archive:
         for part in sorted(n for n in archive.namelist() if WORD_PARTS.match(n)):

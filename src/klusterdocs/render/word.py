@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import html
 import re
 import signal
 import threading
@@ -106,6 +107,7 @@ def _time_limit(template: Path, seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+_TAG_CONTENT = re.compile(r"(?<=\{[{%])(.*?)(?=[}%]\})")
 _TEXT_WITH_BREAKS = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t][^<]*)</w:t>")
 
 
@@ -115,7 +117,7 @@ def _breaks_and_tabs(match: re.Match[str]) -> str:
     return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
-class _Template(DocxTemplate):  # type: ignore[misc]
+class Template(DocxTemplate):  # type: ignore[misc]
     """docxtpl's template, with the rendered body parsed into the document in linear time.
 
     docxtpl parses the rendered body on its own (forgivingly: `recover=True` drops what is not
@@ -124,6 +126,15 @@ class _Template(DocxTemplate):  # type: ignore[misc]
     whole new document element that replaces the old one, so nothing is moved and nothing
     malformed is silently dropped. (The tables' grids are redone by `fit_tables`.)
     """
+
+    def patch_xml(self, src_xml: str) -> str:
+        """docxtpl's clean-up, then every XML entity inside a tag unescaped.
+
+        docxtpl unescapes only a few (`&lt;`, `&gt;`); LibreOffice saves an apostrophe as
+        `&apos;`, which breaks `{{ x|md('TableText') }}` in a template saved there.
+        """
+        patched = super().patch_xml(src_xml)
+        return _TAG_CONTENT.sub(lambda m: html.unescape(m.group(0)), patched)
 
     def fix_tables(self, xml: str) -> Any:
         from docx.oxml.parser import parse_xml
@@ -187,7 +198,7 @@ def render_docx(
 ) -> None:
     """Render `template` with `context` and write it to `target` (atomically)."""
     try:
-        document = _Template(str(template))
+        document = Template(str(template))
         with _time_limit(template, RENDER_SECONDS):
             document.render(context, environment(), autoescape=True)
     except (jinja2.TemplateError, SecurityError) as exc:
