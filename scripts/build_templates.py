@@ -699,7 +699,23 @@ def verksamhetsplan() -> TemplateBuilder:
         indicators_table(b)
     risks_section(b)
     phase_section(b)
+    changes_appendix(b)
     return b
+
+
+def changes_appendix(b: TemplateBuilder) -> None:
+    """What changed since a git revision (`plan --changes-since REV`), when asked for."""
+    b.tag("if changes")
+    b.page_break()
+    b.doc.add_paragraph("{{ changes.title }}", style="Heading 1")
+    b.tag("if changes.none")
+    b.text("{{ changes.none }}")
+    b.tag("endif")
+    b.tag("for s in changes.sections")
+    b.doc.add_paragraph("{{ s.heading }}", style="Heading 2")
+    b.bullets("s.lines")
+    b.tag("endfor")
+    b.tag("endif")
 
 
 def intressentanalys() -> TemplateBuilder:

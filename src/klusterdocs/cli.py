@@ -195,15 +195,34 @@ def _word_command(document: str, summary: str, name: str) -> None:
     )
     @click.argument("file", type=click.Path(path_type=Path))
     @_generating_options
+    @click.option(
+        "--changes-since",
+        "since",
+        default=None,
+        metavar="REV",
+        help="Add what changed since this git revision as an appendix.",
+    )
     def command(
-        file: Path, output: Path, lang: str | None, templates: Path | None, pdf: bool
+        file: Path,
+        output: Path,
+        lang: str | None,
+        templates: Path | None,
+        pdf: bool,
+        since: str | None,
     ) -> None:
         from klusterdocs.documents import write_word_document
         from klusterdocs.loading import load_initiative
 
         model = load_initiative(file)
+        report = None
+        if since is not None:
+            from klusterdocs.changes import changes_since
+
+            report = changes_since(file, since, lang)
         templates = templates_setting(templates, file)
-        written = write_word_document(model, document, output, lang=lang, templates=templates)
+        written = write_word_document(
+            model, document, output, lang=lang, templates=templates, changes=report
+        )
         _report([written], pdf)
 
 
@@ -387,3 +406,33 @@ def templates_check(folder: Path) -> None:
         click.secho(f"{len(findings)} finding(s).", fg="red", err=True)
         sys.exit(1)
     click.echo(f"{folder}: ok")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--since",
+    "since",
+    default=None,
+    metavar="REV",
+    help="A git revision (default: the last commit that changed FILE).",
+)
+@click.option("--lang", type=LANG, default=None, help="Language (default: the file's).")
+def changes(file: Path, since: str | None, lang: str | None) -> None:
+    """Tell what changed in an initiative since a git revision, as a board would want it.
+
+    Example: klusterdocs changes inputs/smart-textiles.yaml --since HEAD~3
+    """
+    from klusterdocs.changes import changes_since
+    from klusterdocs.i18n import labels
+
+    report = changes_since(file, since, lang)
+    text = labels(lang or report.language)["changes"]
+    if report.empty:
+        click.echo(text["none"].format(revision=report.revision))
+        return
+    click.secho(text["title"].format(revision=report.revision), bold=True)
+    for section in report.sections:
+        click.echo(f"\n{section.heading}")
+        for line in section.lines:
+            click.echo(f"  - {line}")

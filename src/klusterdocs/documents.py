@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from klusterdocs.errors import InputError
 from klusterdocs.loading import LoadedProgram
 from klusterdocs.model import InitiativeFile
+
+if TYPE_CHECKING:
+    from klusterdocs.changes import ChangeReport
 
 WORD_DOCUMENTS = ("verksamhetsplan", "intressentanalys", "forstudie")
 _LANGUAGE_TAGS = {"sv": "sv-SE", "en": "en-GB"}
@@ -21,6 +24,18 @@ def build_day() -> dt.date:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
     return dt.date.today()
+
+
+def changes_context(report: ChangeReport, lang: str) -> dict[str, Any]:
+    """A change report as the templates' `changes`: a title and sections of sentences."""
+    from klusterdocs.i18n import labels
+
+    text = labels(lang)["changes"]
+    return {
+        "title": text["title"].format(revision=report.revision),
+        "none": text["none"].format(revision=report.revision) if report.empty else "",
+        "sections": [{"heading": s.heading, "lines": s.lines} for s in report.sections],
+    }
 
 
 def output_path(model: InitiativeFile, document: str, output_dir: Path) -> Path:
@@ -36,8 +51,12 @@ def write_word_document(
     lang: str | None = None,
     templates: Path | None = None,
     today: dt.date | None = None,
+    changes: ChangeReport | None = None,
 ) -> Path:
-    """Render `document` (e.g. `verksamhetsplan`) for `model`; return the written path."""
+    """Render `document` (e.g. `verksamhetsplan`) for `model`; return the written path.
+
+    With `changes`, the document gets them as an appendix (where its template has one).
+    """
     from klusterdocs.context.initiative import initiative_context
     from klusterdocs.render.lookup import find_template
     from klusterdocs.render.word import Properties, render_docx
@@ -45,6 +64,8 @@ def write_word_document(
     lang = lang or model.language
     day = model.document.date or today or build_day()
     context = initiative_context(model, lang, day)
+    if changes is not None:
+        context["changes"] = changes_context(changes, lang)
     template = find_template(document, model.initiative.phase, templates)
     name = context["t"]["names"][document]
     author = context["doc"]["author"] or "klusterdocs"

@@ -140,6 +140,7 @@ class _Builder:
             "budget": self.budget(m.budget),
             "risks": [self.risk(r) for r in m.risks_by_score],
             "summary": self.summary(),
+            "changes": None,  # a change report, when one is asked for (plan --changes-since)
         }
 
     def document(self) -> dict[str, str]:

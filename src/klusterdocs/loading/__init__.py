@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from klusterdocs.errors import InputError, Problem, display_path
 from klusterdocs.loading.messages import problems_from, suggestion
-from klusterdocs.loading.yamlsource import Loc, Source, load_yaml
+from klusterdocs.loading.yamlsource import Loc, Source, load_yaml, parse_yaml
 from klusterdocs.model import InitiativeFile, ProgramFile
 from klusterdocs.model.types import FlexDate
 
@@ -208,6 +208,11 @@ def _checklist_problems(source: Source, model: InitiativeFile) -> list[Problem]:
 def load_initiative(path: Path) -> InitiativeFile:
     """Load and validate an initiative file, or raise `InputError` with all its problems."""
     return _initiative_from(load_yaml(path, display_path(path)))
+
+
+def initiative_from_text(text: str, path: Path, name: str) -> InitiativeFile:
+    """Validate an initiative file's `text` (e.g. an earlier revision), shown as `name`."""
+    return _initiative_from(parse_yaml(text, path, name))
 
 
 def load_program(path: Path) -> LoadedProgram:

@@ -235,7 +235,11 @@ def _read_text(path: Path, name: str) -> str:
 def load_yaml(path: Path, name: str | None = None) -> Source:
     """Load `path` into a `Source`, or raise `InputError` with the located problem."""
     name = name or str(path)
-    text = _read_text(path, name)
+    return parse_yaml(_read_text(path, name), path, name)
+
+
+def parse_yaml(text: str, path: Path, name: str) -> Source:
+    """Parse YAML `text` (the content of `path`, shown as `name` in problems)."""
     source = Source(path=path, name=name, data=None)
     builder = _Builder(source)
     try:
