@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from klusterdocs.cli import main
@@ -142,3 +143,30 @@ def test_readme_quick_start_and_ci_use_the_same_test_command() -> None:
     commands = [line for line in block.splitlines()[1:] if line.strip()]
     assert len(commands) == 2
     assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_examples_validate_against_the_schema_as_an_editor_sees_them() -> None:
+    """The YAML language server reads YAML 1.2 and checks it against `klusterdocs schema`."""
+    import datetime as dt
+
+    import jsonschema
+    import yaml
+
+    def as_json(value: object) -> object:  # YAML 1.2 has no dates: they are strings there
+        if isinstance(value, dict):
+            return {str(k): as_json(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [as_json(v) for v in value]
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    for kind, name in (
+        ("initiative", "smart-textiles"),
+        ("initiative", "automation-region"),
+        ("program", "reglab-2012"),
+    ):
+        schema = json.loads(schema_json(kind))
+        data = as_json(yaml.safe_load((INPUTS / f"{name}.yaml").read_text(encoding="utf-8")))
+        jsonschema.validate(data, schema)
+    bad = {"initiative": {"name": "X", "region": "R", "focus": "F", "phase": "formeing"}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, json.loads(schema_json("initiative")))

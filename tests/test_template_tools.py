@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import docx
+import docx.shared
 import pytest
 from click.testing import CliRunner
 
@@ -192,6 +193,12 @@ def test_entities_inside_tags_are_read_as_characters(runner: CliRunner, tmp_path
 def test_templates_saved_by_libreoffice_still_work(runner: CliRunner, tmp_path: Path) -> None:
     """A region's communicator: export, edit and save in LibreOffice, build with them."""
     runner.invoke(main, ["templates", "export", str(tmp_path / "exported")])
+    edited = tmp_path / "exported" / "verksamhetsplan" / "default.docx"
+    template = docx.Document(str(edited))
+    template.styles["Heading 1"].font.color.rgb = docx.shared.RGBColor(0xC0, 0x00, 0x00)
+    summary = next(p for p in template.paragraphs if p.text == "{{ t.headings.summary }}")
+    summary.text = "Sammanfattning i korthet"
+    template.save(str(edited))
     saved = tmp_path / "saved"
     for document in ("verksamhetsplan", "intressentanalys", "forstudie"):
         (saved / document).mkdir(parents=True)
@@ -218,3 +225,8 @@ def test_templates_saved_by_libreoffice_still_work(runner: CliRunner, tmp_path: 
     assert result.exit_code == 0, result.output
     plan = docx.Document(str(tmp_path / "out" / "smart-textiles" / "verksamhetsplan.docx"))
     assert any(p.text == "Handlingsplan" for p in plan.paragraphs)
+    # LibreOffice may save "Heading 1" as "heading 1": compare names case-insensitively
+    headings = [p.text for p in plan.paragraphs if p.style.name.lower() == "heading 1"]
+    assert headings[0] == "Sammanfattning i korthet"
+    heading_style = next(st for st in plan.styles if (st.name or "").lower() == "heading 1")
+    assert str(heading_style.font.color.rgb) == "C00000"
