@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 
 import docx
@@ -367,3 +369,63 @@ def test_a_permission_error_on_the_output_folder_is_a_clear_error(
     assert result.exit_code == 1
     assert "cannot write to" in result.output and "Permission denied" in result.output
     assert "Traceback" not in result.output
+
+
+FOOTNOTE_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"
+  office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>
+  <text:p>Text<text:note text:id="n1" text:note-class="footnote"><text:note-citation>1
+  </text:note-citation><text:note-body><text:p>{{ cycler.__init__.__globals__ }}</text:p>
+  </text:note-body></text:note></text:p></office:text></office:body></office:document>
+"""
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_template_reaching_for_internals_in_a_footnote_is_refused(tmp_path) -> None:
+    source = tmp_path / "footnote.fodt"
+    source.write_text(FOOTNOTE_TEMPLATE, encoding="utf-8")
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    (folder / "footnote.docx").rename(folder / "default.docx")
+    with zipfile.ZipFile(folder / "default.docx") as archive:
+        assert "word/footnotes.xml" in archive.namelist()
+    with pytest.raises(TemplateError, match="reaches for something unsafe"):
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=folder.parent
+        )
+
+
+def test_an_output_file_open_elsewhere_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    """Windows refuses to replace a document that Word has open."""
+    import klusterdocs.output
+
+    model = load_initiative(EXAMPLE)
+    target = write_word_document(model, "verksamhetsplan", tmp_path)
+    before = target.read_bytes()
+
+    def in_use(source, destination):
+        raise PermissionError(
+            13, "The process cannot access the file because it is being used by another process"
+        )
+
+    monkeypatch.setattr(klusterdocs.output.os, "replace", in_use)
+    with pytest.raises(RenderError, match=r"cannot write .*verksamhetsplan\.docx: The process"):
+        write_word_document(model, "verksamhetsplan", tmp_path)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in target.parent.iterdir()) == ["verksamhetsplan.docx"]
