@@ -120,6 +120,20 @@ def test_every_command_help_has_an_example(runner: CliRunner) -> None:
         assert "Example: klusterdocs " + name in result.output
 
 
+def test_help_imports_nothing_but_click() -> None:
+    code = (
+        "import sys; from klusterdocs.cli import main\n"
+        "try: main(['--help'])\n"
+        "except SystemExit: pass\n"
+        "heavy = {'pydantic', 'yaml', 'docx', 'pptx', 'docxtpl', 'lxml', 'babel'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().endswith("[]")
+
+
 def test_help_and_validate_do_not_import_heavy_libraries() -> None:
     code = (
         "import sys; from klusterdocs.cli import main\n"

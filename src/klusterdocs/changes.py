@@ -105,6 +105,17 @@ def compare(
     return ChangeReport(revision, lang, [s for s in sections if s.lines])
 
 
+def _moved(
+    pattern: str, lang: str, enum: str, before: str | None, after: str | None, **names: str
+) -> str:
+    """A sentence saying an enum value went from `before` to `after`, both labelled."""
+    return pattern.format(
+        before=enum_label(lang, enum, before) or "–",
+        after=enum_label(lang, enum, after) or "–",
+        **names,
+    )
+
+
 def _by_id(items: list[Any]) -> dict[str, Any]:
     return {item.id: item for item in items}
 
@@ -115,11 +126,7 @@ def _phase(
     old, new = before.initiative.phase, after.initiative.phase
     if old == new:
         return []
-    return [
-        t["phase"].format(
-            before=enum_label(lang, "phase", old), after=enum_label(lang, "phase", new)
-        )
-    ]
+    return [_moved(t["phase"], lang, "phase", old, new)]
 
 
 def _actors(
@@ -133,19 +140,11 @@ def _actors(
         name = clean_text(b.name)
         if a.attitude != b.attitude:
             lines.append(
-                t["actor_attitude"].format(
-                    name=name,
-                    before=enum_label(lang, "attitude", a.attitude) or "–",
-                    after=enum_label(lang, "attitude", b.attitude) or "–",
-                )
+                _moved(t["actor_attitude"], lang, "attitude", a.attitude, b.attitude, name=name)
             )
         if a.quadrant != b.quadrant:
             lines.append(
-                t["actor_quadrant"].format(
-                    name=name,
-                    before=enum_label(lang, "quadrant", a.quadrant) or "–",
-                    after=enum_label(lang, "quadrant", b.quadrant) or "–",
-                )
+                _moved(t["actor_quadrant"], lang, "quadrant", a.quadrant, b.quadrant, name=name)
             )
     return lines
 
@@ -207,20 +206,10 @@ def _activities(
             lines.append(t[f"activity_{b.status}"].format(title=title))
         elif a.status != b.status:
             lines.append(
-                t["activity_status"].format(
-                    title=title,
-                    before=enum_label(lang, "status", a.status) or "–",
-                    after=enum_label(lang, "status", b.status) or "–",
-                )
+                _moved(t["activity_status"], lang, "status", a.status, b.status, title=title)
             )
         if a.rag != b.rag:
-            lines.append(
-                t["activity_rag"].format(
-                    title=title,
-                    before=enum_label(lang, "rag", a.rag) or "–",
-                    after=enum_label(lang, "rag", b.rag) or "–",
-                )
-            )
+            lines.append(_moved(t["activity_rag"], lang, "rag", a.rag, b.rag, title=title))
     return lines
 
 

@@ -6,6 +6,7 @@ Heavy modules (the model, docx, pptx) are imported inside the commands that need
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -13,7 +14,6 @@ from typing import Any, NoReturn
 import click
 
 from klusterdocs import __version__
-from klusterdocs.config import templates_setting
 from klusterdocs.errors import InputError, KlusterdocsError
 
 LANG = click.Choice(["sv", "en"])
@@ -219,6 +219,8 @@ def _word_command(document: str, summary: str, name: str) -> None:
             from klusterdocs.changes import changes_since
 
             report = changes_since(file, since, lang)
+        from klusterdocs.config import templates_setting
+
         templates = templates_setting(templates, file)
         written = write_word_document(
             model, document, output, lang=lang, templates=templates, changes=report
@@ -260,6 +262,8 @@ def deck(
     if module != "all" and not module.isdigit():
         raise click.BadParameter("expected a module number or 'all'", param_hint="--module")
     loaded = load_program(program)
+    from klusterdocs.config import templates_setting
+
     templates = templates_setting(templates, program)
     numbers = [m.number for m in loaded.model.modules] if module == "all" else [int(module)]
     _report([write_deck(loaded, n, output, lang=lang, templates=templates) for n in numbers], pdf)
@@ -295,6 +299,8 @@ def build(
 
     started = time.perf_counter()
     paths = paths or (Path("inputs"),)
+    from klusterdocs.config import templates_setting
+
     templates = templates_setting(templates, paths[0])
     build_plan = plan(paths, output, lang=lang, templates=templates)
     total = len(build_plan.jobs) + len(build_plan.failures)
@@ -312,19 +318,7 @@ def build(
         if bar:
             bar.update(1)
 
-    if bar:
-        with bar:
-            results = run(
-                build_plan,
-                output,
-                lang=lang,
-                templates=templates,
-                force=force,
-                workers=jobs,
-                pdf=pdf,
-                on_result=report,
-            )
-    else:
+    with bar or contextlib.nullcontext():
         results = run(
             build_plan,
             output,
@@ -368,6 +362,7 @@ def templates_list(folder: Path | None) -> None:
 
     Example: klusterdocs templates list --templates my-templates/
     """
+    from klusterdocs.config import templates_setting
     from klusterdocs.errors import display_path
     from klusterdocs.render.template_tools import templates_in_use
 

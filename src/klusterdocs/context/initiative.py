@@ -54,6 +54,11 @@ def _texts(values: Iterable[str]) -> list[str]:
     return [clean_text(v) for v in values if v]
 
 
+def _span(years: list[int]) -> str:
+    """`2012–2013`, or the single year."""
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else "".join(map(str, years))
+
+
 def _risk_colour(score: int | None) -> str:
     if score is None:
         return STATUS_COLOURS["unknown"]
@@ -484,7 +489,7 @@ class _Builder:
             ),
             "currency": b.currency,
             "years": [str(y) for y in years],
-            "span": f"{years[0]}–{years[-1]}" if len(years) > 1 else "".join(map(str, years)),
+            "span": _span(years),
             "income": [
                 {
                     "source": _text(r.source),
@@ -572,7 +577,7 @@ class _Builder:
             b = m.budget
             out.append(
                 s["budget"].format(
-                    span=self.budget(b)["span"],
+                    span=_span(b.years),
                     costs=self.fmt.money(b.total_costs),
                     income=self.fmt.money(b.total_income),
                     public=self.fmt.percent(b.shares_by_kind["public"]),
