@@ -149,3 +149,20 @@ def test_documents_are_readable_by_others_like_any_file(inputs: Path, tmp_path: 
     run(plan([inputs / "automation-region.yaml"], out), out, workers=1)
     for path in out.rglob("*.docx"):
         assert path.stat().st_mode & 0o044 == 0o044  # not mkstemp's private 0600
+
+
+def test_touching_a_file_rebuilds_only_its_documents(
+    runner: CliRunner, inputs: Path, tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    out = tmp_path / "out"
+    _build(runner, str(inputs), "-o", str(out))
+    later = time.time() + 5
+    os.utime(inputs / "automation-region.yaml", (later, later))  # touch, content unchanged
+    code, stdout, stderr = _build(runner, str(inputs), "-o", str(out))
+    assert code == 0
+    rebuilt = {Path(line).relative_to(out).as_posix() for line in stdout.split()}
+    assert rebuilt == {p for p in EXPECTED if p.startswith(("automation-region", "reglab-2012"))}
+    assert "7 built, 2 up to date" in stderr

@@ -39,7 +39,18 @@ class Job:
     document: str  # verksamhetsplan | intressentanalys | forstudie | modul
     target: Path
     key: str
+    inputs: tuple[Path, ...]  # the files it is made from: YAML, linked YAML, template
     module: int | None = None
+
+    def up_to_date(self, manifest: dict[str, str], output: Path) -> bool:
+        """Built from these inputs before, and no input is newer than the document."""
+        if manifest.get(self.target.relative_to(output).as_posix()) != self.key:
+            return False
+        try:
+            built = self.target.stat().st_mtime_ns
+        except OSError:
+            return False
+        return all(path.stat().st_mtime_ns <= built for path in self.inputs)
 
 
 @dataclass
@@ -101,6 +112,20 @@ def _data_digest() -> str:
     return _digest(*names, *(_file_digest(data_path(name)) for name in names))
 
 
+def _job(
+    source: Path,
+    document: str,
+    target: Path,
+    language: str,
+    inputs: tuple[Path, ...],
+    module: int | None = None,
+) -> Job:
+    """A job keyed by everything its document depends on."""
+    name = document if module is None else f"modul-{module}"
+    key = _digest(__version__, language, name, *map(_file_digest, inputs), _data_digest())
+    return Job(source, document, target, key, inputs, module)
+
+
 def plan(
     paths: Sequence[Path], output: Path, *, lang: str | None = None, templates: Path | None = None
 ) -> Plan:
@@ -122,15 +147,8 @@ def plan(
                 language = lang or model.language
                 for document in phases()[model.initiative.phase].documents:
                     template = find_template(document, model.initiative.phase, templates)
-                    key = _digest(
-                        __version__,
-                        language,
-                        document,
-                        _file_digest(path),
-                        _file_digest(template),
-                        _data_digest(),
-                    )
-                    jobs.append(Job(path, document, output_path(model, document, output), key))
+                    target = output_path(model, document, output)
+                    jobs.append(_job(path, document, target, language, (path, template)))
             else:
                 loaded = load_program(path)
                 models[path] = loaded
@@ -144,21 +162,14 @@ def plan(
                 )
                 for module in loaded.model.modules:
                     template = find_template("modul", module.phase, templates, module.number)
-                    key = _digest(
-                        __version__,
-                        language,
-                        f"modul-{module.number}",
-                        _file_digest(path),
-                        *map(_file_digest, linked),
-                        _file_digest(template),
-                        _data_digest(),
-                    )
+                    target = deck_path(loaded, module.number, output)
                     jobs.append(
-                        Job(
+                        _job(
                             path,
                             "modul",
-                            deck_path(loaded, module.number, output),
-                            key,
+                            target,
+                            language,
+                            (path, *linked, template),
                             module.number,
                         )
                     )
@@ -240,8 +251,7 @@ def run(
     manifest = _read_manifest(output)
     todo = []
     for job in build_plan.jobs:
-        relative = str(job.target.relative_to(output))
-        if not force and job.target.is_file() and manifest.get(relative) == job.key:
+        if not force and job.up_to_date(manifest, output):
             result = Result(job, "up to date")
             results.append(result)
             if on_result:
@@ -256,7 +266,7 @@ def run(
     results += built
     for result in built:
         if result.status == "built" and result.job:
-            manifest[str(result.job.target.relative_to(output))] = result.job.key
+            manifest[result.job.target.relative_to(output).as_posix()] = result.job.key
     if pdf:
         from klusterdocs.pdf import convert_to_pdf
 
