@@ -229,7 +229,9 @@ class DeckWriter:
         box = slide.shapes.add_textbox(
             Emu(457200), self.prs.slide_height - Emu(880_000), width, Emu(330000)
         )
-        _set_runs(box.text_frame.paragraphs[0], text, SOURCE_SIZE, italic=True, colour=GREY)
+        paragraph = box.text_frame.paragraphs[0]
+        paragraph.alignment = PP_ALIGN.LEFT
+        _set_runs(paragraph, text, SOURCE_SIZE, italic=True, colour=GREY)
 
     def _notes(self, slide: Any, text: str) -> None:
         if text:
