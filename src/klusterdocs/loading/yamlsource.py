@@ -73,6 +73,11 @@ def format_loc(loc: Loc) -> str:
 MAX_DEPTH = 200
 
 
+def _line_column(mark: Any) -> tuple[int, int]:
+    """A parser mark as 1-based (line, column); (1, 1) where the parser gave none."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
 @dataclass
 class _Frame:
     container: dict[str, Any] | list[Any]
@@ -94,9 +99,8 @@ class _Builder:
         self.done = False
 
     def fail(self, mark: Any, loc: Loc, message: str) -> InputError:
-        return InputError(
-            [Problem(self.source.name, mark.line + 1, mark.column + 1, format_loc(loc), message)]
-        )
+        line, column = _line_column(mark)
+        return InputError([Problem(self.source.name, line, column, format_loc(loc), message)])
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -118,7 +122,7 @@ class _Builder:
             self._key(event, parent)
             return
         loc = self._child_loc(parent)
-        self.source.values.setdefault(loc, (mark.line + 1, mark.column + 1))
+        self.source.values.setdefault(loc, _line_column(mark))
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in _STANDARD_TAGS and tag != "!":
             shown = tag.replace("tag:yaml.org,2002:", "!!")
@@ -171,7 +175,7 @@ class _Builder:
             raise self.fail(
                 mark, (*parent.loc, key), f"duplicate key '{key}' (first given on line {first[0]})"
             )
-        self.source.keys[(*parent.loc, key)] = (mark.line + 1, mark.column + 1)
+        self.source.keys[(*parent.loc, key)] = _line_column(mark)
         parent.key = key
 
     def _attach(self, value: Any, size: int) -> None:

@@ -282,7 +282,8 @@ class Budget(Strict):
     @property
     def years(self) -> list[int]:
         """Every year that has an amount, in order."""
-        found = {y for row in [*self.income, *self.costs] for y in row.amounts}
+        rows: list[Income | Cost] = [*self.income, *self.costs]
+        found = {y for row in rows for y in row.amounts}
         return sorted(found)
 
     @property

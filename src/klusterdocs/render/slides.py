@@ -47,6 +47,11 @@ class Properties:
     created: dt.datetime
 
 
+def _colour(hex_rgb: str) -> Any:
+    """A python-pptx colour from `1F3B5B`."""
+    return RGBColor.from_string(hex_rgb)  # type: ignore[no-untyped-call]
+
+
 def _placeholders(layout: Any) -> list[Any]:
     return [ph for ph in layout.placeholders if ph.placeholder_format.type not in _FOOTERS]
 
@@ -129,7 +134,7 @@ def _set_runs(
         run.font.bold = bold or strong or None
         run.font.italic = italic or emphasis or None
         if colour:
-            run.font.color.rgb = RGBColor.from_string(colour)
+            run.font.color.rgb = _colour(colour)
 
 
 def _bullet(paragraph: Any, kind: str) -> None:
@@ -187,6 +192,10 @@ class DeckWriter:
         self.layouts = Layouts(self.prs)
 
     # -- helpers ------------------------------------------------------------------------------
+    def _size(self) -> tuple[int, int]:
+        """The slide's width and height in EMU."""
+        return int(self.prs.slide_width or 0), int(self.prs.slide_height or 0)
+
     def _new(self, layout: Any, title: str, sizes: tuple[int, ...] = TITLE_SIZES) -> Any:
         slide = self.prs.slides.add_slide(layout)
         heading = slide.shapes.title
@@ -225,9 +234,9 @@ class DeckWriter:
     def _source(self, slide: Any, text: str) -> None:
         if not text:
             return
-        width = self.prs.slide_width - Emu(914400)
+        width, height = self._size()
         box = slide.shapes.add_textbox(
-            Emu(457200), self.prs.slide_height - Emu(880_000), width, Emu(330000)
+            Emu(457200), height - Emu(880_000), width - Emu(914400), Emu(330000)
         )
         paragraph = box.text_frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
@@ -315,7 +324,7 @@ class DeckWriter:
             _fill(body.text_frame, paragraphs, size)
             for run in body.text_frame.paragraphs[0].runs:
                 run.font.italic = True
-                run.font.color.rgb = RGBColor.from_string(NAVY)
+                run.font.color.rgb = _colour(NAVY)
         self._source(slide, spec.source)
         self._tidy(slide)
 
@@ -380,7 +389,7 @@ class DeckWriter:
                     cell = table.cell(r, c)
                     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                     cell.fill.solid()
-                    cell.fill.fore_color.rgb = RGBColor.from_string(
+                    cell.fill.fore_color.rgb = _colour(
                         NAVY if r == 0 else ("F3F6F9" if r % 2 else "FFFFFF")
                     )
                     paragraph = cell.text_frame.paragraphs[0]
@@ -418,7 +427,7 @@ class DeckWriter:
         """Reglab's four phases as chevrons, with the cohort's initiatives under each."""
         layout = self.layouts.title_only or self.layouts.content
         slide = self._new(layout, spec.title)
-        width = self.prs.slide_width - Emu(914400)
+        width = self._size()[0] - Emu(914400)
         left, top = Emu(457200), Emu(1_650_000)
         step = width // len(spec.phases)
         for index, (name, initiatives, active) in enumerate(spec.phases):
@@ -427,7 +436,7 @@ class DeckWriter:
                 shape_kind, left + index * step, top, step - Emu(60000), Emu(700000)
             )
             chevron.fill.solid()
-            chevron.fill.fore_color.rgb = RGBColor.from_string(ACCENT if active else LIGHT)
+            chevron.fill.fore_color.rgb = _colour(ACCENT if active else LIGHT)
             chevron.line.fill.background()
             frame = chevron.text_frame
             frame.paragraphs[0].alignment = PP_ALIGN.CENTER
@@ -437,18 +446,18 @@ class DeckWriter:
                 left + index * step,
                 top + Emu(850000),
                 step - Emu(160000),
-                self.prs.slide_height - top - Emu(2_150_000),
+                self._size()[1] - top - Emu(2_150_000),
             )
             card.fill.solid()
-            card.fill.fore_color.rgb = RGBColor.from_string("F3F6F9")
-            card.line.color.rgb = RGBColor.from_string(LIGHT)
+            card.fill.fore_color.rgb = _colour("F3F6F9")
+            card.line.color.rgb = _colour(LIGHT)
             card.text_frame.vertical_anchor = MSO_ANCHOR.TOP
             paragraphs = [(n, "none", False) for n in initiatives] or [("–", "none", False)]
             size = _fitting_size(paragraphs, _box(card), (16, 14, 12, 10)) or 10
             _fill(card.text_frame, paragraphs, size)
             for paragraph in card.text_frame.paragraphs:
                 for run in paragraph.runs:
-                    run.font.color.rgb = RGBColor.from_string(NAVY)
+                    run.font.color.rgb = _colour(NAVY)
         self._notes(slide, spec.notes)
         self._tidy(slide)
 

@@ -24,7 +24,8 @@ from typing import Any
 import jinja2
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from klusterdocs.errors import TemplateError, display_path
@@ -141,8 +142,9 @@ class Template(DocxTemplate):  # type: ignore[misc]
 
         old = etree.tostring(self.docx.element, encoding="unicode")
         start, end = old.index("<w:body"), old.rindex("</w:body>") + len("</w:body>")
-        self._new_root = parse_xml((old[:start] + xml + old[end:]).encode("utf-8"))
-        return self._new_root.body
+        root: Any = parse_xml((old[:start] + xml + old[end:]).encode("utf-8"))
+        self._new_root = root
+        return root.body
 
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
         """docxtpl's rendering of one part, with a bound on how much text it may produce."""
@@ -161,12 +163,11 @@ class Template(DocxTemplate):  # type: ignore[misc]
                     )
                 pieces.append(piece)
         except jinja2.TemplateError as exc:
-            if getattr(exc, "lineno", None) is not None:
-                first = max(exc.lineno - 4, 0)  # type: ignore[attr-defined]
-                exc.docx_context = [
-                    re.sub(r"<[^>]+>", "", line)  # type: ignore[attr-defined]
-                    for line in src_xml.splitlines()[first : first + 7]
-                ]
+            lineno = getattr(exc, "lineno", None)
+            if lineno is not None:  # the text around the error, as docxtpl reports it
+                first = max(lineno - 4, 0)
+                lines = src_xml.splitlines()[first : first + 7]
+                setattr(exc, "docx_context", [re.sub(r"<[^>]+>", "", x) for x in lines])  # noqa: B010
             raise
         # docxtpl also turns "{_{" into "{{" here, over the output, user text included; a
         # template prints braces the Jinja way instead: {{ '{{' }}
