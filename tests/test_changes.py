@@ -138,3 +138,9 @@ def test_clear_errors(repo: Path, tmp_path: Path, runner: CliRunner) -> None:
     _git(repo, "commit", "-qm", "third")
     with pytest.raises(KlusterdocsError, match="did not exist at"):
         changes_since(repo / "new.yaml", "HEAD~1")
+
+
+def test_only_plan_offers_changes_since(runner: CliRunner) -> None:
+    assert "--changes-since" in runner.invoke(main, ["plan", "--help"]).output
+    for command in ("stakeholders", "prestudy"):
+        assert "--changes-since" not in runner.invoke(main, [command, "--help"]).output

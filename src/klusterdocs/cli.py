@@ -185,30 +185,16 @@ def _report(written: list[Path], pdf: bool) -> None:
             click.echo(str(path))
 
 
-def _word_command(document: str, summary: str, name: str) -> None:
-    @main.command(
-        name=name,
-        help=f"""{summary}
+def _word_command(document: str, summary: str, name: str, *, changes: bool = False) -> None:
+    """Define the command `name` that writes `document`; with `changes`, --changes-since too."""
 
-    Example: klusterdocs {name} inputs/smart-textiles.yaml --lang en
-    """,
-    )
-    @click.argument("file", type=click.Path(path_type=Path))
-    @_generating_options
-    @click.option(
-        "--changes-since",
-        "since",
-        default=None,
-        metavar="REV",
-        help="Add what changed since this git revision as an appendix.",
-    )
     def command(
         file: Path,
         output: Path,
         lang: str | None,
         templates: Path | None,
         pdf: bool,
-        since: str | None,
+        since: str | None = None,
     ) -> None:
         from klusterdocs.documents import write_word_document
         from klusterdocs.loading import load_initiative
@@ -227,9 +213,30 @@ def _word_command(document: str, summary: str, name: str) -> None:
         )
         _report([written], pdf)
 
+    if changes:  # only the plan's template has an appendix for them
+        command = click.option(
+            "--changes-since",
+            "since",
+            default=None,
+            metavar="REV",
+            help="Add what changed since this git revision as an appendix.",
+        )(command)
+    command = _generating_options(command)
+    command = click.argument("file", type=click.Path(path_type=Path))(command)
+    main.command(
+        name=name,
+        help=f"""{summary}
+
+    Example: klusterdocs {name} inputs/smart-textiles.yaml --lang en
+    """,
+    )(command)
+
 
 _word_command(
-    "verksamhetsplan", "Write the initiative's verksamhetsplan (operational plan).", "plan"
+    "verksamhetsplan",
+    "Write the initiative's verksamhetsplan (operational plan).",
+    "plan",
+    changes=True,
 )
 _word_command(
     "intressentanalys",
