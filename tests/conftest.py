@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,9 @@ _common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 settings.register_profile("ci", max_examples=25, **_common)
 settings.register_profile("nightly", max_examples=400, **_common)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Compiled templates go to a folder of this run, not the user's cache (subprocesses inherit it).
+os.environ.setdefault("KLUSTERDOCS_CACHE", tempfile.mkdtemp(prefix="klusterdocs-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"

@@ -355,3 +355,53 @@ def test_source_date_epoch_sets_the_default_date(write, tmp_path: Path, monkeypa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1345420800")  # 2012-08-20
     path = write_word_document(load_initiative(write(THIN)), "forstudie", tmp_path)
     assert "20 augusti 2012" in _body_text(docx.Document(str(path)))
+
+
+def test_a_long_register_is_written_row_by_row_and_fits_the_page(tmp_path: Path) -> None:
+    """Tables longer than ROWS_TO_FIT_BY are streamed: every row arrives, in order, fitted."""
+    from klusterdocs.render.word import ROWS_TO_FIT_BY
+
+    count = ROWS_TO_FIT_BY * 3 + 7
+    actors = "".join(
+        f"""
+  - id: a{i}
+    name: Aktör {i:04d} & <Co>
+    helix: {("industry", "academia", "public")[i % 3]}
+    power: {1 + i % 5}
+    interest: {1 + (i * 3) % 5}
+    expectations: "rad ett\\nrad två"
+"""
+        for i in range(count)
+    )
+    source = tmp_path / "lang.yaml"
+    source.write_text(THIN + "actors:" + actors, encoding="utf-8")
+    path = write_word_document(load_initiative(source), "intressentanalys", tmp_path / "out")
+    opened = docx.Document(str(path))
+    register = max(opened.tables, key=lambda t: len(t.rows))
+    names = [row.cells[0].text for row in register.rows[1:]]
+    assert names == [f"Aktör {i:04d} & <Co>" for i in range(count)]
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "rad ett</w:t><w:br/>" in body  # line breaks inside streamed rows
+    grid = [int(c.get(docx.oxml.ns.qn("w:w"))) for c in register._tbl.tblGrid]
+    cells = [int(c.width.twips) for c in register.rows[-1].cells]
+    assert grid == cells  # the grid agrees with the cells of the last row too
+    assert sum(grid) <= 9072 + len(grid)  # between the margins of A4 with 2.5 cm margins
+
+
+def test_compiled_templates_are_kept_between_runs(tmp_path: Path, monkeypatch) -> None:
+    from klusterdocs.render import cache, word
+
+    monkeypatch.setenv("KLUSTERDOCS_CACHE", str(tmp_path / "cache"))
+    word._compiled.cache_clear()
+    write_word_document(load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "one")
+    kept = sorted((tmp_path / "cache").glob("*.code"))
+    assert kept  # the document and its header and footer
+    word._compiled.cache_clear()
+    monkeypatch.setattr(word, "_jinja_source", lambda xml: pytest.fail("compiled again"))
+    second = write_word_document(load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "two")
+    assert (tmp_path / "one" / second.relative_to(tmp_path / "two")).read_bytes() != b""
+    assert sorted((tmp_path / "cache").glob("*.code")) == kept
+    monkeypatch.setenv("KLUSTERDOCS_CACHE", "off")
+    assert cache.cache_folder() is None
+    word._compiled.cache_clear()

@@ -28,6 +28,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
     On any error the temporary file is removed and `target` keeps its previous content.
     """
+    created = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
@@ -38,14 +39,20 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise RenderError(f"cannot write to {folder}: {exc.strerror or exc}") from None
     os.close(handle)
     temporary = Path(name)
+    done = False
     try:
         yield temporary
         os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; a document is not
         os.replace(temporary, target)
+        done = True
     except OSError as exc:
         raise RenderError(f"cannot write {display_path(target)}: {exc.strerror or exc}") from None
     finally:
         temporary.unlink(missing_ok=True)
+        if not done:  # a failed run leaves no empty folders behind either
+            for empty in created:
+                with contextlib.suppress(OSError):
+                    empty.rmdir()
 
 
 def write_atomic(target: Path, content: bytes) -> None:
@@ -67,8 +74,13 @@ def normalise_zip(path: Path) -> None:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
     with zipfile.ZipFile(path, "w") as target:
         for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            target.writestr(info, data, compresslevel=6)
+            target.writestr(fixed_zip_info(name), data)
+
+
+def fixed_zip_info(name: str) -> zipfile.ZipInfo:
+    """A zip entry for `name` with a fixed time, permissions and compression."""
+    info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    return info

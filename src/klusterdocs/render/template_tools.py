@@ -22,7 +22,6 @@ from jinja2 import TemplateSyntaxError, nodes
 from klusterdocs.errors import KlusterdocsError, display_path
 from klusterdocs.render.lookup import EXTENSIONS, builtin_templates, candidates
 
-WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes)\.xml$")
 _SPLIT = re.compile(r"\{(?:<[^>]+>)+[{%]|[}%](?:<[^>]+>)+\}")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _SMART_QUOTES = "“”‘’„«»"
@@ -188,7 +187,7 @@ def _paragraph_of(xml: str, offset: int) -> tuple[int, str]:
 
 def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list[Finding]:
     """Every finding in one Word template."""
-    from klusterdocs.render.word import Template, environment
+    from klusterdocs.render.word import WORD_PARTS, environment, patch_template_xml
 
     name = display_path(path)
     try:
@@ -196,7 +195,6 @@ def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list
     except (OSError, zipfile.BadZipFile) as exc:
         return [Finding(name, "file", f"not a Word document ({exc})")]
     shape = shape or context_shape()
-    patcher = Template(str(path))
     findings: list[Finding] = []
     with archive:
         for part in sorted(n for n in archive.namelist() if WORD_PARTS.match(n)):
@@ -205,7 +203,7 @@ def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list
             findings += _split_tags(name, label, xml)
             findings += _curly_quotes(name, label, xml)
             findings += _syntax_and_fields(
-                name, label, patcher.patch_xml(xml), shape, environment()
+                name, label, patch_template_xml(xml), shape, environment()
             )
     return findings
 

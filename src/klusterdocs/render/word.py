@@ -1,36 +1,76 @@
-"""Render a Word template (docxtpl) with a context into a .docx, safely.
+"""Render a Word template (docxtpl's syntax) with a context into a .docx, safely and in
+bounded memory.
 
-docxtpl's defaults are unsafe for user text: without autoescape an `&` or `<` makes invalid XML,
-which docxtpl then "recovers" by silently dropping text. Here every template renders in a
-sandboxed Jinja environment with autoescape and StrictUndefined, and the file is written
-atomically.
+Safety: every template renders in a sandboxed Jinja environment with autoescape and
+StrictUndefined (docxtpl's defaults let an `&` or `<` in user text break the XML, which it
+then "recovers" by silently dropping text). The rendered XML is parsed strictly.
+
+Memory: the body is never held whole. Its rendered XML is parsed as Jinja produces it, and
+each block (a paragraph, a table row) is fixed up and written out as soon as it is complete;
+a 20,000-actor analysis needs no more memory than a short one. The table of contents, which
+comes before the headings it lists, is filled in when the body is copied into the file.
+
+Speed: a template part is turned into Jinja code once and kept (see `klusterdocs.render.cache`);
+docxtpl itself is only imported to do that.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
-import hashlib
+import functools
 import html
 import re
+import shutil
 import signal
+import tempfile
 import threading
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import jinja2
-from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from klusterdocs.errors import TemplateError, display_path
-from klusterdocs.output import atomic_path, normalise_zip
+from klusterdocs.output import atomic_path, fixed_zip_info
+from klusterdocs.render import cache
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
+from klusterdocs.render.wordxml import (
+    NAMESPACES,
+    TBL,
+    TR,
+    Heading,
+    P,
+    TableFit,
+    ask_word_to_update_fields,
+    available_width,
+    bookmark_heading,
+    empty_core_properties,
+    fit_rows,
+    fit_table_head,
+    fit_tables,
+    heading_levels,
+    is_table_of_contents,
+    qn,
+    serialise,
+    set_core_property,
+    table_fit,
+    table_of_contents,
+)
+
+# The parts of a Word file that may hold template tags.
+WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+MAX_OUTPUT_CHARACTERS = 512 * 2**20  # a 20,000-actor analysis is about 67 million
+RENDER_SECONDS = 600
+# Tables up to this many rows are fitted whole; longer ones from their first rows, then streamed.
+ROWS_TO_FIT_BY = 50
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 @dataclass(frozen=True)
@@ -46,44 +86,189 @@ class Properties:
 
 
 class _Environment(ImmutableSandboxedEnvironment):
-    """The sandbox, remembering each compiled template: a batch compiles a template once."""
+    """The sandbox every Word template renders in."""
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
         self.filters["md"] = markdown_paragraphs
         self.filters["bullets"] = bullet_list
         self.filters["rich"] = rich_runs
-        self._compiled: dict[bytes, jinja2.Template] = {}
-
-    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        key = hashlib.sha256(source.encode("utf-8")).digest()
-        if key not in self._compiled:
-            self._compiled[key] = super().from_string(source)
-        return self._compiled[key]
 
 
-@cache
+@functools.cache
 def environment() -> jinja2.Environment:
     """The Jinja environment every Word template renders in (one per process)."""
     return _Environment()
 
 
-def _template_error(template: Path, exc: Exception) -> TemplateError:
+# -- from Word's XML to Jinja code ----------------------------------------------------------
+
+_TAG_CONTENT = re.compile(r"(?<=\{[{%])(.*?)(?=[}%]\})")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
+
+
+def patch_template_xml(xml: str) -> str:
+    """A part's XML as Jinja source: docxtpl's clean-up, then every entity inside a tag unescaped.
+
+    docxtpl joins tags that Word split across runs and turns its `{%tr %}`, `{%tc %}`,
+    `{%p %}`, `cellbg` and merge tags into plain Jinja around the right elements. It
+    unescapes only a few entities inside tags (`&lt;`, `&gt;`); LibreOffice saves an apostrophe
+    as `&apos;`, which would break `{{ x|md('TableText') }}` in a template saved there.
+    """
+    from docxtpl import DocxTemplate
+
+    patched: str = DocxTemplate.patch_xml(_PATCHER, xml)
+    return _TAG_CONTENT.sub(lambda m: html.unescape(m.group(0)), patched)
+
+
+class _Patcher:
+    """Stands in for a DocxTemplate: its `patch_xml` reads nothing from the instance."""
+
+
+_PATCHER = _Patcher()
+
+
+def _jinja_source(xml: str) -> str:
+    # a line per paragraph, so that errors can show the text around them (as docxtpl does)
+    patched = patch_template_xml(_XML_DECLARATION.sub("", xml))
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+
+
+@functools.cache
+def _compiled(xml: str) -> jinja2.Template:
+    """The part `xml` as a Jinja template, compiled once and kept on disk."""
+    import docxtpl
+
+    env = environment()
+    key = cache.digest(xml.encode("utf-8"), jinja2.__version__, docxtpl.__version__)
+    code = cache.load(key)
+    if code is None:
+        code = env.compile(_jinja_source(xml))
+        cache.store(key, code)
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+def _template_error(template: Path, exc: Exception, xml: str = "") -> TemplateError:
     name = display_path(template)
     if isinstance(exc, SecurityError):
         return TemplateError(f"{name}: refused: the template reaches for something unsafe ({exc})")
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateError(f"{name}: unknown field: {exc.message}")
-    near = " ".join(line.strip() for line in getattr(exc, "docx_context", []) if line.strip())
+    near = ""
+    lineno = getattr(exc, "lineno", None)
+    if lineno is not None and xml:  # the text around the error, as docxtpl reports it
+        first = max(lineno - 4, 0)
+        lines = _jinja_source(xml).splitlines()[first : first + 7]
+        near = " ".join(t for t in (re.sub(r"<[^>]+>", "", x).strip() for x in lines) if t)
     where = f" near: {near[:120]!r}" if near else ""
     message = getattr(exc, "message", None) or str(exc)
     return TemplateError(f"{name}: template error: {message}{where}")
 
 
-MAX_OUTPUT_CHARACTERS = 512 * 2**20  # a 20,000-actor analysis is about 67 million
-RENDER_SECONDS = 600
+# -- the template file ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WordTemplate:
+    """A Word template as read from its file: its parts in order, and what rendering needs."""
+
+    path: Path
+    entries: list[tuple[str, bytes]]
+    available: float  # width between the margins, in twips
+    heading_levels: dict[str, int]
+
+    def read(self, name: str) -> bytes | None:
+        return next((data for entry, data in self.entries if entry == name), None)
+
+
+def read_template(path: Path) -> WordTemplate:
+    """Read the Word template at `path` (once per process while the file is unchanged)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise TemplateError(f"{display_path(path)}: cannot read ({exc.strerror})") from None
+    return _read_template(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
+        parts = dict(entries)
+        document = etree.fromstring(parts["word/document.xml"])
+        styles = parts.get("word/styles.xml")
+        levels = heading_levels(etree.fromstring(styles)) if styles else {}
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise TemplateError(f"{display_path(path)}: not a usable Word template ({exc})") from None
+    return WordTemplate(path, entries, available_width(document), levels)
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def render_docx(
+    template: Path, context: dict[str, Any], target: Path, properties: Properties
+) -> None:
+    """Render `template` with `context` and write it to `target` (atomically)."""
+    source = read_template(template)
+    with atomic_path(target) as temporary, _time_limit(template, RENDER_SECONDS):
+        _write_package(source, context, properties, temporary)
+
+
+def _write_package(
+    source: WordTemplate, context: dict[str, Any], properties: Properties, target: Path
+) -> None:
+    """Write the rendered package: every part in the template's order, with fixed zip dates."""
+    entries = _with_core_properties(source.entries)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            info = fixed_zip_info(name)
+            if name == "word/document.xml" or (WORD_PARTS.match(name) and _has_tags(data)):
+                with archive.open(info, "w", force_zip64=True) as entry:
+                    _render_part(source, name, data.decode("utf-8"), context, entry)
+            elif name == "docProps/core.xml":
+                archive.writestr(info, _core_properties(source, data, context, properties))
+            elif name == "word/settings.xml":
+                settings = etree.fromstring(data)
+                ask_word_to_update_fields(settings)
+                archive.writestr(info, _xml_bytes(settings))
+            else:
+                archive.writestr(info, data)
+
+
+def _has_tags(data: bytes) -> bool:
+    return b"{{" in data or b"{%" in data or b"{#" in data or b"{<" in data
+
+
+def _render_part(
+    source: WordTemplate, name: str, xml: str, context: dict[str, Any], out: IO[bytes]
+) -> None:
+    try:
+        template = _compiled(xml)
+        pieces = _bounded(template.generate(context), source.path)
+        _BlockWriter(source, outline=name == "word/document.xml").write(pieces, out)
+    except (jinja2.TemplateError, SecurityError) as exc:
+        raise _template_error(source.path, exc, xml) from None
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(
+            f"{display_path(source.path)}: the rendered document is not well-formed XML ({exc})"
+        ) from None
+
+
+def _bounded(pieces: Iterator[str], template: Path) -> Iterator[str]:
+    """The rendered pieces, stopped at MAX_OUTPUT_CHARACTERS (a loop without end?)."""
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_OUTPUT_CHARACTERS:
+            raise TemplateError(
+                f"{display_path(template)}: the template produces more than "
+                f"{MAX_OUTPUT_CHARACTERS // 2**20} million characters; a loop without end?"
+            )
+        # the line breaks put before paragraphs for error messages; never in user text,
+        # which is escaped
+        yield piece.replace("\n<w:p", "<w:p")
 
 
 @contextlib.contextmanager
@@ -108,8 +293,8 @@ def _time_limit(template: Path, seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-_TAG_CONTENT = re.compile(r"(?<=\{[{%])(.*?)(?=[}%]\})")
 _TEXT_WITH_BREAKS = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t][^<]*)</w:t>")
+_DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 
 
 def _breaks_and_tabs(match: re.Match[str]) -> str:
@@ -118,361 +303,269 @@ def _breaks_and_tabs(match: re.Match[str]) -> str:
     return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
-class Template(DocxTemplate):  # type: ignore[misc]
-    """docxtpl's template, with the rendered body parsed into the document in linear time.
+@dataclass
+class _Table:
+    """A table of the body while its rows arrive."""
 
-    docxtpl parses the rendered body on its own (forgivingly: `recover=True` drops what is not
-    well-formed) and then moves it into the document, which makes lxml reconcile namespaces
-    node by node: quadratic on big tables. Here the body is parsed strictly, once, as part of a
-    whole new document element that replaces the old one, so nothing is moved and nothing
-    malformed is silently dropped. (The tables' grids are redone by `fit_tables`.)
+    element: Any
+    streaming: bool = False
+    head: int = 0  # children before the first row (properties, grid), written with the head
+    rows: int = 0  # rows ended so far
+    fit: TableFit | None = None
+
+
+# Parse events only for the ends of these: enough to find every block and row in order.
+_EVENT_TAGS = (P, TBL, TR, qn("w:sectPr"), qn("w:sdt"))
+
+
+class _BlockWriter:
+    """Parses a rendered part as Jinja produces it and writes it out a block at a time.
+
+    A block is a child of the body (of the root, in a header or footer); the rows of a long
+    table are written one by one, so only the current block stays in memory. With `outline`,
+    headings are bookmarked and the table of contents is filled in.
     """
 
-    def patch_xml(self, src_xml: str) -> str:
-        """docxtpl's clean-up, then every XML entity inside a tag unescaped.
+    def __init__(self, source: WordTemplate, *, outline: bool) -> None:
+        self.source = source
+        self.outline = outline
+        self.root: Any = None
+        self.container: Any = None
+        self.declared: dict[str | None, str] = {}
+        self.table: _Table | None = None
+        self.files = contextlib.ExitStack()
+        self.spools: list[IO[bytes]] = []
+        self.buffer: list[str] = []
+        self.buffered = 0
+        self.headings: list[Heading] = []
+        self.toc: Any = None
+        self.drawings = 1000  # drawing ids must be unique; docxtpl numbers them from here
+        self.declarations: dict[str, str] = {}
 
-        docxtpl unescapes only a few (`&lt;`, `&gt;`); LibreOffice saves an apostrophe as
-        `&apos;`, which breaks `{{ x|md('TableText') }}` in a template saved there.
-        """
-        patched = super().patch_xml(src_xml)
-        return _TAG_CONTENT.sub(lambda m: html.unescape(m.group(0)), patched)
+    def write(self, pieces: Iterable[str], out: IO[bytes]) -> None:
+        """Parse `pieces` and write the part to `out`."""
+        with self.files:
+            self._new_spool()
+            self._write(pieces, out)
 
-    def fix_tables(self, xml: str) -> Any:
-        from docx.oxml.parser import parse_xml
+    def _new_spool(self) -> None:
+        """Write what follows to a new spool (in memory while small, then on disk)."""
+        spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115 (self.files)
+        self.spools.append(self.files.enter_context(spool))
 
-        old = etree.tostring(self.docx.element, encoding="unicode")
-        start, end = old.index("<w:body"), old.rindex("</w:body>") + len("</w:body>")
-        root: Any = parse_xml((old[:start] + xml + old[end:]).encode("utf-8"))
-        self._new_root = root
-        return root.body
+    def _write(self, pieces: Iterable[str], out: IO[bytes]) -> None:
+        parser = etree.XMLPullParser(events=("end",), tag=_EVENT_TAGS, huge_tree=True)
+        batch: list[str] = []
+        size = 0
+        for piece in pieces:
+            batch.append(piece)
+            size += len(piece)
+            if size > 2**16:
+                parser.feed("".join(batch))
+                batch, size = [], 0
+                self._handle(parser.read_events())
+        parser.feed("".join(batch))
+        root = parser.close()
+        self._handle(parser.read_events())
+        if self.container is None:
+            self._find_container(root)
+        while len(self.container):
+            self._block(self.container[0])
+        self._flush()
+        marker = etree.Comment("klusterdocs-body")
+        self.container.append(marker)
+        prefix, suffix = etree.tostring(self.root, encoding="unicode").split(
+            "<!--klusterdocs-body-->"
+        )
+        out.write((_DECLARATION + prefix).encode("utf-8"))
+        for number, spool in enumerate(self.spools):
+            if number == 1:  # the table of contents stood here
+                entries = table_of_contents(self.toc, self.headings)
+                out.write("".join(self._xml(e) for e in entries).encode("utf-8"))
+            spool.seek(0)
+            shutil.copyfileobj(spool, out, 2**20)
+        out.write(suffix.encode("utf-8"))
 
-    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
-        """docxtpl's rendering of one part, with a bound on how much text it may produce."""
-        src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
-        self.current_rendering_part = part
-        try:
-            template = jinja_env.from_string(src_xml)
-            pieces, size = [], 0
-            for piece in template.generate(context):
-                size += len(piece)
-                if size > MAX_OUTPUT_CHARACTERS:
-                    name = display_path(Path(self.template_file))
-                    raise TemplateError(
-                        f"{name}: the template produces more than "
-                        f"{MAX_OUTPUT_CHARACTERS // 2**20} million characters; a loop without end?"
-                    )
-                pieces.append(piece)
-        except jinja2.TemplateError as exc:
-            lineno = getattr(exc, "lineno", None)
-            if lineno is not None:  # the text around the error, as docxtpl reports it
-                first = max(lineno - 4, 0)
-                lines = src_xml.splitlines()[first : first + 7]
-                setattr(exc, "docx_context", [re.sub(r"<[^>]+>", "", x) for x in lines])  # noqa: B010
-            raise
-        # docxtpl also turns "{_{" into "{{" here, over the output, user text included; a
-        # template prints braces the Jinja way instead: {{ '{{' }}
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", "".join(pieces))
-        return self.resolve_listing(xml)
+    def _find_container(self, element: Any) -> None:
+        self.root = element.getroottree().getroot()
+        self.declared = dict(self.root.nsmap)
+        body = self.root.find(qn("w:body"))
+        self.container = (
+            body if self.root.tag == qn("w:document") and body is not None else self.root
+        )
 
-    def resolve_listing(self, xml: str) -> str:
-        """Turn line feeds and tabs in text into Word breaks and tabs, in one pass.
+    def _handle(self, events: Iterable[tuple[str, Any]]) -> None:
+        for _, element in events:
+            if self.container is None:
+                self._find_container(element)
+            parent = element.getparent()
+            if parent is self.container:
+                self._settle(element)
+                self._block(element)
+            elif element.tag == TR and parent is not None and parent.getparent() is self.container:
+                self._row(parent, element)
 
-        docxtpl walks every paragraph and run with nested regular expressions (most of the
-        render time of a big document). The context never holds the other characters it
-        handles (clean_text removes them), and a break or tab may stand inside the same run.
-        """
-        return _TEXT_WITH_BREAKS.sub(_breaks_and_tabs, xml)
+    def _settle(self, element: Any) -> None:
+        """Write the blocks before `element` that ended without an event of their own."""
+        while (first := self.container[0]) is not element:
+            self._block(first)
 
-    def fix_docpr_ids(self, tree: Any) -> None:
-        for element in tree.iter(qn("wp:docPr")):  # drawings: ids must be unique
-            self.docx_ids_index += 1
-            element.set("id", str(self.docx_ids_index))
+    def _row(self, table_element: Any, row: Any) -> None:
+        """A row of a table of the body has ended: start streaming a long table's rows."""
+        table = self.table
+        if table is None or table.element is not table_element:
+            self._settle(table_element)
+            table = self.table = _Table(table_element)
+        # only up to this row: the parser may be building the next one
+        if table.streaming:
+            while (first := table_element[table.head]) is not row:
+                self._table_child(first, table)
+            self._table_child(row, table)
+            return
+        table.rows += 1
+        if table.rows < ROWS_TO_FIT_BY:
+            return
+        # fit the table by its first rows and write its head, then every row as it comes
+        children = list(table_element)[: table_element.index(row) + 1]
+        rows = [child for child in children if child.tag == TR]
+        table.head = children.index(rows[0])
+        table.fit = table_fit(rows, self.source.available)
+        # the head alone: the parser may already have added later rows to the table
+        shell = etree.Element(
+            table_element.tag, dict(table_element.attrib), nsmap=table_element.nsmap
+        )
+        shell.extend(copy.deepcopy(child) for child in children[: table.head])
+        if table.fit is not None:
+            fit_table_head(shell, table.fit)
+        head = self._xml(shell)
+        self._emit(head[:-2] + ">" if head.endswith("/>") else head[: -len("</w:tbl>")])
+        table.streaming = True
+        for child in children[table.head :]:
+            self._table_child(child, table)
 
-    def map_tree(self, tree: Any) -> None:
-        self.docx.part._element = self._new_root
-        self.docx._element = self._new_root
-        self.docx._Document__body = None
+    def _table_child(self, child: Any, table: _Table) -> None:
+        if table.fit is not None and child.tag == TR:
+            fit_rows([child], table.fit)
+        fit_tables(child, self.source.available)  # tables in its cells
+        self._emit(self._xml(child))
+        child.clear()
+        if child.getparent() is not None:
+            table.element.remove(child)
 
-
-def render_docx(
-    template: Path, context: dict[str, Any], target: Path, properties: Properties
-) -> None:
-    """Render `template` with `context` and write it to `target` (atomically)."""
-    try:
-        document = Template(str(template))
-        with _time_limit(template, RENDER_SECONDS):
-            document.render(context, environment(), autoescape=True)
-    except (jinja2.TemplateError, SecurityError) as exc:
-        raise _template_error(template, exc) from None
-    except etree.XMLSyntaxError as exc:
-        raise TemplateError(
-            f"{display_path(template)}: the rendered document is not well-formed XML ({exc})"
-        ) from None
-    except (KeyError, ValueError, OSError) as exc:
-        raise TemplateError(
-            f"{display_path(template)}: not a usable Word template ({exc})"
-        ) from None
-    docx = document.docx
-    core = docx.core_properties
-    core.title, core.subject, core.author = properties.title, properties.subject, properties.author
-    core.language, core.keywords = properties.language, properties.keywords
-    core.created = core.modified = properties.created
-    core.last_modified_by, core.revision = properties.author, 1
-    fit_tables(docx)
-    fill_table_of_contents(docx)
-    _ask_word_to_update_fields(docx)
-    with atomic_path(target) as temporary:
-        document.save(str(temporary))
-        normalise_zip(temporary)
-
-
-def _ask_word_to_update_fields(docx: Any) -> None:
-    """Set w:updateFields so Word fills the table of contents and page counts on open."""
-    settings = docx.settings.element
-    element = settings.find(qn("w:updateFields"))
-    if element is None:
-        element = _element("w:updateFields")
-        later = {qn(f"w:{name}") for name in _SETTINGS_AFTER_UPDATE_FIELDS}
-        successor = next((child for child in settings if child.tag in later), None)
-        if successor is None:
-            settings.append(element)
+    def _block(self, block: Any) -> None:
+        table = self.table
+        if table is not None and table.element is block:
+            self.table = None
+        if table is not None and table.streaming and table.element is block:
+            while len(block) > table.head:
+                self._table_child(block[table.head], table)
+            self._emit("</w:tbl>")
         else:
-            successor.addprevious(element)
-    element.set(qn("w:val"), "true")
+            fit_tables(block, self.source.available)
+            if self.outline and block.tag == P and self._outline(block):
+                self.container.remove(block)  # kept whole: its entries are written last
+                return
+            self._emit(self._xml(block))
+        block.clear()
+        self.container.remove(block)
+
+    def _outline(self, paragraph: Any) -> bool:
+        """Bookmark a heading; set the TOC aside (True) until every heading is known."""
+        if self.toc is None and is_table_of_contents(paragraph):
+            self.toc = paragraph
+            self._flush()
+            self._new_spool()
+            return True
+        heading = bookmark_heading(paragraph, self.source.heading_levels, len(self.headings) + 1)
+        if heading is not None:
+            self.headings.append(heading)
+        return False
+
+    def _xml(self, element: Any) -> str:
+        text = serialise(element, self.declared, self.declarations)
+        if "\n" in text or "\t" in text:
+            text = _TEXT_WITH_BREAKS.sub(_breaks_and_tabs, text)
+        if "<wp:docPr" in text:
+            text = _DOCPR_ID.sub(self._drawing_id, text)
+        return text
+
+    def _drawing_id(self, match: re.Match[str]) -> str:
+        self.drawings += 1
+        return f"{match.group(1)}{self.drawings}{match.group(2)}"
+
+    def _emit(self, text: str) -> None:
+        self.buffer.append(text)
+        self.buffered += len(text)
+        if self.buffered > 2**20:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.spools[-1].write("".join(self.buffer).encode("utf-8"))
+        self.buffer, self.buffered = [], 0
 
 
-def fit_tables(docx: Any) -> None:
-    """Make each table's grid match its cells' widths, scaled to fit between the margins.
+# -- core properties ------------------------------------------------------------------------
 
-    Word lays a table out by its cells' widths, LibreOffice by the grid; docxtpl's column
-    loops add cells without touching the grid. Rewriting the grid from the widest row keeps
-    both in agreement, and no table runs off the page.
-    """
-    section = docx.sections[-1]
-    available = (section.page_width - section.left_margin - section.right_margin) / 635  # twips
-    for table in docx.element.body.iter(_TBL):
-        rows = table.findall(_TR)
-        if not rows:
-            continue
-        # rows repeated by a loop share their cells: the first and last few show every shape
-        widest = max((row.findall(_TC) for row in rows[:4] + rows[-4:]), key=len)
-        if any(tc.find(_GRID_SPAN) is not None for tc in widest):
-            continue
-        widths = [_cell_width(tc) for tc in widest]
-        if not widths or None in widths:
-            continue
-        total = sum(w for w in widths if w)
-        scale = min(1.0, available / total) if total else 1.0
-        if scale < 1.0:
-            for width in table.iter(_TCW):
-                if width.get(_W_W):
-                    width.set(_W_W, str(int(int(width.get(_W_W)) * scale)))
-        # docxtpl's cellbg puts the shading before the width: only those need sorting
-        for properties in table.xpath("./w:tr/w:tc/w:tcPr[w:shd/following-sibling::*]"):
-            _schema_order(properties, _TCPR_RANK)
-        grid = table.find(qn("w:tblGrid"))
-        for column in list(grid):
-            grid.remove(column)
-        for width in widths:
-            grid.append(_element("w:gridCol", **{"w:w": str(int((width or 0) * scale))}))
-        properties = table.find(qn("w:tblPr"))
-        for old in properties.findall(qn("w:tblW")) + properties.findall(qn("w:tblLayout")):
-            properties.remove(old)
-        properties.append(_element("w:tblW", **{"w:w": str(int(total * scale)), "w:type": "dxa"}))
-        properties.append(_element("w:tblLayout", **{"w:type": "fixed"}))
-        _schema_order(properties, _TBLPR_RANK)
-
-
-# Word rejects a document whose elements are out of the schema's order (ECMA-376 part 1).
-_TBLPR_ORDER = (
-    "tblStyle",
-    "tblpPr",
-    "tblOverlap",
-    "bidiVisual",
-    "tblStyleRowBandSize",
-    "tblStyleColBandSize",
-    "tblW",
-    "jc",
-    "tblCellSpacing",
-    "tblInd",
-    "tblBorders",
-    "shd",
-    "tblLayout",
-    "tblCellMar",
-    "tblLook",
-    "tblCaption",
-    "tblDescription",
-)
-_TCPR_ORDER = (
-    "cnfStyle",
-    "tcW",
-    "gridSpan",
-    "hMerge",
-    "vMerge",
-    "tcBorders",
-    "shd",
-    "noWrap",
-    "tcMar",
-    "textDirection",
-    "tcFitText",
-    "vAlign",
-    "hideMark",
-)
-_TBLPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TBLPR_ORDER)}
-_TCPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TCPR_ORDER)}
-_P, _T, _TBL, _TR, _TC = qn("w:p"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
-_TCPR, _TCW, _VAL, _W_W, _W_TYPE = qn("w:tcPr"), qn("w:tcW"), qn("w:val"), qn("w:w"), qn("w:type")
-_TCW_PATH = f"{_TCPR}/{_TCW}"
-_GRID_SPAN = f"{_TCPR}/{qn('w:gridSpan')}"
-_PSTYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
-_SETTINGS_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults",
-    "footnotePr",
-    "endnotePr",
-    "compat",
-    "docVars",
-    "rsids",
-    "mathPr",
-    "attachedSchema",
-    "themeFontLang",
-    "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures",
-    "forceUpgrade",
-    "captions",
-    "readModeInkLockDown",
-    "smartTagType",
-    "schemaLibrary",
-    "shapeDefaults",
-    "doNotEmbedSmartTags",
-    "decimalSymbol",
-    "listSeparator",
+_CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
+_CORE_RELATIONSHIP = (
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 )
 
 
-def _schema_order(parent: Any, rank: dict[str, int]) -> None:
-    """Sort `parent`'s children into the schema's order (unknown ones last, kept in order)."""
-    children = list(parent)
-    ordered = sorted(children, key=lambda child: rank.get(child.tag, len(rank)))
-    if ordered != children:
-        for child in ordered:
-            parent.append(child)
+def _with_core_properties(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The package's entries, with a core properties part where the template has none."""
+    names = {name for name, _ in entries}
+    if "docProps/core.xml" in names or not {"[Content_Types].xml", "_rels/.rels"} <= names:
+        return entries
+    patched = []
+    for name, data in entries:
+        if name == "[Content_Types].xml":
+            types = etree.fromstring(data)
+            override = etree.SubElement(types, f"{{{types.nsmap[None]}}}Override")
+            override.set("PartName", "/docProps/core.xml")
+            override.set("ContentType", _CORE_TYPE)
+            data = _xml_bytes(types)
+        elif name == "_rels/.rels":
+            rels = etree.fromstring(data)
+            relationship = etree.SubElement(rels, f"{{{rels.nsmap[None]}}}Relationship")
+            relationship.set("Id", "rIdKlusterdocsCore")
+            relationship.set("Type", _CORE_RELATIONSHIP)
+            relationship.set("Target", "docProps/core.xml")
+            data = _xml_bytes(rels)
+        patched.append((name, data))
+    return [*patched, ("docProps/core.xml", b"")]
 
 
-def _cell_width(tc: Any) -> int | None:
-    width = tc.find(_TCW_PATH)
-    if width is None or width.get(_W_TYPE, "dxa") != "dxa":
-        return None
-    return int(width.get(_W_W))
+def _core_properties(
+    source: WordTemplate, data: bytes, context: dict[str, Any], properties: Properties
+) -> bytes:
+    """The template's core properties, its tags rendered (as docxtpl does) and ours set."""
+    core = etree.fromstring(data) if data else empty_core_properties()
+    for item in core:
+        text = item.text or ""
+        if "{{" in text or "{%" in text:
+            try:
+                item.text = html.unescape(environment().from_string(text).render(context))
+            except (jinja2.TemplateError, SecurityError) as exc:
+                raise _template_error(source.path, exc) from None
+    moment = properties.created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name, value in (
+        ("dc:title", properties.title),
+        ("dc:subject", properties.subject),
+        ("dc:creator", properties.author),
+        ("cp:keywords", properties.keywords),
+        ("dc:language", properties.language),
+        ("cp:lastModifiedBy", properties.author),
+        ("cp:revision", "1"),
+        ("dcterms:created", moment),
+        ("dcterms:modified", moment),
+    ):
+        set_core_property(core, name, value)
+    return _xml_bytes(core)
 
 
-def _field_runs(instruction: str, result: str) -> list[Any]:
-    """The runs of a complete Word field: begin, instruction, separate, result, end."""
-    return [
-        _element("w:r", _element("w:fldChar", **{"w:fldCharType": "begin"})),
-        _element(
-            "w:r", _element("w:instrText", text=f" {instruction} ", **{"xml:space": "preserve"})
-        ),
-        _element("w:r", _element("w:fldChar", **{"w:fldCharType": "separate"})),
-        _element("w:r", _element("w:t", text=result)),
-        _element("w:r", _element("w:fldChar", **{"w:fldCharType": "end"})),
-    ]
+def _xml_bytes(root: Any) -> bytes:
+    return _DECLARATION.encode() + etree.tostring(root, encoding="UTF-8")
 
 
-def _element(tag: str, *children: Any, text: str | None = None, **attributes: str) -> Any:
-    from docx.oxml import OxmlElement
-
-    element = OxmlElement(tag)
-    for name, value in attributes.items():
-        element.set(qn(name), value)
-    element.extend(children)
-    if text is not None:
-        element.text = text
-    return element
-
-
-def fill_table_of_contents(docx: Any, levels: int = 2) -> None:
-    """Fill the TOC field with one entry per heading, as Word itself stores a TOC.
-
-    Each heading gets a bookmark and each entry a PAGEREF field to it: Word refreshes the whole
-    field on open (w:updateFields), and LibreOffice, which does not, still computes the page
-    numbers of PAGEREF fields when it lays out the document, so a PDF shows a complete TOC.
-    """
-    body = docx.element.body
-    instr = next(
-        (i for i in body.iter(qn("w:instrText")) if i.text and " TOC " in f" {i.text.strip()} "),
-        None,
-    )
-    if instr is None:
-        return
-    toc_paragraph = instr.getparent().getparent()
-    heading_levels = _heading_levels(docx)
-    headings = []
-    for paragraph in body.iterchildren(_P):  # headings stand in the body, not in tables
-        style = paragraph.find(_PSTYLE)
-        level = heading_levels.get(style.get(_VAL)) if style is not None else None
-        if level and level <= levels:
-            text = "".join(t.text or "" for t in paragraph.iter(_T)).strip()
-            if text:
-                headings.append((paragraph, level, text))
-    if not headings:
-        return
-    entries = []
-    for number, (paragraph, level, text) in enumerate(headings, start=1):
-        name = f"_Toc{number:08d}"
-        start = _element("w:bookmarkStart", **{"w:id": str(9000 + number), "w:name": name})
-        end = _element("w:bookmarkEnd", **{"w:id": str(9000 + number)})
-        properties = paragraph.find(qn("w:pPr"))
-        paragraph.insert(0 if properties is None else 1, start)
-        paragraph.append(end)
-        link = _element(
-            "w:hyperlink",
-            _element("w:r", _element("w:t", text=text)),
-            _element("w:r", _element("w:tab")),
-            *_field_runs(f"PAGEREF {name} \\h", ""),
-            **{"w:anchor": name, "w:history": "1"},
-        )
-        style_id = f"TOC{level}"
-        entry = _element(
-            "w:p", _element("w:pPr", _element("w:pStyle", **{"w:val": style_id})), link
-        )
-        entries.append(entry)
-    begin_runs = list(toc_paragraph.iter(qn("w:r")))
-    # keep begin, instruction and separate in the first entry; end after the last one
-    separate_index = next(
-        i
-        for i, r in enumerate(begin_runs)
-        if r.find(qn("w:fldChar")) is not None
-        and r.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "separate"
-    )
-    first_entry_properties = entries[0].find(qn("w:pPr"))
-    for run in reversed(begin_runs[: separate_index + 1]):
-        first_entry_properties.addnext(run)
-    entries[-1].append(_element("w:r", _element("w:fldChar", **{"w:fldCharType": "end"})))
-    for entry in reversed(entries):
-        toc_paragraph.addnext(entry)
-    toc_paragraph.getparent().remove(toc_paragraph)
-
-
-def _heading_levels(docx: Any) -> dict[str, int]:
-    """Map each paragraph style id that is, or is based on, "Heading N" to N."""
-    names, parents = {}, {}
-    for style in docx.styles.element.iter(qn("w:style")):
-        if style.get(qn("w:type")) != "paragraph":
-            continue
-        style_id = style.get(qn("w:styleId"))
-        name = style.find(qn("w:name"))
-        based_on = style.find(qn("w:basedOn"))
-        names[style_id] = (name.get(_VAL) if name is not None else "").lower()
-        parents[style_id] = based_on.get(_VAL) if based_on is not None else None
-    levels: dict[str, int] = {}
-    for style_id in names:
-        current, seen = style_id, set()
-        while current in names and current not in seen:
-            seen.add(current)
-            name = names[current]
-            if name.startswith("heading ") and name[8:].isdigit():
-                levels[style_id] = int(name[8:])
-                break
-            current = parents[current]
-    return levels
+__all__ = ["NAMESPACES", "Properties", "environment", "patch_template_xml", "render_docx"]

@@ -1,0 +1,405 @@
+"""WordprocessingML pieces the renderer fixes or adds: table grids, the table of contents,
+core properties and settings.
+
+They work on lxml elements of one part (or one block of the body), never on a whole
+python-docx Document: the body is written as it is rendered, a block at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+
+
+def qn(name: str) -> str:
+    """`w:tbl` as `{namespace}tbl`, as lxml names elements."""
+    prefix, local = name.split(":")
+    return f"{{{NAMESPACES[prefix]}}}{local}"
+
+
+def element(tag: str, *children: Any, text: str | None = None, **attributes: str) -> Any:
+    """A new element `tag` (e.g. `w:p`) with `children`, `text` and `w:`-style attributes."""
+    made = etree.Element(qn(tag), nsmap={"w": NAMESPACES["w"]})
+    for name, value in attributes.items():
+        made.set(_attribute(name), value)
+    made.extend(children)
+    if text is not None:
+        made.text = text
+    return made
+
+
+def _attribute(name: str) -> str:
+    if name.startswith("xml:"):
+        return f"{{http://www.w3.org/XML/1998/namespace}}{name[4:]}"
+    return qn(name)
+
+
+P, T, TBL, TR, TC = qn("w:p"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+TCPR, TCW, VAL, W_W, W_TYPE = qn("w:tcPr"), qn("w:tcW"), qn("w:val"), qn("w:w"), qn("w:type")
+INSTR_TEXT = qn("w:instrText")
+_TCW_PATH = f"{TCPR}/{TCW}"
+_GRID_SPAN = f"{TCPR}/{qn('w:gridSpan')}"
+_PSTYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
+# docxtpl's cellbg puts the shading before the width: only those need sorting
+_SHADED_FIRST = etree.XPath("./w:tc/w:tcPr[w:shd/following-sibling::*]", namespaces=NAMESPACES)
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+
+def available_width(document: Any) -> float:
+    """The width between the margins of the document's last section, in twips."""
+    sections = document.findall(f".//{qn('w:sectPr')}")
+    if not sections:
+        return 9026.0  # A4 with 2.5 cm margins
+    section = sections[-1]
+    size, margins = section.find(qn("w:pgSz")), section.find(qn("w:pgMar"))
+    width = int(size.get(W_W, 11906)) if size is not None else 11906
+    left = int(margins.get(qn("w:left"), 1440)) if margins is not None else 1440
+    right = int(margins.get(qn("w:right"), 1440)) if margins is not None else 1440
+    return float(width - left - right)
+
+
+@dataclass(frozen=True)
+class TableFit:
+    """How a table is made to fit: its columns' widths and the factor its cells are scaled by."""
+
+    widths: list[int]
+    scale: float
+    total: int
+
+
+def table_fit(rows: list[Any], available: float) -> TableFit | None:
+    """The grid for a table from its widest row (None where the cells do not say).
+
+    Word lays a table out by its cells' widths, LibreOffice by the grid; docxtpl's column
+    loops add cells without touching the grid. Rewriting the grid from the widest row keeps
+    both in agreement, and no table runs off the page.
+    """
+    if not rows:
+        return None
+    widest = max((row.findall(TC) for row in rows), key=len)
+    if any(tc.find(_GRID_SPAN) is not None for tc in widest):
+        return None
+    widths = [_cell_width(tc) for tc in widest]
+    if not widths or None in widths:
+        return None
+    known = [w for w in widths if w is not None]
+    total = sum(known)
+    scale = min(1.0, available / total) if total else 1.0
+    return TableFit([int(w * scale) for w in known], scale, int(total * scale))
+
+
+def fit_rows(rows: list[Any], fit: TableFit) -> None:
+    """Scale the rows' cell widths and put their cell properties in the schema's order."""
+    for row in rows:
+        if fit.scale < 1.0:
+            for width in row.iter(TCW):
+                value = width.get(W_W)
+                if value:
+                    width.set(W_W, str(int(int(value) * fit.scale)))
+        shaded: list[Any] = _SHADED_FIRST(row)  # type: ignore[assignment]
+        for properties in shaded:
+            _schema_order(properties, _TCPR_RANK)
+
+
+def fit_table_head(table: Any, fit: TableFit) -> None:
+    """Rewrite the table's grid, width and layout (its rows are fitted by `fit_rows`)."""
+    grid = table.find(qn("w:tblGrid"))
+    if grid is None:
+        grid = element("w:tblGrid")
+        table.insert(1, grid)
+    for column in list(grid):
+        grid.remove(column)
+    for width in fit.widths:
+        grid.append(element("w:gridCol", **{"w:w": str(width)}))
+    properties = table.find(qn("w:tblPr"))
+    if properties is None:
+        return
+    for old in properties.findall(qn("w:tblW")) + properties.findall(qn("w:tblLayout")):
+        properties.remove(old)
+    properties.append(element("w:tblW", **{"w:w": str(fit.total), "w:type": "dxa"}))
+    properties.append(element("w:tblLayout", **{"w:type": "fixed"}))
+    _schema_order(properties, _TBLPR_RANK)
+
+
+def fit_tables(block: Any, available: float) -> None:
+    """Fit every table in `block` (a whole, rendered piece of the body), nested ones too."""
+    for table in block.iter(TBL):
+        rows = table.findall(TR)
+        # rows repeated by a loop share their cells: the first and last few show every shape
+        fit = table_fit(rows[:4] + rows[-4:], available)
+        if fit is not None:
+            fit_rows(rows, fit)
+            fit_table_head(table, fit)
+
+
+# Word rejects a document whose elements are out of the schema's order (ECMA-376 part 1).
+_TBLPR_ORDER = (
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+)
+_TCPR_ORDER = (
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
+)
+_TBLPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TBLPR_ORDER)}
+_TCPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TCPR_ORDER)}
+
+
+def _schema_order(parent: Any, rank: dict[str, int]) -> None:
+    """Sort `parent`'s children into the schema's order (unknown ones last, kept in order)."""
+    children = list(parent)
+    ordered = sorted(children, key=lambda child: rank.get(child.tag, len(rank)))
+    if ordered != children:
+        for child in ordered:
+            parent.append(child)
+
+
+def _cell_width(tc: Any) -> int | None:
+    width = tc.find(_TCW_PATH)
+    if width is None or width.get(W_TYPE, "dxa") != "dxa":
+        return None
+    return int(width.get(W_W))
+
+
+# -- headings and the table of contents -----------------------------------------------------
+
+
+def heading_levels(styles: Any) -> dict[str, int]:
+    """Map each paragraph style id that is, or is based on, "Heading N" to N."""
+    names, parents = {}, {}
+    for style in styles.iter(qn("w:style")):
+        if style.get(qn("w:type")) != "paragraph":
+            continue
+        style_id = style.get(qn("w:styleId"))
+        name = style.find(qn("w:name"))
+        based_on = style.find(qn("w:basedOn"))
+        names[style_id] = (name.get(VAL) if name is not None else "").lower()
+        parents[style_id] = based_on.get(VAL) if based_on is not None else None
+    levels: dict[str, int] = {}
+    for style_id in names:
+        current, seen = style_id, set()
+        while current in names and current not in seen:
+            seen.add(current)
+            name = names[current]
+            if name.startswith("heading ") and name[8:].isdigit():
+                levels[style_id] = int(name[8:])
+                break
+            current = parents[current]
+    return levels
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of the body, bookmarked for its entry in the table of contents."""
+
+    bookmark: str
+    level: int
+    text: str
+
+
+def is_table_of_contents(paragraph: Any) -> bool:
+    """Whether `paragraph` holds the start of a TOC field."""
+    return any(i.text and " TOC " in f" {i.text.strip()} " for i in paragraph.iter(INSTR_TEXT))
+
+
+def bookmark_heading(
+    paragraph: Any, levels: dict[str, int], number: int, deepest: int = 2
+) -> Heading | None:
+    """Bookmark `paragraph` if it is a heading the TOC lists; return it as a `Heading`."""
+    style = paragraph.find(_PSTYLE)
+    level = levels.get(style.get(VAL)) if style is not None else None
+    if not level or level > deepest:
+        return None
+    text = "".join(t.text or "" for t in paragraph.iter(T)).strip()
+    if not text:
+        return None
+    name = f"_Toc{number:08d}"
+    start = element("w:bookmarkStart", **{"w:id": str(9000 + number), "w:name": name})
+    end = element("w:bookmarkEnd", **{"w:id": str(9000 + number)})
+    properties = paragraph.find(qn("w:pPr"))
+    paragraph.insert(0 if properties is None else 1, start)
+    paragraph.append(end)
+    return Heading(name, level, text)
+
+
+def table_of_contents(toc_paragraph: Any, headings: list[Heading]) -> list[Any]:
+    """The TOC field filled with one entry per heading, as Word itself stores a TOC.
+
+    Each entry has a PAGEREF field to its heading's bookmark: Word refreshes the whole field
+    on open (w:updateFields), and LibreOffice, which does not, still computes the page
+    numbers of PAGEREF fields when it lays out the document, so a PDF shows a complete TOC.
+    """
+    if not headings:
+        return [toc_paragraph]
+    entries = []
+    for heading in headings:
+        link = element(
+            "w:hyperlink",
+            element("w:r", element("w:t", text=heading.text)),
+            element("w:r", element("w:tab")),
+            *_field_runs(f"PAGEREF {heading.bookmark} \\h", ""),
+            **{"w:anchor": heading.bookmark, "w:history": "1"},
+        )
+        style = element("w:pStyle", **{"w:val": f"TOC{heading.level}"})
+        entries.append(element("w:p", element("w:pPr", style), link))
+    runs = list(toc_paragraph.iter(qn("w:r")))
+    # keep begin, instruction and separate in the first entry; end after the last one
+    separate = next(
+        index
+        for index, run in enumerate(runs)
+        if run.find(qn("w:fldChar")) is not None
+        and run.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "separate"
+    )
+    first_properties = entries[0].find(qn("w:pPr"))
+    for run in reversed(runs[: separate + 1]):
+        first_properties.addnext(run)
+    entries[-1].append(element("w:r", element("w:fldChar", **{"w:fldCharType": "end"})))
+    return entries
+
+
+def _field_runs(instruction: str, result: str) -> list[Any]:
+    """The runs of a complete Word field: begin, instruction, separate, result, end."""
+    return [
+        element("w:r", element("w:fldChar", **{"w:fldCharType": "begin"})),
+        element(
+            "w:r", element("w:instrText", text=f" {instruction} ", **{"xml:space": "preserve"})
+        ),
+        element("w:r", element("w:fldChar", **{"w:fldCharType": "separate"})),
+        element("w:r", element("w:t", text=result)),
+        element("w:r", element("w:fldChar", **{"w:fldCharType": "end"})),
+    ]
+
+
+# -- settings and core properties -----------------------------------------------------------
+
+_SETTINGS_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+def ask_word_to_update_fields(settings: Any) -> None:
+    """Set w:updateFields so Word fills the table of contents and page counts on open."""
+    found = settings.find(qn("w:updateFields"))
+    if found is None:
+        found = element("w:updateFields")
+        later = {qn(f"w:{name}") for name in _SETTINGS_AFTER_UPDATE_FIELDS}
+        successor = next((child for child in settings if child.tag in later), None)
+        if successor is None:
+            settings.append(found)
+        else:
+            successor.addprevious(found)
+    found.set(VAL, "true")
+
+
+CORE_PROPERTIES_ORDER = (
+    "dc:title",
+    "dc:subject",
+    "dc:creator",
+    "cp:keywords",
+    "dc:description",
+    "cp:lastModifiedBy",
+    "cp:revision",
+    "dcterms:created",
+    "dcterms:modified",
+    "dc:language",
+)
+
+
+def set_core_property(core: Any, name: str, value: str) -> None:
+    """Set one core property (e.g. `dc:title`), adding the element where it is missing."""
+    tag = qn(name)
+    found = core.find(tag)
+    if found is None:
+        found = etree.SubElement(core, tag)
+    if name.startswith("dcterms:"):
+        found.set(f"{{{NAMESPACES['xsi']}}}type", "dcterms:W3CDTF")
+    found.text = value
+
+
+def empty_core_properties() -> Any:
+    """A core properties part with nothing in it, for a template that has none."""
+    names = {key: NAMESPACES[key] for key in ("cp", "dc", "dcterms", "xsi")}
+    return etree.Element(qn("cp:coreProperties"), nsmap=names)
+
+
+_XMLNS = re.compile(r' xmlns(?::([\w.-]+))?="([^"]*)"')
+_DECLARATIONS = re.compile(r'<[\w:.-]+((?: xmlns(?::[\w.-]+)?="[^"]*")+)')
+
+
+def serialise(block: Any, declared: dict[str | None, str], seen: dict[str, str]) -> str:
+    """`block` as XML text, without the namespace declarations its document root makes.
+
+    lxml declares every namespace in scope on an element serialised on its own; in the body
+    that would repeat them on every paragraph and row. `seen` keeps what each run of
+    declarations becomes, as the same ones repeat on every block.
+    """
+    text: str = etree.tostring(block, encoding="unicode", with_tail=False)
+    match = _DECLARATIONS.match(text)
+    if match is None:
+        return text
+    found = match.group(1)
+    kept = seen.get(found)
+    if kept is None:
+        kept = seen[found] = _XMLNS.sub(
+            lambda m: "" if declared.get(m.group(1)) == m.group(2) else m.group(0), found
+        )
+    return text[: match.start(1)] + kept + text[match.end(1) :]
