@@ -6,6 +6,9 @@ Only `null`, `~` and empty values become None. Tags other than YAML's standard o
 `!!python/object`) are refused, duplicate keys are errors, and aliases are expanded under a budget
 so that an alias bomb is refused instead of filling memory (a node reached a second time
 through an alias counts against a budget; a large file without aliases costs nothing extra).
+
+Positions are only needed to report a problem, so a file is first read without them; they are
+found (by reading the text again) the first time a problem asks where something stands.
 """
 
 from __future__ import annotations
@@ -38,8 +41,23 @@ class Source:
     path: Path
     name: str
     data: Any
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+    _located: _Builder | None = field(default=None, repr=False)
+
+    @property
+    def values(self) -> dict[Loc, tuple[int, int]]:
+        """(line, column) of each value, by its location in the data."""
+        return self._positions().values
+
+    @property
+    def keys(self) -> dict[Loc, tuple[int, int]]:
+        """(line, column) of each mapping key, by the location of its value."""
+        return self._positions().keys
+
+    def _positions(self) -> _Builder:
+        if self._located is None:
+            self._located = _build(self.text, self.name, located=True)
+        return self._located
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Return (line, column) of `loc`, or of its nearest located ancestor."""
@@ -87,20 +105,29 @@ class _Frame:
     key: str | None = None
 
 
-class _Builder:
-    """Builds plain data and positions from parser events: no node tree is kept."""
+class _NeedsPositions(Exception):
+    """Raised by a builder without positions at a problem: read again, with them."""
 
-    def __init__(self, source: Source) -> None:
-        self.source = source
+
+class _Builder:
+    """Builds plain data (and, when `located`, positions) from parser events: no node tree."""
+
+    def __init__(self, name: str, *, located: bool) -> None:
+        self.name = name
+        self.located = located
+        self.values: dict[Loc, tuple[int, int]] = {}
+        self.keys: dict[Loc, tuple[int, int]] = {}
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, number of values)
         self.alias_budget = MAX_ALIAS_EXPANSION
         self.root: Any = None
         self.done = False
 
-    def fail(self, mark: Any, loc: Loc, message: str) -> InputError:
+    def fail(self, mark: Any, loc: Loc, message: str) -> Exception:
+        if not self.located:
+            return _NeedsPositions()
         line, column = _line_column(mark)
-        return InputError([Problem(self.source.name, line, column, format_loc(loc), message)])
+        return InputError([Problem(self.name, line, column, format_loc(loc), message)])
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -122,7 +149,8 @@ class _Builder:
             self._key(event, parent)
             return
         loc = self._child_loc(parent)
-        self.source.values.setdefault(loc, _line_column(mark))
+        if self.located:
+            self.values.setdefault(loc, _line_column(mark))
         tag = getattr(event, "tag", None)
         if tag is not None and tag not in _STANDARD_TAGS and tag != "!":
             shown = tag.replace("tag:yaml.org,2002:", "!!")
@@ -157,7 +185,7 @@ class _Builder:
             self.stack.append(_Frame(container, loc, event.anchor))
 
     def _child_loc(self, parent: _Frame | None) -> Loc:
-        if parent is None:
+        if parent is None or not self.located:
             return ()
         if isinstance(parent.container, dict):
             return (*parent.loc, parent.key)  # type: ignore[arg-type]
@@ -171,11 +199,14 @@ class _Builder:
         if key == "<<" and not event.style:
             raise self.fail(mark, parent.loc, "merge keys (<<) are not supported")
         if key in parent.container:
-            first = self.source.keys[(*parent.loc, key)]
+            if not self.located:
+                raise _NeedsPositions()
+            first = self.keys[(*parent.loc, key)]
             raise self.fail(
                 mark, (*parent.loc, key), f"duplicate key '{key}' (first given on line {first[0]})"
             )
-        self.source.keys[(*parent.loc, key)] = _line_column(mark)
+        if self.located:
+            self.keys[(*parent.loc, key)] = _line_column(mark)
         parent.key = key
 
     def _attach(self, value: Any, size: int) -> None:
@@ -244,8 +275,15 @@ def load_yaml(path: Path, name: str | None = None) -> Source:
 
 def parse_yaml(text: str, path: Path, name: str) -> Source:
     """Parse YAML `text` (the content of `path`, shown as `name` in problems)."""
-    source = Source(path=path, name=name, data=None)
-    builder = _Builder(source)
+    try:
+        return Source(path, name, _build(text, name, located=False).root, text)
+    except _NeedsPositions:
+        located = _build(text, name, located=True)  # raises the located problem
+        return Source(path, name, located.root, text, located)
+
+
+def _build(text: str, name: str, *, located: bool) -> _Builder:
+    builder = _Builder(name, located=located)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
@@ -260,5 +298,4 @@ def parse_yaml(text: str, path: Path, name: str) -> Source:
         raise InputError([Problem(name, 1, 1, "", f"invalid YAML: {exc}")]) from None
     if not builder.done:
         raise InputError([Problem(name, 1, 1, "", "the file is empty")])
-    source.data = builder.root
-    return source
+    return builder

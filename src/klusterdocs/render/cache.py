@@ -43,6 +43,15 @@ def digest(source: bytes, *versions: str) -> str:
     return hashlib.sha256(made_by.encode() + b"\0" + source).hexdigest()
 
 
+def installed(package: str) -> str:
+    """Which installation of `package` is in use, without importing it (that takes long)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return f"{package} missing"
+    stat = os.stat(spec.origin)
+    return f"{spec.origin} {stat.st_mtime_ns} {stat.st_size}"
+
+
 def load(key: str) -> CodeType | None:
     """The code stored under `key`, or None (not there, unreadable or from another Python)."""
     folder = cache_folder()

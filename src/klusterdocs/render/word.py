@@ -137,10 +137,8 @@ def _jinja_source(xml: str) -> str:
 @functools.cache
 def _compiled(xml: str) -> jinja2.Template:
     """The part `xml` as a Jinja template, compiled once and kept on disk."""
-    import docxtpl
-
     env = environment()
-    key = cache.digest(xml.encode("utf-8"), jinja2.__version__, docxtpl.__version__)
+    key = cache.digest(xml.encode("utf-8"), jinja2.__version__, cache.installed("docxtpl"))
     code = cache.load(key)
     if code is None:
         code = env.compile(_jinja_source(xml))
