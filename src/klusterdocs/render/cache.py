@@ -23,7 +23,7 @@ from types import CodeType
 from klusterdocs import __version__
 
 # bump when the way a template part becomes Jinja source changes
-COMPILER_REVISION = 1
+COMPILER_REVISION = 2
 
 
 def cache_folder() -> Path | None:

@@ -129,9 +129,19 @@ _PATCHER = _Patcher()
 
 
 def _jinja_source(xml: str) -> str:
-    # a line per paragraph, so that errors can show the text around them (as docxtpl does)
-    patched = patch_template_xml(_XML_DECLARATION.sub("", xml))
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+    return patch_template_xml(_XML_DECLARATION.sub("", xml))
+
+
+def _syntax_error_context(xml: str) -> str:
+    """The text around a syntax error: parsed again with a line per paragraph (as docxtpl)."""
+    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _jinja_source(xml))
+    try:
+        environment().parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        first = max(exc.lineno - 4, 0)
+        lines = source.splitlines()[first : first + 7]
+        return " ".join(t for t in (re.sub(r"<[^>]+>", "", x).strip() for x in lines) if t)
+    return ""
 
 
 @functools.cache
@@ -152,12 +162,7 @@ def _template_error(template: Path, exc: Exception, xml: str = "") -> TemplateEr
         return TemplateError(f"{name}: refused: the template reaches for something unsafe ({exc})")
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateError(f"{name}: unknown field: {exc.message}")
-    near = ""
-    lineno = getattr(exc, "lineno", None)
-    if lineno is not None and xml:  # the text around the error, as docxtpl reports it
-        first = max(lineno - 4, 0)
-        lines = _jinja_source(xml).splitlines()[first : first + 7]
-        near = " ".join(t for t in (re.sub(r"<[^>]+>", "", x).strip() for x in lines) if t)
+    near = _syntax_error_context(xml) if isinstance(exc, jinja2.TemplateSyntaxError) else ""
     where = f" near: {near[:120]!r}" if near else ""
     message = getattr(exc, "message", None) or str(exc)
     return TemplateError(f"{name}: template error: {message}{where}")
@@ -244,7 +249,7 @@ def _render_part(
 ) -> None:
     try:
         template = _compiled(xml)
-        pieces = _bounded(template.generate(context), source.path)
+        pieces = template.generate(context)
         _BlockWriter(source, outline=name == "word/document.xml").write(pieces, out)
     except (jinja2.TemplateError, SecurityError) as exc:
         raise _template_error(source.path, exc, xml) from None
@@ -252,21 +257,6 @@ def _render_part(
         raise TemplateError(
             f"{display_path(source.path)}: the rendered document is not well-formed XML ({exc})"
         ) from None
-
-
-def _bounded(pieces: Iterator[str], template: Path) -> Iterator[str]:
-    """The rendered pieces, stopped at MAX_OUTPUT_CHARACTERS (a loop without end?)."""
-    size = 0
-    for piece in pieces:
-        size += len(piece)
-        if size > MAX_OUTPUT_CHARACTERS:
-            raise TemplateError(
-                f"{display_path(template)}: the template produces more than "
-                f"{MAX_OUTPUT_CHARACTERS // 2**20} million characters; a loop without end?"
-            )
-        # the line breaks put before paragraphs for error messages; never in user text,
-        # which is escaped
-        yield piece.replace("\n<w:p", "<w:p")
 
 
 @contextlib.contextmanager
@@ -354,11 +344,17 @@ class _BlockWriter:
     def _write(self, pieces: Iterable[str], out: IO[bytes]) -> None:
         parser = etree.XMLPullParser(events=("end",), tag=_EVENT_TAGS, huge_tree=True)
         batch: list[str] = []
-        size = 0
+        size = total = 0
         for piece in pieces:
             batch.append(piece)
             size += len(piece)
             if size > 2**16:
+                total += size
+                if total > MAX_OUTPUT_CHARACTERS:
+                    raise TemplateError(
+                        f"{display_path(self.source.path)}: the template produces more than "
+                        f"{MAX_OUTPUT_CHARACTERS // 2**20} million characters; a loop without end?"
+                    )
                 parser.feed("".join(batch))
                 batch, size = [], 0
                 self._handle(parser.read_events())
@@ -442,10 +438,15 @@ class _BlockWriter:
             self._table_child(child, table)
 
     def _table_child(self, child: Any, table: _Table) -> None:
-        if table.fit is not None and child.tag == TR:
-            fit_rows([child], table.fit)
-        fit_tables(child, self.source.available)  # tables in its cells
-        self._emit(self._xml(child))
+        text = serialise(child, self.declared, self.declarations)
+        # most rows need nothing: look at the text before walking the elements
+        scaled = table.fit is not None and table.fit.scale < 1.0
+        if scaled or "<w:shd" in text or "<w:tbl" in text:
+            if table.fit is not None and child.tag == TR:
+                fit_rows([child], table.fit)
+            fit_tables(child, self.source.available)  # tables in its cells
+            text = serialise(child, self.declared, self.declarations)
+        self._emit(self._finish(text))
         child.clear()
         if child.getparent() is not None:
             table.element.remove(child)
@@ -480,7 +481,10 @@ class _BlockWriter:
         return False
 
     def _xml(self, element: Any) -> str:
-        text = serialise(element, self.declared, self.declarations)
+        return self._finish(serialise(element, self.declared, self.declarations))
+
+    def _finish(self, text: str) -> str:
+        """Line breaks and tabs in text as Word's; drawings numbered."""
         if "\n" in text or "\t" in text:
             text = _TEXT_WITH_BREAKS.sub(_breaks_and_tabs, text)
         if "<wp:docPr" in text:
