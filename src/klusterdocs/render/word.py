@@ -298,12 +298,11 @@ class _Table:
     element: Any
     streaming: bool = False
     head: int = 0  # children before the first row (properties, grid), written with the head
-    rows: int = 0  # rows ended so far
     fit: TableFit | None = None
 
 
-# Parse events only for the ends of these: enough to find every block and row in order.
-_EVENT_TAGS = (P, TBL, TR, qn("w:sectPr"), qn("w:sdt"))
+# The elements whose start says where the blocks of a part are: the body, or a header's root.
+_CONTAINERS = tuple(qn(f"w:{name}") for name in ("body", "hdr", "ftr", "footnotes", "endnotes"))
 
 
 class _BlockWriter:
@@ -342,7 +341,7 @@ class _BlockWriter:
         self.spools.append(self.files.enter_context(spool))
 
     def _write(self, pieces: Iterable[str], out: IO[bytes]) -> None:
-        parser = etree.XMLPullParser(events=("end",), tag=_EVENT_TAGS, huge_tree=True)
+        parser = etree.XMLPullParser(events=("start",), tag=_CONTAINERS, huge_tree=True)
         batch: list[str] = []
         size = total = 0
         for piece in pieces:
@@ -357,12 +356,14 @@ class _BlockWriter:
                     )
                 parser.feed("".join(batch))
                 batch, size = [], 0
-                self._handle(parser.read_events())
+                self._poll(parser)
         parser.feed("".join(batch))
         root = parser.close()
-        self._handle(parser.read_events())
+        self._poll(parser)
         if self.container is None:
-            self._find_container(root)
+            self.container = root
+        self.root = root
+        self.declared = dict(root.nsmap)
         while len(self.container):
             self._block(self.container[0])
         self._flush()
@@ -380,51 +381,44 @@ class _BlockWriter:
             shutil.copyfileobj(spool, out, 2**20)
         out.write(suffix.encode("utf-8"))
 
-    def _find_container(self, element: Any) -> None:
-        self.root = element.getroottree().getroot()
-        self.declared = dict(self.root.nsmap)
-        body = self.root.find(qn("w:body"))
-        self.container = (
-            body if self.root.tag == qn("w:document") and body is not None else self.root
-        )
+    def _poll(self, parser: Any) -> None:
+        """Write what the parser has completed so far.
 
-    def _handle(self, events: Iterable[tuple[str, Any]]) -> None:
-        for _, element in events:
+        Every child of an element but the last is complete (the parser only starts a sibling
+        after closing the one before), so each block but the last, and each row of a last
+        table but its last, can go. No per-element events: their cost was the parse's own.
+        """
+        for _, element in parser.read_events():
             if self.container is None:
-                self._find_container(element)
-            parent = element.getparent()
-            if parent is self.container:
-                self._settle(element)
-                self._block(element)
-            elif element.tag == TR and parent is not None and parent.getparent() is self.container:
-                self._row(parent, element)
+                self.container = element
+                self.declared = dict(element.getroottree().getroot().nsmap)
+        container = self.container
+        if container is None:
+            return
+        while len(container) > 1:
+            self._block(container[0])
+        if len(container) == 1 and container[0].tag == TBL:
+            self._rows(container[0])
 
-    def _settle(self, element: Any) -> None:
-        """Write the blocks before `element` that ended without an event of their own."""
-        while (first := self.container[0]) is not element:
-            self._block(first)
-
-    def _row(self, table_element: Any, row: Any) -> None:
-        """A row of a table of the body has ended: start streaming a long table's rows."""
+    def _rows(self, table_element: Any) -> None:
+        """Stream the complete rows of a table still being parsed, once it proves long."""
         table = self.table
         if table is None or table.element is not table_element:
-            self._settle(table_element)
             table = self.table = _Table(table_element)
-        # only up to this row: the parser may be building the next one
+        complete = len(table_element) - 1
         if table.streaming:
-            while (first := table_element[table.head]) is not row:
-                self._table_child(first, table)
-            self._table_child(row, table)
+            while complete > table.head:
+                self._table_child(table_element[table.head], table)
+                complete -= 1
             return
-        table.rows += 1
-        if table.rows < ROWS_TO_FIT_BY:
+        children = list(table_element)[:complete]
+        rows = [child for child in children if child.tag == TR]
+        if len(rows) < ROWS_TO_FIT_BY:
             return
         # fit the table by its first rows and write its head, then every row as it comes
-        children = list(table_element)[: table_element.index(row) + 1]
-        rows = [child for child in children if child.tag == TR]
         table.head = children.index(rows[0])
         table.fit = table_fit(rows, self.source.available)
-        # the head alone: the parser may already have added later rows to the table
+        # the head alone: the parser is still adding rows to the table
         shell = etree.Element(
             table_element.tag, dict(table_element.attrib), nsmap=table_element.nsmap
         )
