@@ -24,7 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-CLI = [PYTHON, "-m", "klusterdocs"]
+# the command as users run it: the installed script (`python -m` adds runpy's start-up)
+_SCRIPT = Path(PYTHON).with_name("klusterdocs")
+CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "klusterdocs"]
 HELIXES = ("industry", "academia", "public", "finance", "organisation", "media", "civil_society")
 
 
