@@ -388,10 +388,12 @@ class TemplateBuilder:
                 for paragraph in cell.paragraphs:
                     if paragraph.style.name == "Normal":
                         paragraph.style = self.doc.styles["Table Text"]
+        for row in table.rows:  # a row is never split across pages (unless taller than one)
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")} w:val="true"/>'))
         if header:
             tr_pr = table.rows[0]._tr.get_or_add_trPr()
             tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
-            tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")} w:val="true"/>'))
         self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
     def save(self, name: str = "default.docx") -> Path:

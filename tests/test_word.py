@@ -405,3 +405,13 @@ def test_compiled_templates_are_kept_between_runs(tmp_path: Path, monkeypatch) -
     monkeypatch.setenv("KLUSTERDOCS_CACHE", "off")
     assert cache.cache_folder() is None
     word._compiled.cache_clear()
+
+
+def test_table_rows_never_break_across_pages(rendered: dict) -> None:
+    """A row split over two pages leaves half an actor at the top of the next one."""
+    for path in rendered.values():
+        with zipfile.ZipFile(path) as archive:
+            body = archive.read("word/document.xml").decode("utf-8")
+        rows = re.findall(r"<w:tr[ >].*?</w:tr>", body)
+        assert rows
+        assert all("<w:cantSplit" in row for row in rows), path
