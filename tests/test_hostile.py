@@ -219,6 +219,29 @@ def test_a_template_reaching_for_python_internals_is_refused(tmp_path, reach, pa
     assert not (tmp_path / "out").exists()
 
 
+def test_a_template_declaring_entities_is_refused_and_reads_no_file(tmp_path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET", encoding="utf-8")
+    templates = _template(tmp_path, body="MARKER")
+    path = templates / "verksamhetsplan" / "default.docx"
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                start = text.index("<w:document")
+                doctype = f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+                data = (text[:start] + doctype + text[start:]).replace("MARKER", "&x;").encode()
+            archive.writestr(info, data)
+    with pytest.raises(TemplateError, match="declares a DOCTYPE") as caught:
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
+    assert "TOPSECRET" not in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_template_syntax_error_names_the_file_and_where(tmp_path) -> None:
     templates = _template(tmp_path, body="Före {% for a in actors %} utan slut")
     with pytest.raises(TemplateError) as caught:

@@ -71,6 +71,8 @@ RENDER_SECONDS = 600
 # Tables up to this many rows are fitted whole; longer ones from their first rows, then streamed.
 ROWS_TO_FIT_BY = 50
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# Office files have no DTDs; entities are never expanded, least of all from files or the network.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 @dataclass(frozen=True)
@@ -199,9 +201,17 @@ def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
         with zipfile.ZipFile(path) as archive:
             entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
         parts = dict(entries)
-        document = etree.fromstring(parts["word/document.xml"])
+        with_dtd = [
+            n for n, data in entries if n.endswith((".xml", ".rels")) and b"<!DOCTYPE" in data
+        ]
+        if with_dtd:
+            raise TemplateError(
+                f"{display_path(path)}: refused: {with_dtd[0]} declares a DOCTYPE, which no "
+                "Word document has (entities could read other files)"
+            )
+        document = etree.fromstring(parts["word/document.xml"], _PARSER)
         styles = parts.get("word/styles.xml")
-        levels = heading_levels(etree.fromstring(styles)) if styles else {}
+        levels = heading_levels(etree.fromstring(styles, _PARSER)) if styles else {}
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise TemplateError(f"{display_path(path)}: not a usable Word template ({exc})") from None
     return WordTemplate(path, entries, available_width(document), levels)
@@ -233,7 +243,7 @@ def _write_package(
             elif name == "docProps/core.xml":
                 archive.writestr(info, _core_properties(source, data, context, properties))
             elif name == "word/settings.xml":
-                settings = etree.fromstring(data)
+                settings = etree.fromstring(data, _PARSER)
                 ask_word_to_update_fields(settings)
                 archive.writestr(info, _xml_bytes(settings))
             else:
@@ -341,7 +351,13 @@ class _BlockWriter:
         self.spools.append(self.files.enter_context(spool))
 
     def _write(self, pieces: Iterable[str], out: IO[bytes]) -> None:
-        parser = etree.XMLPullParser(events=("start",), tag=_CONTAINERS, huge_tree=True)
+        parser = etree.XMLPullParser(
+            events=("start",),
+            tag=_CONTAINERS,
+            huge_tree=True,
+            resolve_entities=False,
+            no_network=True,
+        )
         batch: list[str] = []
         size = total = 0
         for piece in pieces:
@@ -516,13 +532,13 @@ def _with_core_properties(entries: list[tuple[str, bytes]]) -> list[tuple[str, b
     patched = []
     for name, data in entries:
         if name == "[Content_Types].xml":
-            types = etree.fromstring(data)
+            types = etree.fromstring(data, _PARSER)
             override = etree.SubElement(types, f"{{{types.nsmap[None]}}}Override")
             override.set("PartName", "/docProps/core.xml")
             override.set("ContentType", _CORE_TYPE)
             data = _xml_bytes(types)
         elif name == "_rels/.rels":
-            rels = etree.fromstring(data)
+            rels = etree.fromstring(data, _PARSER)
             relationship = etree.SubElement(rels, f"{{{rels.nsmap[None]}}}Relationship")
             relationship.set("Id", "rIdKlusterdocsCore")
             relationship.set("Type", _CORE_RELATIONSHIP)
@@ -536,7 +552,7 @@ def _core_properties(
     source: WordTemplate, data: bytes, context: dict[str, Any], properties: Properties
 ) -> bytes:
     """The template's core properties, its tags rendered (as docxtpl does) and ours set."""
-    core = etree.fromstring(data) if data else empty_core_properties()
+    core = etree.fromstring(data, _PARSER) if data else empty_core_properties()
     for item in core:
         text = item.text or ""
         if "{{" in text or "{%" in text:
