@@ -42,7 +42,6 @@ from klusterdocs.output import atomic_path, fixed_zip_info
 from klusterdocs.render import cache
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
 from klusterdocs.render.wordxml import (
-    NAMESPACES,
     TBL,
     TR,
     Heading,
@@ -181,9 +180,6 @@ class WordTemplate:
     entries: list[tuple[str, bytes]]
     available: float  # width between the margins, in twips
     heading_levels: dict[str, int]
-
-    def read(self, name: str) -> bytes | None:
-        return next((data for entry, data in self.entries if entry == name), None)
 
 
 def read_template(path: Path) -> WordTemplate:
@@ -580,4 +576,4 @@ def _xml_bytes(root: Any) -> bytes:
     return _DECLARATION.encode() + etree.tostring(root, encoding="UTF-8")
 
 
-__all__ = ["NAMESPACES", "Properties", "environment", "patch_template_xml", "render_docx"]
+__all__ = ["WORD_PARTS", "Properties", "environment", "patch_template_xml", "render_docx"]
