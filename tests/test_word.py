@@ -415,3 +415,16 @@ def test_table_rows_never_break_across_pages(rendered: dict) -> None:
         rows = re.findall(r"<w:tr[ >].*?</w:tr>", body)
         assert rows
         assert all("<w:cantSplit" in row for row in rows), path
+
+
+def test_an_unwritable_template_cache_is_no_obstacle(tmp_path: Path, monkeypatch) -> None:
+    from klusterdocs.render import word
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("KLUSTERDOCS_CACHE", str(blocker / "cache"))
+    word._compiled.cache_clear()
+    path = write_word_document(load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out")
+    assert "Smart Textiles" in _body_text(docx.Document(str(path)))
+    assert blocker.read_text(encoding="utf-8") == ""
+    word._compiled.cache_clear()

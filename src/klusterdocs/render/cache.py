@@ -31,7 +31,12 @@ def cache_folder() -> Path | None:
     setting = os.environ.get("KLUSTERDOCS_CACHE")
     if setting is not None:
         return None if setting.strip().lower() in ("", "0", "off", "no") else Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder (a service account): keep nothing
+            return None
     return Path(base) / "klusterdocs"
 
 
