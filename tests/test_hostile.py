@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -452,3 +453,28 @@ def test_an_output_file_open_elsewhere_is_a_clear_error(tmp_path, monkeypatch) -
         write_word_document(model, "verksamhetsplan", tmp_path)
     assert target.read_bytes() == before
     assert sorted(p.name for p in target.parent.iterdir()) == ["verksamhetsplan.docx"]
+
+
+def test_a_template_without_core_properties_still_gets_them(tmp_path) -> None:
+    """Some tools save a .docx with no docProps/core.xml; the document still gets its title."""
+    templates = _template(tmp_path, body="{{ initiative.name }}")
+    path = templates / "verksamhetsplan" / "default.docx"
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                continue
+            if info.filename in ("[Content_Types].xml", "_rels/.rels"):
+                text = data.decode("utf-8")
+                text = re.sub(r"<(Override|Relationship)[^>]*core[^>]*/>", "", text)
+                data = text.encode("utf-8")
+            archive.writestr(info, data)
+    written = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+    )
+    opened = docx.Document(str(written))
+    assert opened.core_properties.title == "Verksamhetsplan – Smart Textiles"
+    assert opened.core_properties.author == "Anna Exempelsson"
+    with zipfile.ZipFile(written) as archive:
+        assert archive.read("[Content_Types].xml").count(b"core-properties") == 1
