@@ -17,6 +17,7 @@ import sys
 import textwrap
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -199,6 +200,20 @@ def _template(
     return folder.parent
 
 
+def _rewrite_parts(path: Path, change: Callable[[str, str], str | None]) -> None:
+    """Rewrite each XML part of the package at `path` as `change` says (None drops it)."""
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in entries:
+            if info.filename.endswith((".xml", ".rels")):
+                text = change(info.filename, data.decode("utf-8"))
+                if text is None:
+                    continue
+                data = text.encode("utf-8")
+            archive.writestr(info, data)
+
+
 REACHES = [
     "{{ cycler.__init__.__globals__ }}",
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
@@ -224,17 +239,15 @@ def test_a_template_declaring_entities_is_refused_and_reads_no_file(tmp_path) ->
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET", encoding="utf-8")
     templates = _template(tmp_path, body="MARKER")
-    path = templates / "verksamhetsplan" / "default.docx"
-    with zipfile.ZipFile(path) as archive:
-        entries = [(info, archive.read(info)) for info in archive.infolist()]
-    with zipfile.ZipFile(path, "w") as archive:
-        for info, data in entries:
-            if info.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                start = text.index("<w:document")
-                doctype = f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
-                data = (text[:start] + doctype + text[start:]).replace("MARKER", "&x;").encode()
-            archive.writestr(info, data)
+    doctype = f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+
+    def declare_entity(name: str, text: str) -> str | None:
+        if name != "word/document.xml":
+            return text
+        start = text.index("<w:document")
+        return (text[:start] + doctype + text[start:]).replace("MARKER", "&x;")
+
+    _rewrite_parts(templates / "verksamhetsplan" / "default.docx", declare_entity)
     with pytest.raises(TemplateError, match="declares a DOCTYPE") as caught:
         write_word_document(
             load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
@@ -458,18 +471,13 @@ def test_an_output_file_open_elsewhere_is_a_clear_error(tmp_path, monkeypatch) -
 def test_a_template_without_core_properties_still_gets_them(tmp_path) -> None:
     """Some tools save a .docx with no docProps/core.xml; the document still gets its title."""
     templates = _template(tmp_path, body="{{ initiative.name }}")
-    path = templates / "verksamhetsplan" / "default.docx"
-    with zipfile.ZipFile(path) as archive:
-        entries = [(info, archive.read(info)) for info in archive.infolist()]
-    with zipfile.ZipFile(path, "w") as archive:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                continue
-            if info.filename in ("[Content_Types].xml", "_rels/.rels"):
-                text = data.decode("utf-8")
-                text = re.sub(r"<(Override|Relationship)[^>]*core[^>]*/>", "", text)
-                data = text.encode("utf-8")
-            archive.writestr(info, data)
+
+    def without_core(name: str, text: str) -> str | None:
+        if name == "docProps/core.xml":
+            return None
+        return re.sub(r"<(Override|Relationship)[^>]*core[^>]*/>", "", text)
+
+    _rewrite_parts(templates / "verksamhetsplan" / "default.docx", without_core)
     written = write_word_document(
         load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
     )
