@@ -11,7 +11,7 @@ from tests.conftest import EXAMPLE
 
 
 def _initiative(**sections: object) -> InitiativeFile:
-    return InitiativeFile.model_validate(
+    return InitiativeFile.validate(
         {"initiative": {"name": "X", "region": "R", "focus": "F", "phase": "formering"}, **sections}
     )
 

@@ -42,7 +42,7 @@ def test_initiering_follows_the_seed() -> None:
 
 
 def test_items_derive_from_data_and_the_file_overrides_them() -> None:
-    thin = InitiativeFile.model_validate(
+    thin = InitiativeFile.validate(
         {
             "initiative": {"name": "X", "region": "R", "focus": "F", "phase": "initiering"},
             "context": {"trends": ["AI"]},

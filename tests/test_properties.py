@@ -84,7 +84,7 @@ def initiatives(draw: st.DrawFn) -> InitiativeFile:
             for n in range(draw(st.integers(0, 4)))
         ],
     }
-    return InitiativeFile.model_validate(data)
+    return InitiativeFile.validate(data)
 
 
 def _residue_free(path: Path) -> bool:
@@ -141,7 +141,7 @@ def programs(draw: st.DrawFn) -> LoadedProgram:
             {"module": 1, "participant": p, "text": draw(TEXT)} for p in participant_ids[:5]
         ],
     }
-    return LoadedProgram(ProgramFile.model_validate(data), Path("program.yaml"))
+    return LoadedProgram(ProgramFile.validate(data), Path("program.yaml"))
 
 
 @given(programs())
@@ -154,3 +154,55 @@ def test_any_valid_program_gives_decks_that_open(loaded: LoadedProgram) -> None:
             first = "".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
             assert title.strip() in first
             assert _residue_free(path)
+
+
+# Anything YAML can hold, planted anywhere in a valid file: validation either accepts it or
+# reports located problems; it never crashes and never points at a line the file lacks.
+YAML_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats()
+    | st.dates()
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(node: object, here: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [here] if here else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*here, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node[:2]):
+            found += _paths(value, (*here, index))
+    return found
+
+
+@given(data=st.data())
+def test_any_value_anywhere_is_accepted_or_reported_where_it_stands(data: st.DataObject) -> None:
+    import yaml
+
+    from klusterdocs.loading import check_file
+    from tests.conftest import EXAMPLE
+
+    document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    path = data.draw(st.sampled_from(_paths(document)))
+    parent = document
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = data.draw(YAML_VALUES)
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "initiative.yaml"
+        target.write_text(text, encoding="utf-8")
+        kind, problems = check_file(target)
+    lines = text.count("\n") + 1
+    assert (kind is None) == bool(problems)
+    for problem in problems:
+        assert 1 <= problem.line <= lines, problem
+        assert problem.message, problem

@@ -26,9 +26,7 @@ DAY = dt.date(2012, 9, 1)
 
 
 def _in_phase(model: InitiativeFile, phase: str) -> InitiativeFile:
-    return model.model_copy(
-        update={"initiative": model.initiative.model_copy(update={"phase": phase})}
-    )
+    return model.replace(initiative=model.initiative.replace(phase=phase))
 
 
 def _all_text(path: Path) -> str:

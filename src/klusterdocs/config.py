@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError
-
 from klusterdocs.errors import InputError, display_path
-from klusterdocs.model.types import Strict, Text
+from klusterdocs.model.base import Invalid, Strict, field
+from klusterdocs.model.types import Text
 
 CONFIG_NAME = "klusterdocs.yaml"
 
 
 class ProjectConfig(Strict):
-    templates: Text | None = Field(
-        None, description="Mapp med egna mallar, relativt klusterdocs.yaml"
+    templates: Text | None = field(
+        default=None, description="Mapp med egna mallar, relativt klusterdocs.yaml"
     )
 
 
@@ -48,7 +47,7 @@ def templates_setting(explicit: Path | None, near: Path) -> Path | None:
 
     source = load_yaml(path, display_path(path))
     try:
-        config = ProjectConfig.model_validate(source.data or {})
-    except ValidationError as exc:
-        raise InputError(problems_from(exc, source, ProjectConfig, {})) from None
+        config = ProjectConfig.validate(source.data or {})
+    except Invalid as exc:
+        raise InputError(problems_from(exc.issues, source, {})) from None
     return (path.parent / config.templates).resolve() if config.templates else None

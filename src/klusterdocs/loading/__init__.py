@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
-
 from klusterdocs.errors import InputError, Problem, display_path
 from klusterdocs.loading.messages import problems_from, suggestion
-from klusterdocs.loading.yamlsource import Loc, Source, load_yaml, parse_yaml
+from klusterdocs.loading.yamlsource import Source, load_yaml, parse_yaml
 from klusterdocs.model import InitiativeFile, ProgramFile
+from klusterdocs.model.base import Invalid, Loc, Strict
 from klusterdocs.model.types import FlexDate
 
 Kind = Literal["initiative", "program"]
@@ -176,14 +175,14 @@ def detect_kind(source: Source) -> Kind:
     )
 
 
-def _validated(source: Source, kind: Kind) -> tuple[BaseModel | None, list[Problem]]:
-    model_class: type[BaseModel] = InitiativeFile if kind == "initiative" else ProgramFile
+def _validated(source: Source, kind: Kind) -> tuple[Strict | None, list[Problem]]:
+    model_class: type[Strict] = InitiativeFile if kind == "initiative" else ProgramFile
     problems = _cross_checks(source, kind)
-    model: BaseModel | None = None
+    model: Strict | None = None
     try:
-        model = model_class.model_validate(source.data)
-    except ValidationError as exc:
-        problems += problems_from(exc, source, model_class, _enum_aliases())
+        model = model_class.validate(source.data)
+    except Invalid as exc:
+        problems += problems_from(exc.issues, source, _enum_aliases())
     if isinstance(model, InitiativeFile):
         problems += _checklist_problems(source, model)
     return model, problems

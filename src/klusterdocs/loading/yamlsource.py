@@ -20,8 +20,7 @@ from typing import Any
 import yaml
 
 from klusterdocs.errors import InputError, Problem
-
-Loc = tuple[str | int, ...]
+from klusterdocs.model.base import Loc
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _STANDARD_TAGS = {

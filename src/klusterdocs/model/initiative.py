@@ -11,15 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import Field
-
+from klusterdocs.model.base import Strict, field
 from klusterdocs.model.types import (
     Amounts,
     FormatVersion,
     Id,
     MonthOrDate,
     Score,
-    Strict,
     Text,
     Year,
     YearOrDate,
@@ -63,31 +61,33 @@ HIGH_SCORE = 3
 
 
 class Person(Strict):
-    name: Text = Field(description="Namn")
-    title: Text | None = Field(None, description="Titel, t.ex. processledare")
-    organisation: Text | None = Field(None, description="Organisation")
-    email: Text | None = Field(None, description="E-post")
+    name: Text = field(description="Namn")
+    title: Text | None = field(default=None, description="Titel, t.ex. processledare")
+    organisation: Text | None = field(default=None, description="Organisation")
+    email: Text | None = field(default=None, description="E-post")
 
 
 class Initiative(Strict):
-    name: Text = Field(description="Klusterinitiativets namn")
-    short_name: Text | None = Field(
-        None, description="Kortnamn; används som mappnamn för dokumenten (härleds ur namnet)"
+    name: Text = field(description="Klusterinitiativets namn")
+    short_name: Text | None = field(
+        default=None,
+        description="Kortnamn; används som mappnamn för dokumenten (härleds ur namnet)",
     )
-    region: Text = Field(description="Region, t.ex. Sjuhärad, Västra Götaland")
-    focus: Text = Field(description="Inriktning")
-    phase: Phase = Field(description="Fas i Reglabs klustermodell")
-    started: YearOrDate | None = Field(None, description="Startår eller startdatum")
-    approach: Literal["bottom_up", "top_down"] | None = Field(
-        None, description="Modell för klusterinitiativet: bottom up eller top down"
+    region: Text = field(description="Region, t.ex. Sjuhärad, Västra Götaland")
+    focus: Text = field(description="Inriktning")
+    phase: Phase = field(description="Fas i Reglabs klustermodell")
+    started: YearOrDate | None = field(default=None, description="Startår eller startdatum")
+    approach: Literal["bottom_up", "top_down"] | None = field(
+        default=None, description="Modell för klusterinitiativet: bottom up eller top down"
     )
-    host: Text | None = Field(None, description="Huvudman")
-    legal_form: LegalForm | None = Field(None, description="Organisationsform")
-    website: Text | None = Field(None, description="Webbplats")
-    leader: Person | None = Field(None, description="Klusterledare / processledare")
-    background: Text | None = Field(None, description="Bakgrund")
-    starting_point: Text | None = Field(
-        None, description="Utgångspunkt: utvecklingspotential eller kris, kritisk massa, eldsjälar"
+    host: Text | None = field(default=None, description="Huvudman")
+    legal_form: LegalForm | None = field(default=None, description="Organisationsform")
+    website: Text | None = field(default=None, description="Webbplats")
+    leader: Person | None = field(default=None, description="Klusterledare / processledare")
+    background: Text | None = field(default=None, description="Bakgrund")
+    starting_point: Text | None = field(
+        default=None,
+        description="Utgångspunkt: utvecklingspotential eller kris, kritisk massa, eldsjälar",
     )
 
     @property
@@ -97,41 +97,43 @@ class Initiative(Strict):
 
 
 class Benefits(Strict):
-    industry: list[Text] = Field([], description="Nytta för företagen")
-    academia: list[Text] = Field([], description="Nytta för akademin")
-    public: list[Text] = Field([], description="Nytta för förvaltningen")
+    industry: list[Text] = field(default=[], description="Nytta för företagen")
+    academia: list[Text] = field(default=[], description="Nytta för akademin")
+    public: list[Text] = field(default=[], description="Nytta för förvaltningen")
 
 
 class FocusArea(Strict):
     id: Id
-    name: Text = Field(description="Insatsområdets namn")
-    area: ActivityArea | None = Field(None, description="Aktivitetsområde (Greenbook 2003)")
-    description: Text | None = Field(None, description="Beskrivning")
+    name: Text = field(description="Insatsområdets namn")
+    area: ActivityArea | None = field(default=None, description="Aktivitetsområde (Greenbook 2003)")
+    description: Text | None = field(default=None, description="Beskrivning")
 
 
 class Goal(Strict):
     id: Id
-    text: Text = Field(description="Målet, gärna SMART")
-    focus_area: Id | None = Field(None, description="Id för insatsområdet")
-    indicators: list[Id] = Field([], description="Id:n för indikatorer som följer upp målet")
-    due: dt.date | None = Field(None, description="När målet ska vara nått")
+    text: Text = field(description="Målet, gärna SMART")
+    focus_area: Id | None = field(default=None, description="Id för insatsområdet")
+    indicators: list[Id] = field(
+        default=[], description="Id:n för indikatorer som följer upp målet"
+    )
+    due: dt.date | None = field(default=None, description="När målet ska vara nått")
 
 
 class Strategy(Strict):
-    strategic_idea: Text | None = Field(None, description="Strategisk idé")
-    vision: Text | None = Field(None, description="Vision")
-    purpose: Text | None = Field(None, description="Syfte")
-    values: list[Text] = Field([], description="Gemensamma värderingar")
-    benefits: Benefits | None = Field(None, description="Nytta med samverkan per part")
-    focus_areas: list[FocusArea] = Field([], description="Insatsområden")
-    goals: list[Goal] = Field([], description="Mål")
+    strategic_idea: Text | None = field(default=None, description="Strategisk idé")
+    vision: Text | None = field(default=None, description="Vision")
+    purpose: Text | None = field(default=None, description="Syfte")
+    values: list[Text] = field(default=[], description="Gemensamma värderingar")
+    benefits: Benefits | None = field(default=None, description="Nytta med samverkan per part")
+    focus_areas: list[FocusArea] = field(default=[], description="Insatsområden")
+    goals: list[Goal] = field(default=[], description="Mål")
 
 
 class Swot(Strict):
-    strengths: list[Text] = Field([], description="Styrkor")
-    weaknesses: list[Text] = Field([], description="Svagheter")
-    opportunities: list[Text] = Field([], description="Möjligheter")
-    threats: list[Text] = Field([], description="Hot")
+    strengths: list[Text] = field(default=[], description="Styrkor")
+    weaknesses: list[Text] = field(default=[], description="Svagheter")
+    opportunities: list[Text] = field(default=[], description="Möjligheter")
+    threats: list[Text] = field(default=[], description="Hot")
 
     @property
     def is_empty(self) -> bool:
@@ -139,36 +141,40 @@ class Swot(Strict):
 
 
 class Context(Strict):
-    competence_area: Text | None = Field(None, description="Kompetensområde")
-    trends: list[Text] = Field([], description="Trender")
-    industry: Text | None = Field(None, description="Bransch")
-    region: Text | None = Field(None, description="Regionen")
-    swot: Swot | None = Field(None, description="SWOT-analys")
-    problems: list[Text] = Field([], description="Problem (problem- och möjlighetsinventering)")
-    opportunities: list[Text] = Field([], description="Möjligheter")
+    competence_area: Text | None = field(default=None, description="Kompetensområde")
+    trends: list[Text] = field(default=[], description="Trender")
+    industry: Text | None = field(default=None, description="Bransch")
+    region: Text | None = field(default=None, description="Regionen")
+    swot: Swot | None = field(default=None, description="SWOT-analys")
+    problems: list[Text] = field(
+        default=[], description="Problem (problem- och möjlighetsinventering)"
+    )
+    opportunities: list[Text] = field(default=[], description="Möjligheter")
 
 
 class Contact(Strict):
-    name: Text | None = Field(None, description="Kontaktperson")
-    email: Text | None = Field(None, description="E-post")
-    phone: Text | None = Field(None, description="Telefon")
+    name: Text | None = field(default=None, description="Kontaktperson")
+    email: Text | None = field(default=None, description="E-post")
+    phone: Text | None = field(default=None, description="Telefon")
 
 
 class Actor(Strict):
     id: Id
-    name: Text = Field(description="Aktörens namn")
-    helix: Helix = Field(description="Aktörskategori (Triple Helix och övriga)")
-    role: Text | None = Field(None, description="Roll i klustret")
-    core: Literal["inner", "outer"] | None = Field(None, description="Inre eller yttre kärna")
-    member: bool | None = Field(None, description="Medlem i klusterinitiativet")
-    power: Score | None = Field(None, description="Inflytande 1–5")
-    interest: Score | None = Field(None, description="Intresse 1–5")
-    attitude: Attitude | None = Field(None, description="Inställning till initiativet")
-    expectations: Text | None = Field(None, description="Krav och förväntningar")
-    contribution: Text | None = Field(None, description="Bidrag / resurser")
-    engagement: Text | None = Field(None, description="Hur vi involverar och kommunicerar")
-    owner: Text | None = Field(None, description="Ansvarig för relationen")
-    contact: Contact | None = Field(None, description="Kontaktperson")
+    name: Text = field(description="Aktörens namn")
+    helix: Helix = field(description="Aktörskategori (Triple Helix och övriga)")
+    role: Text | None = field(default=None, description="Roll i klustret")
+    core: Literal["inner", "outer"] | None = field(
+        default=None, description="Inre eller yttre kärna"
+    )
+    member: bool | None = field(default=None, description="Medlem i klusterinitiativet")
+    power: Score | None = field(default=None, description="Inflytande 1–5")
+    interest: Score | None = field(default=None, description="Intresse 1–5")
+    attitude: Attitude | None = field(default=None, description="Inställning till initiativet")
+    expectations: Text | None = field(default=None, description="Krav och förväntningar")
+    contribution: Text | None = field(default=None, description="Bidrag / resurser")
+    engagement: Text | None = field(default=None, description="Hur vi involverar och kommunicerar")
+    owner: Text | None = field(default=None, description="Ansvarig för relationen")
+    contact: Contact | None = field(default=None, description="Kontaktperson")
 
     @property
     def quadrant(self) -> Quadrant | None:
@@ -182,31 +188,31 @@ class Actor(Strict):
 
 
 class Baseline(Strict):
-    value: float = Field(description="Värde vid nollpunkten")
-    date: dt.date | None = Field(None, description="Datum för nollpunktsmätningen")
-    source: Text | None = Field(None, description="Källa")
+    value: float = field(description="Värde vid nollpunkten")
+    date: dt.date | None = field(default=None, description="Datum för nollpunktsmätningen")
+    source: Text | None = field(default=None, description="Källa")
 
 
 class Target(Strict):
-    year: Year = Field(description="År")
-    value: float = Field(description="Målvärde")
+    year: Year = field(description="År")
+    value: float = field(description="Målvärde")
 
 
 class Actual(Strict):
-    date: dt.date = Field(description="Mätdatum")
-    value: float = Field(description="Uppmätt värde")
+    date: dt.date = field(description="Mätdatum")
+    value: float = field(description="Uppmätt värde")
 
 
 class Indicator(Strict):
     id: Id
-    name: Text = Field(description="Indikatorns namn")
-    type: Literal["activity", "result", "effect"] | None = Field(
-        None, description="Aktivitets-, resultat- eller effektindikator"
+    name: Text = field(description="Indikatorns namn")
+    type: Literal["activity", "result", "effect"] | None = field(
+        default=None, description="Aktivitets-, resultat- eller effektindikator"
     )
-    unit: Text | None = Field(None, description="Enhet, t.ex. st eller %")
-    baseline: Baseline | None = Field(None, description="Nollpunkt")
-    targets: list[Target] = Field([], description="Målvärden per år")
-    actuals: list[Actual] = Field([], description="Uppmätta värden")
+    unit: Text | None = field(default=None, description="Enhet, t.ex. st eller %")
+    baseline: Baseline | None = field(default=None, description="Nollpunkt")
+    targets: list[Target] = field(default=[], description="Målvärden per år")
+    actuals: list[Actual] = field(default=[], description="Uppmätta värden")
 
     @property
     def latest_actual(self) -> Actual | None:
@@ -219,22 +225,24 @@ class Indicator(Strict):
 
 class Activity(Strict):
     id: Id
-    title: Text = Field(description="Aktivitet")
-    focus_area: Id | None = Field(None, description="Id för insatsområdet")
-    goals: list[Id] = Field([], description="Id:n för målen aktiviteten bidrar till")
-    responsible: Text | None = Field(None, description="Ansvarig")
-    partners: list[Id] = Field([], description="Id:n för aktörer som deltar")
-    start: MonthOrDate | None = Field(None, description="Start (månad eller datum)")
-    end: MonthOrDate | None = Field(None, description="Slut (månad eller datum)")
-    budget: Amounts = Field({}, description="Budget per år")
-    status: Literal["planned", "ongoing", "done", "cancelled"] | None = Field(
-        None, description="Status"
+    title: Text = field(description="Aktivitet")
+    focus_area: Id | None = field(default=None, description="Id för insatsområdet")
+    goals: list[Id] = field(default=[], description="Id:n för målen aktiviteten bidrar till")
+    responsible: Text | None = field(default=None, description="Ansvarig")
+    partners: list[Id] = field(default=[], description="Id:n för aktörer som deltar")
+    start: MonthOrDate | None = field(default=None, description="Start (månad eller datum)")
+    end: MonthOrDate | None = field(default=None, description="Slut (månad eller datum)")
+    budget: Amounts = field(default={}, description="Budget per år")
+    status: Literal["planned", "ongoing", "done", "cancelled"] | None = field(
+        default=None, description="Status"
     )
-    rag: Literal["green", "yellow", "red"] | None = Field(
-        None, description="Trafikljus: grön, gul eller röd"
+    rag: Literal["green", "yellow", "red"] | None = field(
+        default=None, description="Trafikljus: grön, gul eller röd"
     )
-    low_hanging_fruit: bool | None = Field(None, description="Lågt hängande frukt (snabb vinst)")
-    deliverable: Text | None = Field(None, description="Leverans / resultat")
+    low_hanging_fruit: bool | None = field(
+        default=None, description="Lågt hängande frukt (snabb vinst)"
+    )
+    deliverable: Text | None = field(default=None, description="Leverans / resultat")
 
     @property
     def total_budget(self) -> float:
@@ -242,42 +250,42 @@ class Activity(Strict):
 
 
 class Member(Strict):
-    name: Text = Field(description="Namn")
-    organisation: Text | None = Field(None, description="Organisation")
-    role: Text | None = Field(None, description="Roll")
+    name: Text = field(description="Namn")
+    organisation: Text | None = field(default=None, description="Organisation")
+    role: Text | None = field(default=None, description="Roll")
 
 
 class WorkingGroup(Strict):
-    name: Text = Field(description="Arbetsgruppens namn")
-    lead: Text | None = Field(None, description="Sammankallande")
-    members: list[Text] = Field([], description="Deltagare")
+    name: Text = field(description="Arbetsgruppens namn")
+    lead: Text | None = field(default=None, description="Sammankallande")
+    members: list[Text] = field(default=[], description="Deltagare")
 
 
 class Organisation(Strict):
-    process_group: list[Member] = Field([], description="Processledningsgrupp")
-    board: list[Member] = Field([], description="Styrelse / styrgrupp")
-    working_groups: list[WorkingGroup] = Field([], description="Arbetsgrupper")
+    process_group: list[Member] = field(default=[], description="Processledningsgrupp")
+    board: list[Member] = field(default=[], description="Styrelse / styrgrupp")
+    working_groups: list[WorkingGroup] = field(default=[], description="Arbetsgrupper")
 
 
 class Income(Strict):
-    source: Text = Field(description="Finansiär / källa")
-    kind: IncomeKind = Field(description="Offentlig, privat eller in natura")
-    status: Literal["applied", "granted", "expected"] | None = Field(
-        None, description="Sökt, beviljad eller förväntad"
+    source: Text = field(description="Finansiär / källa")
+    kind: IncomeKind = field(description="Offentlig, privat eller in natura")
+    status: Literal["applied", "granted", "expected"] | None = field(
+        default=None, description="Sökt, beviljad eller förväntad"
     )
-    amounts: Amounts = Field({}, description="Belopp per år")
+    amounts: Amounts = field(default={}, description="Belopp per år")
 
 
 class Cost(Strict):
-    item: Text = Field(description="Kostnadspost")
-    category: CostCategory = Field(description="Kostnadsslag")
-    amounts: Amounts = Field({}, description="Belopp per år")
+    item: Text = field(description="Kostnadspost")
+    category: CostCategory = field(description="Kostnadsslag")
+    amounts: Amounts = field(default={}, description="Belopp per år")
 
 
 class Budget(Strict):
-    currency: Text = Field("SEK", description="Valuta (ISO 4217), standard SEK")
-    income: list[Income] = Field([], description="Intäkter / finansiering")
-    costs: list[Cost] = Field([], description="Kostnader")
+    currency: Text = field(default="SEK", description="Valuta (ISO 4217), standard SEK")
+    income: list[Income] = field(default=[], description="Intäkter / finansiering")
+    costs: list[Cost] = field(default=[], description="Kostnader")
 
     @property
     def years(self) -> list[int]:
@@ -343,14 +351,14 @@ def _sum_by_year(rows: Iterable[dict[int, float]]) -> dict[int, float]:
 
 class Risk(Strict):
     id: Id
-    text: Text = Field(description="Risken")
-    cause: RiskCause | None = Field(
-        None, description="Orsak (jfr varför klusterinitiativ misslyckas)"
+    text: Text = field(description="Risken")
+    cause: RiskCause | None = field(
+        default=None, description="Orsak (jfr varför klusterinitiativ misslyckas)"
     )
-    probability: Score | None = Field(None, description="Sannolikhet 1–5")
-    impact: Score | None = Field(None, description="Konsekvens 1–5")
-    mitigation: Text | None = Field(None, description="Åtgärd")
-    owner: Text | None = Field(None, description="Ansvarig")
+    probability: Score | None = field(default=None, description="Sannolikhet 1–5")
+    impact: Score | None = field(default=None, description="Konsekvens 1–5")
+    mitigation: Text | None = field(default=None, description="Åtgärd")
+    owner: Text | None = field(default=None, description="Ansvarig")
 
     @property
     def score(self) -> int | None:
@@ -361,35 +369,39 @@ class Risk(Strict):
 
 
 class ChecklistOverride(Strict):
-    done: bool = Field(description="Klar (true) eller inte (false)")
-    comment: Text | None = Field(None, description="Kommentar")
+    done: bool = field(description="Klar (true) eller inte (false)")
+    comment: Text | None = field(default=None, description="Kommentar")
 
 
 class DocumentInfo(Strict):
-    version: Text | None = Field(None, description="Dokumentversion, t.ex. 1.0")
-    date: dt.date | None = Field(None, description="Dokumentens datum (standard: dagens datum)")
-    author: Text | None = Field(None, description="Upprättad av (standard: klusterledaren)")
+    version: Text | None = field(default=None, description="Dokumentversion, t.ex. 1.0")
+    date: dt.date | None = field(
+        default=None, description="Dokumentens datum (standard: dagens datum)"
+    )
+    author: Text | None = field(default=None, description="Upprättad av (standard: klusterledaren)")
 
 
 class InitiativeFile(Strict):
     klusterdocs: FormatVersion = 1
-    language: Language = Field("sv", description="Dokumentens språk: sv eller en")
-    initiative: Initiative = Field(description="Klusterinitiativet")
-    strategy: Strategy = Field(Strategy(), description="Vision, mål och strategi")
-    context: Context = Field(
-        Context(), description="Omvärldsanalys och problem- och möjlighetsinventering"
+    language: Language = field(default="sv", description="Dokumentens språk: sv eller en")
+    initiative: Initiative = field(description="Klusterinitiativet")
+    strategy: Strategy = field(default=Strategy(), description="Vision, mål och strategi")
+    context: Context = field(
+        default=Context(), description="Omvärldsanalys och problem- och möjlighetsinventering"
     )
-    actors: list[Actor] = Field([], description="Aktörer och intressenter")
-    indicators: list[Indicator] = Field([], description="Indikatorer och nollpunktsanalys")
-    activities: list[Activity] = Field([], description="Handlingsplan")
-    organisation: Organisation = Field(Organisation(), description="Organisering och styrning")
-    budget: Budget = Field(Budget(), description="Resurser och finansiering")
-    risks: list[Risk] = Field([], description="Risker")
-    document: DocumentInfo = Field(
-        DocumentInfo(), description="Uppgifter för dokumentens försättsblad"
+    actors: list[Actor] = field(default=[], description="Aktörer och intressenter")
+    indicators: list[Indicator] = field(default=[], description="Indikatorer och nollpunktsanalys")
+    activities: list[Activity] = field(default=[], description="Handlingsplan")
+    organisation: Organisation = field(
+        default=Organisation(), description="Organisering och styrning"
     )
-    checklist: dict[str, ChecklistOverride] = Field(
-        {}, description="Egna bedömningar av fasens checklista, per punkt"
+    budget: Budget = field(default=Budget(), description="Resurser och finansiering")
+    risks: list[Risk] = field(default=[], description="Risker")
+    document: DocumentInfo = field(
+        default=DocumentInfo(), description="Uppgifter för dokumentens försättsblad"
+    )
+    checklist: dict[str, ChecklistOverride] = field(
+        default={}, description="Egna bedömningar av fasens checklista, per punkt"
     )
 
     @property

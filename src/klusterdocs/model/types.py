@@ -9,61 +9,31 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    PlainValidator,
-    WithJsonSchema,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+from klusterdocs.model.base import Check, Constraint, JsonSchema, Parse
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
-Text = Annotated[str, Field(min_length=1)]
-Id = Annotated[str, Field(pattern=ID_PATTERN, description="Kort unikt id: a-z, 0-9, - och _")]
-Score = Annotated[int, Field(ge=1, le=5, description="Heltal 1–5")]
-Year = Annotated[int, Field(ge=1900, le=2100)]
-Amount = Annotated[float, Field(ge=0, description="Belopp i filens valuta")]
+Text = Annotated[str, Constraint(min_length=1)]
+Id = Annotated[str, Constraint(pattern=ID_PATTERN, description="Kort unikt id: a-z, 0-9, - och _")]
+Score = Annotated[int, Constraint(ge=1, le=5, description="Heltal 1–5")]
+Year = Annotated[int, Constraint(ge=1900, le=2100)]
+Amount = Annotated[float, Constraint(ge=0, description="Belopp i filens valuta")]
 
 
 def _supported_version(value: int) -> int:
     if value != 1:
-        raise PydanticCustomError(
-            "format_version", "this klusterdocs reads format version 1; got {got}", {"got": value}
-        )
+        raise ValueError(f"this klusterdocs reads format version 1; got {value}")
     return value
 
 
 FormatVersion = Annotated[
     int,
-    AfterValidator(_supported_version),
-    WithJsonSchema({"const": 1, "description": "Formatversion (1)"}),
+    Check(_supported_version),
+    JsonSchema({"const": 1, "description": "Formatversion (1)"}),
 ]
 Amounts = Annotated[
-    dict[Year, Amount], Field(description="Belopp per kalenderår, t.ex. {2013: 250000}")
+    dict[Year, Amount], Constraint(description="Belopp per kalenderår, t.ex. {2013: 250000}")
 ]
-
-
-class Strict(BaseModel):
-    """Base of every input model: unknown keys are errors, values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_means_default(cls, data: Any) -> Any:
-        """Read a key left empty (`strategy:` with only comments under it) as not given."""
-        if isinstance(data, dict):
-            return {
-                k: v
-                for k, v in data.items()
-                if v is not None or k not in cls.model_fields or cls.model_fields[k].is_required()
-            }
-        return data
 
 
 _FLEX_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -100,7 +70,13 @@ class FlexDate:
         return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
 
     @classmethod
+    def parse_month(cls, value: Any) -> FlexDate:
+        """Parse a month or a day, as an activity's start and end are given."""
+        return cls.parse(value, allow_year=False)
+
+    @classmethod
     def parse(cls, value: Any, *, allow_year: bool = True) -> FlexDate:
+        """Parse `2006`, `2013-06` or `2012-08-20`; raise `ValueError` saying what was expected."""
         if isinstance(value, FlexDate):
             return value
         if isinstance(value, date):
@@ -111,16 +87,12 @@ class FlexDate:
             expected = "a date (2012-08-20) or month (2013-06)"
             if allow_year:
                 expected = "a year (2006), month (2013-06) or date (2012-08-20)"
-            raise PydanticCustomError(
-                "flex_date", "expected {expected}; got '{got}'", {"expected": expected, "got": text}
-            )
+            raise ValueError(f"expected {expected}; got '{text}'")
         year, month, day = (int(g) if g else None for g in match.groups())
         try:
             date(year, month or 1, day or 1)  # type: ignore[arg-type]
         except ValueError as exc:
-            raise PydanticCustomError(
-                "flex_date", "not a real date: {error}", {"error": str(exc)}
-            ) from None
+            raise ValueError(f"not a real date: {exc}") from None
         return cls(year, month, day)  # type: ignore[arg-type]
 
 
@@ -131,9 +103,8 @@ def _json_schema(pattern: str, description: str, *, year: bool) -> dict[str, Any
 
 YearOrDate = Annotated[
     FlexDate,
-    PlainValidator(FlexDate.parse),
-    PlainSerializer(str),
-    WithJsonSchema(
+    Parse(FlexDate.parse),
+    JsonSchema(
         _json_schema(
             _FLEX_DATE.pattern, "År (2006), månad (2013-06) eller datum (2012-08-20)", year=True
         )
@@ -141,9 +112,8 @@ YearOrDate = Annotated[
 ]
 MonthOrDate = Annotated[
     FlexDate,
-    PlainValidator(lambda value: FlexDate.parse(value, allow_year=False)),
-    PlainSerializer(str),
-    WithJsonSchema(
+    Parse(FlexDate.parse_month),
+    JsonSchema(
         _json_schema(
             r"^\d{4}-\d{1,2}(-\d{1,2})?$", "Månad (2013-06) eller datum (2012-08-20)", year=False
         )

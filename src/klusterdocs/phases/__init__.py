@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any, Literal
 
 from klusterdocs.data import load_data
+from klusterdocs.model.base import to_data
 from klusterdocs.model.initiative import InitiativeFile
 
 Group = Literal["tasks", "support", "exit"]
@@ -133,7 +134,7 @@ def next_phase(key: str) -> PhaseInfo | None:
 def assess(initiative: InitiativeFile, phase: str | None = None) -> list[ItemStatus]:
     """Judge each checklist item of `phase` (default: the initiative's) against its data."""
     info = phases()[phase or initiative.initiative.phase]
-    data = initiative.model_dump()
+    data = to_data(initiative)
     out: list[ItemStatus] = []
     for item in info.checklist:
         override = initiative.checklist.get(item.key)
