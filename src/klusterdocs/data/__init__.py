@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BUILT_IN = Path(__file__).parent  # installed as files, as the templates are
 
 
 def data_path(name: str) -> Path:
@@ -22,7 +22,7 @@ def data_path(name: str) -> Path:
     override = os.environ.get("KLUSTERDOCS_DATA")
     if override and (Path(override) / name).is_file():
         return Path(override) / name
-    return Path(str(resources.files(__package__).joinpath(name)))
+    return _BUILT_IN / name
 
 
 @cache
