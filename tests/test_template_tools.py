@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from klusterdocs.cli import main
 from klusterdocs.data import data_path
+from klusterdocs.render.lookup import builtin_templates
 from tests.conftest import EXAMPLE, INPUTS
 
 
@@ -24,6 +26,19 @@ def _word_template(path: Path, *paragraphs: str, header: str = "") -> Path:
     document.sections[0].header.paragraphs[0].text = header
     document.save(str(path))
     return path
+
+
+@pytest.mark.parametrize("kind", ["verksamhetsplan", "intressentanalys", "forstudie", "modul"])
+def test_built_in_templates_carry_nothing_unused(kind: str) -> None:
+    """No blank thumbnail (file browsers would preview documents as blank), no Word 2010 copy
+    of the styles, no table style that no table uses."""
+    [template] = (builtin_templates() / kind).glob("default.*")
+    with zipfile.ZipFile(template) as archive:
+        names = archive.namelist()
+        styles = archive.read("word/styles.xml") if "word/styles.xml" in names else b""
+    assert "docProps/thumbnail.jpeg" not in names
+    assert "word/stylesWithEffects.xml" not in names
+    assert styles.count(b'w:type="table"') <= 2, "the table style and Word's default one"
 
 
 def test_export_then_check_the_built_in_set_is_clean(runner: CliRunner, tmp_path: Path) -> None:
