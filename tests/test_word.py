@@ -388,18 +388,19 @@ def test_a_long_register_is_written_row_by_row_and_fits_the_page(tmp_path: Path)
 
 
 def test_compiled_templates_are_kept_between_runs(tmp_path: Path, monkeypatch) -> None:
-    from klusterdocs.render import cache, word
+    from klusterdocs import cache
+    from klusterdocs.render import word
 
     monkeypatch.setenv("KLUSTERDOCS_CACHE", str(tmp_path / "cache"))
     word._compiled.cache_clear()
     write_word_document(load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "one")
-    kept = sorted((tmp_path / "cache").glob("*.code"))
+    kept = sorted((tmp_path / "cache").glob("*.marshal"))
     assert kept  # the document and its header and footer
     word._compiled.cache_clear()
     monkeypatch.setattr(word, "_jinja_source", lambda xml: pytest.fail("compiled again"))
     second = write_word_document(load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "two")
     assert (tmp_path / "one" / second.relative_to(tmp_path / "two")).read_bytes() != b""
-    assert sorted((tmp_path / "cache").glob("*.code")) == kept
+    assert sorted((tmp_path / "cache").glob("*.marshal")) == kept
     monkeypatch.setenv("KLUSTERDOCS_CACHE", "off")
     assert cache.cache_folder() is None
     word._compiled.cache_clear()

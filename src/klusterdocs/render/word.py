@@ -10,7 +10,7 @@ each block (a paragraph, a table row) is fixed up and written out as soon as it 
 a 20,000-actor analysis needs no more memory than a short one. The table of contents, which
 comes before the headings it lists, is filled in when the body is copied into the file.
 
-Speed: a template part is turned into Jinja code once and kept (see `klusterdocs.render.cache`);
+Speed: a template part is turned into Jinja code once and kept (see `klusterdocs.cache`);
 docxtpl itself is only imported to do that.
 """
 
@@ -30,6 +30,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 from typing import IO, Any
 
 import jinja2
@@ -37,9 +38,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
+from klusterdocs import cache
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path, fixed_zip_info
-from klusterdocs.render import cache
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
 from klusterdocs.render.wordxml import (
     TBL,
@@ -150,7 +151,7 @@ def _compiled(xml: str) -> jinja2.Template:
     """The part `xml` as a Jinja template, compiled once and kept on disk."""
     env = environment()
     key = cache.digest(xml.encode("utf-8"), jinja2.__version__, cache.installed("docxtpl"))
-    code = cache.load(key)
+    code = cache.load(key, CodeType)
     if code is None:
         code = env.compile(_jinja_source(xml))
         cache.store(key, code)

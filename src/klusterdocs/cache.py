@@ -1,9 +1,11 @@
-"""Compiled templates kept on disk between runs, as Python keeps `__pycache__`.
+"""What klusterdocs derives from its files, kept on disk between runs as Python keeps
+`__pycache__`.
 
 Turning a Word template into Jinja code (docxtpl's clean-up of Word's XML, then Jinja's
-compiler) takes longer than rendering a document with it. The code is kept under the user's
-cache folder, named by a digest of everything it was made from, so an edited template, a
-new klusterdocs or a new Jinja simply makes a new entry.
+compiler) takes longer than rendering a document with it, and reading a data file's YAML
+takes longer than the rest of a small command. The results are kept under the user's cache
+folder, named by a digest of everything they were made from, so an edited template or data
+file, a new klusterdocs or a new Jinja simply makes a new entry.
 
     KLUSTERDOCS_CACHE=/some/folder   use that folder
     KLUSTERDOCS_CACHE=off            keep nothing on disk
@@ -18,9 +20,11 @@ import marshal
 import os
 import tempfile
 from pathlib import Path
-from types import CodeType
+from typing import Any, TypeVar
 
 from klusterdocs import __version__
+
+T = TypeVar("T")
 
 # bump when the way a template part becomes Jinja source changes
 COMPILER_REVISION = 2
@@ -57,30 +61,38 @@ def installed(package: str) -> str:
     return f"{spec.origin} {stat.st_mtime_ns} {stat.st_size}"
 
 
-def load(key: str) -> CodeType | None:
-    """The code stored under `key`, or None (not there, unreadable or from another Python)."""
+def load(key: str, kind: type[T]) -> T | None:
+    """The `kind` of value stored under `key`, or None (not there, unreadable, another
+    Python's)."""
     folder = cache_folder()
     if folder is None:
         return None
     try:
-        code = marshal.loads((folder / f"{key}.code").read_bytes())
+        value = marshal.loads((folder / f"{key}.marshal").read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    return code if isinstance(code, CodeType) else None
+    return value if isinstance(value, kind) else None
 
 
-def store(key: str, code: CodeType) -> None:
-    """Keep `code` under `key`; a cache that cannot be written is silently skipped."""
+def store(key: str, value: Any) -> None:
+    """Keep `value` (code, or plain data) under `key`.
+
+    An unwritable cache, or a value marshal cannot write (a date in a data file), is skipped.
+    """
     folder = cache_folder()
     if folder is None:
+        return
+    try:
+        content = marshal.dumps(value)
+    except ValueError:
         return
     with contextlib.suppress(OSError):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as file:
-                file.write(marshal.dumps(code))
-            os.replace(name, folder / f"{key}.code")
+                file.write(content)
+            os.replace(name, folder / f"{key}.marshal")
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(name)
