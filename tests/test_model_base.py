@@ -123,3 +123,11 @@ def test_a_limit_declared_on_an_optional_field_applies_to_its_value() -> None:
     assert participant["anyOf"] == [{"minimum": 1, "type": "integer"}, {"type": "null"}]
     modules = schema("program")["properties"]["modules"]
     assert (modules["minItems"], modules["maxItems"]) == (1, 4)
+
+
+def test_a_type_the_model_cannot_check_is_refused_when_first_used() -> None:
+    class Unsupported(Strict):
+        tags: set[str]
+
+    with pytest.raises(TypeError, match="cannot hold"):
+        Unsupported.validate({"tags": ["a"]})

@@ -231,74 +231,75 @@ _FALSE = {"false", "no", "off", "n", "f", "0"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _scalar(kind: type) -> Callable[[Any], Any]:
-    """Return a function converting a YAML scalar to `kind`, or `_INVALID`."""
+def _to_text(value: Any) -> Any:
+    return value if isinstance(value, str) else _INVALID
 
-    def to_text(value: Any) -> Any:
-        return value if isinstance(value, str) else _INVALID
 
-    def to_whole_number(value: Any) -> Any:
-        if isinstance(value, bool):
+def _to_whole_number(value: Any) -> Any:
+    if isinstance(value, bool):  # `power: yes` is not 1
+        return _INVALID
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
             return _INVALID
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str):
-            try:
-                return int(value.strip())
-            except ValueError:
-                return _INVALID
-        return _INVALID
+    return _INVALID
 
-    def to_number(value: Any) -> Any:
-        if isinstance(value, bool):
+
+def _to_number(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _INVALID
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
             return _INVALID
-        if isinstance(value, int | float):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value.strip())
-            except ValueError:
-                return _INVALID
-        return _INVALID
-
-    def to_boolean(value: Any) -> Any:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        return _INVALID
-
-    def to_date(value: Any) -> Any:
-        if isinstance(value, dt.datetime):
-            return value.date() if value.time() == dt.time() else _INVALID
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                return _INVALID
-        return _INVALID
-
-    converters: dict[type, Callable[[Any], Any]] = {
-        str: to_text,
-        int: to_whole_number,
-        float: to_number,
-        bool: to_boolean,
-        dt.date: to_date,
-    }
-    return converters[kind]
+    return _INVALID
 
 
-_EXPECTED = {str: "text", int: "whole_number", float: "number", bool: "boolean", dt.date: "date"}
+def _to_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    return _INVALID
+
+
+def _to_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else _INVALID
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return _INVALID
+    return _INVALID
+
+
+_SCALARS: dict[Any, tuple[Callable[[Any], Any], str]] = {
+    str: (_to_text, "text"),
+    int: (_to_whole_number, "whole_number"),
+    float: (_to_number, "number"),
+    bool: (_to_boolean, "boolean"),
+    dt.date: (_to_date, "date"),
+}
+"""How a YAML value becomes each plain type (or `_INVALID`), and what to call that type."""
 
 
 def _limited(convert: Converter, limit: Constraint) -> Converter:
-    """Wrap `convert` with the checks of `limit`."""
+    """Wrap `convert` with the checks of `limit` (if it has any)."""
+    if limit == Constraint(description=limit.description):
+        return convert
     pattern = re.compile(limit.pattern) if limit.pattern else None
     ge, le = limit.ge, limit.le
     min_length, max_length = limit.min_length, limit.max_length
@@ -307,9 +308,6 @@ def _limited(convert: Converter, limit: Constraint) -> Converter:
         result = convert(value, loc, issues)
         if result is _INVALID or result is None:
             return result
-        if isinstance(result, float) and not math.isfinite(result):
-            issues.append(Issue(loc, "type", value, {"expected": "finite_number"}))
-            return _INVALID
         if (ge is not None and result < ge) or (le is not None and result > le):
             issues.append(Issue(loc, "range", value, {"ge": ge, "le": le}))
             return _INVALID
@@ -333,11 +331,10 @@ def _converter(annotation: Any) -> Converter:
     """Return the converter for a resolved type hint."""
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Annotated:
-        convert = _converter(args[0])
+        parse = next((meta for meta in args[1:] if isinstance(meta, Parse)), None)
+        convert = _parsed(parse.function) if parse else _converter(args[0])
         for meta in args[1:]:
-            if isinstance(meta, Parse):
-                convert = _parsed(meta.function)
-            elif isinstance(meta, Check):
+            if isinstance(meta, Check):
                 convert = _checked(convert, meta.function)
             elif isinstance(meta, Constraint):
                 convert = _limited(convert, meta)
@@ -355,14 +352,9 @@ def _converter(annotation: Any) -> Converter:
         return _mapping(_converter(args[0]), _converter(args[1]))
     if isinstance(annotation, type) and issubclass(annotation, Strict):
         return lambda value, loc, issues: _model(annotation).convert(value, loc, issues)
-    if annotation in _EXPECTED:
-        return _typed(_scalar(annotation), _EXPECTED[annotation])
-    return _opaque
-
-
-def _opaque(value: Any, loc: Loc, issues: list[Issue]) -> Any:
-    """Accept a value of a type the declaration converts itself (`Parse` replaces this)."""
-    return value
+    if annotation in _SCALARS:
+        return _typed(*_SCALARS[annotation])
+    raise TypeError(f"a model cannot hold {annotation!r} without a Parse(...) for it")
 
 
 def _typed(to_kind: Callable[[Any], Any], expected: str) -> Converter:
@@ -370,6 +362,9 @@ def _typed(to_kind: Callable[[Any], Any], expected: str) -> Converter:
         result = to_kind(value)
         if result is _INVALID:
             issues.append(Issue(loc, "type", value, {"expected": expected}))
+        elif isinstance(result, float) and not math.isfinite(result):
+            issues.append(Issue(loc, "type", value, {"expected": "finite_number"}))
+            return _INVALID
         return result
 
     return convert
