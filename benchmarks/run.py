@@ -4,9 +4,9 @@
     python benchmarks/run.py --quick    # skip the 20,000-actor and 40-initiative runs
 
 Each figure is the median wall time of a few runs of a whole command (a fresh process, as a
-user runs it), next to a baseline measured in the same run, so the ratios hold across
-machines. Peak memory is the command's maximum resident set size. Prints a Markdown table
-for the README's Performance section.
+user runs it), next to a baseline measured in the same run (start-up figures in alternate
+runs with theirs), so the ratios hold across machines. Peak memory is the command's maximum
+resident set size. Prints a Markdown table for the README's Performance section.
 """
 
 from __future__ import annotations
@@ -44,6 +44,16 @@ def measure(command: list[str], runs: int, cwd: Path = ROOT) -> tuple[float, flo
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
     return statistics.median(times), max(peaks)
+
+
+def compare(command: list[str], baseline: list[str], runs: int) -> tuple[float, float]:
+    """Median seconds of `command` and of `baseline`, run in turns so that a busy moment of a
+    shared machine slows both rather than one side of the ratio."""
+    command_times, baseline_times = [], []
+    for _ in range(runs):
+        baseline_times.append(measure(baseline, 1)[0])
+        command_times.append(measure(command, 1)[0])
+    return statistics.median(command_times), statistics.median(baseline_times)
 
 
 def actors_file(folder: Path, count: int) -> Path:
@@ -113,8 +123,9 @@ def main() -> None:
     rows: list[tuple[str, str, str, str]] = []
     work = Path(tempfile.mkdtemp(prefix="klusterdocs-bench-"))
     try:
-        click_import, _ = measure([PYTHON, "-c", "import click"], args.runs * 2)
-        help_time, _ = measure([*CLI, "--help"], args.runs * 2)
+        help_time, click_import = compare(
+            [*CLI, "--help"], [PYTHON, "-c", "import click"], args.runs * 3
+        )
         rows.append(
             (
                 '`--help` / `python -c "import click"`',
@@ -124,9 +135,10 @@ def main() -> None:
             )
         )
 
-        imports, _ = measure([PYTHON, "-c", "import docxtpl, click, yaml"], args.runs)
-        plan, _ = measure(
-            [*CLI, "plan", "inputs/smart-textiles.yaml", "-o", str(work / "plan")], args.runs
+        plan, imports = compare(
+            [*CLI, "plan", "inputs/smart-textiles.yaml", "-o", str(work / "plan")],
+            [PYTHON, "-c", "import docxtpl, click, yaml"],
+            args.runs * 3,
         )
         rows.append(
             (
