@@ -7,13 +7,16 @@ keeps its traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One located finding: `FILE:LINE:COL: path: message`."""
+class Problem(NamedTuple):
+    """One located finding: `FILE:LINE:COL: path: message`; they sort by place.
+
+    A named tuple rather than a dataclass: this module is imported by every command, `--help`
+    included, and an ordered dataclass takes longer to define than the rest of it.
+    """
 
     file: str
     line: int
