@@ -7,16 +7,29 @@ Heavy modules (the model, docx, pptx) are imported inside the commands that need
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from klusterdocs import __version__
 from klusterdocs.errors import InputError, KlusterdocsError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 LANG = click.Choice(["sv", "en"])
+
+
+class _PathParam(click.Path):
+    """A path argument as a `pathlib.Path`, imported when a command runs, not for `--help`
+    (pathlib takes longer to import than the rest of the help)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))
 
 
 class _Group(click.Group):
@@ -59,7 +72,7 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=_PathParam())
 def validate(files: tuple[Path, ...]) -> None:
     """Check initiative and program files and report every problem with its line.
 
@@ -82,9 +95,7 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.argument(
-    "path", required=False, type=click.Path(path_type=Path), default=Path("inputs/initiative.yaml")
-)
+@click.argument("path", required=False, type=_PathParam(), default="inputs/initiative.yaml")
 @click.option("--name", default=None, help="The initiative's name.")
 @click.option(
     "--phase",
@@ -112,7 +123,7 @@ def init(path: Path, name: str | None, phase: str, lang: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=_PathParam())
 @click.option("--lang", type=LANG, default=None, help="Language (default: the file's).")
 def status(file: Path, lang: str | None) -> None:
     """Show the initiative's phase and its checklist as traffic lights.
@@ -146,8 +157,8 @@ def _generating_options(function: Any) -> Any:
             click.option(
                 "-o",
                 "--output",
-                type=click.Path(file_okay=False, path_type=Path),
-                default=Path("output"),
+                type=_PathParam(file_okay=False),
+                default="output",
                 show_default=True,
                 help="Folder to write to.",
             ),
@@ -159,7 +170,7 @@ def _generating_options(function: Any) -> Any:
             ),
             click.option(
                 "--templates",
-                type=click.Path(file_okay=False, path_type=Path),
+                type=_PathParam(file_okay=False),
                 default=None,
                 help="A folder of your own templates, searched first.",
             ),
@@ -222,7 +233,7 @@ def _word_command(document: str, summary: str, name: str, *, changes: bool = Fal
             help="Add what changed since this git revision as an appendix.",
         )(command)
     command = _generating_options(command)
-    command = click.argument("file", type=click.Path(path_type=Path))(command)
+    command = click.argument("file", type=_PathParam())(command)
     main.command(
         name=name,
         help=f"""{summary}
@@ -247,7 +258,7 @@ _word_command("forstudie", "Write the initiative's förstudie (pre-study).", "pr
 
 
 @main.command()
-@click.argument("program", type=click.Path(path_type=Path))
+@click.argument("program", type=_PathParam())
 @click.option(
     "--module",
     "module",
@@ -277,7 +288,7 @@ def deck(
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=_PathParam())
 @_generating_options
 @click.option("--force", is_flag=True, help="Rebuild every document, even those up to date.")
 @click.option(
@@ -301,6 +312,7 @@ def build(
     Example: klusterdocs build inputs/ -o output/
     """
     import time
+    from pathlib import Path
 
     from klusterdocs.build import plan, run
 
@@ -360,7 +372,7 @@ def templates() -> None:
 @click.option(
     "--templates",
     "folder",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_PathParam(file_okay=False),
     default=None,
     help="Your templates folder (default: klusterdocs.yaml's).",
 )
@@ -369,6 +381,8 @@ def templates_list(folder: Path | None) -> None:
 
     Example: klusterdocs templates list --templates my-templates/
     """
+    from pathlib import Path
+
     from klusterdocs.config import templates_setting
     from klusterdocs.errors import display_path
     from klusterdocs.render.template_tools import templates_in_use
@@ -379,7 +393,7 @@ def templates_list(folder: Path | None) -> None:
 
 
 @templates.command("export")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=_PathParam(file_okay=False))
 @click.option("--force", is_flag=True, help="Replace templates exported before.")
 def templates_export(folder: Path, force: bool) -> None:
     """Copy the built-in templates to FOLDER, ready to edit in Word or PowerPoint.
@@ -393,7 +407,7 @@ def templates_export(folder: Path, force: bool) -> None:
 
 
 @templates.command("check")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=_PathParam(file_okay=False))
 def templates_check(folder: Path) -> None:
     """Find syntax errors, unknown fields, split tags and curly quotes in templates.
 
@@ -411,7 +425,7 @@ def templates_check(folder: Path) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=_PathParam())
 @click.option(
     "--since",
     "since",

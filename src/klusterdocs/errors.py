@@ -7,8 +7,10 @@ keeps its traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class Problem(NamedTuple):
@@ -51,6 +53,8 @@ class RenderError(KlusterdocsError):
 
 def display_path(path: Path) -> str:
     """Return `path` relative to the working directory when it is inside it, as users typed it."""
+    from pathlib import Path  # not at the top: every command imports this module, --help too
+
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
