@@ -9,8 +9,9 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from klusterdocs.build import MANIFEST, input_files, plan, run
+from klusterdocs.build import MANIFEST, plan, run
 from klusterdocs.cli import main
+from klusterdocs.loading import input_files
 from tests.conftest import INPUTS, ROOT
 
 EXPECTED = {
@@ -125,6 +126,23 @@ def test_two_builds_seconds_apart_are_byte_identical(inputs: Path, tmp_path: Pat
     run(plan([inputs], second), second, workers=1)
     for name in EXPECTED:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_the_settings_file_beside_the_inputs_is_not_built(
+    runner: CliRunner, inputs: Path, tmp_path: Path
+) -> None:
+    (inputs / "klusterdocs.yaml").write_text("templates: ../mallar\n", encoding="utf-8")
+    (tmp_path / "mallar").mkdir()
+    code, _, stderr = _build(runner, str(inputs), "-o", str(tmp_path / "out"))
+    assert code == 0, stderr
+    assert "9 built, 0 up to date, 0 failed" in stderr
+
+
+def test_input_files_inside_a_hidden_folder_are_found(tmp_path: Path) -> None:
+    """Only hidden folders below the one searched are left out (`~/.work/inputs` is fine)."""
+    folder = tmp_path / ".work" / "inputs"
+    shutil.copytree(INPUTS, folder)
+    assert len(input_files([folder])) == 3
 
 
 def test_input_files_searches_folders_once_each(inputs: Path) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,25 @@ def test_validate_shipped_examples(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.count(": ok (") == len(files) == 3
     assert "reglab-2012.yaml: ok (program file)" in result.output
+
+
+def test_validate_a_folder_and_the_settings_file(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    shutil.copytree(INPUTS, folder)
+    settings = folder / "klusterdocs.yaml"
+    settings.write_text("tempaltes: ../mallar\n", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(": ok (") == 3  # the settings file is not an input
+    result = runner.invoke(main, ["validate", str(settings)])
+    assert result.exit_code == 1
+    assert "klusterdocs.yaml:1:1: tempaltes: unknown key 'tempaltes'" in result.stdout
+    assert "did you mean 'templates'?" in result.stdout
+    (tmp_path / "schemas").mkdir()
+    shutil.copy(folder / "initiative.schema.json", tmp_path / "schemas")
+    empty = runner.invoke(main, ["validate", str(tmp_path / "schemas")])
+    assert empty.exit_code == 1
+    assert "nothing to validate: no .yaml files" in empty.stderr
 
 
 def test_validate_reports_all_problems_of_a_file_at_once(runner: CliRunner, write) -> None:

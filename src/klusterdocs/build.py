@@ -23,7 +23,7 @@ from typing import Literal
 from klusterdocs import __version__
 from klusterdocs.data import data_path
 from klusterdocs.errors import InputError, KlusterdocsError, display_path
-from klusterdocs.loading import LoadedProgram, load_initiative, load_program
+from klusterdocs.loading import LoadedProgram, input_files, load_initiative, load_program
 from klusterdocs.loading.yamlsource import load_yaml
 from klusterdocs.model import InitiativeFile
 
@@ -66,24 +66,6 @@ class Plan:
     jobs: list[Job]
     failures: list[Result]
     models: dict[Path, InitiativeFile | LoadedProgram]
-
-
-def input_files(paths: Sequence[Path]) -> list[Path]:
-    """The YAML files named by `paths` (folders are searched), each once, in a stable order."""
-    found: dict[Path, Path] = {}
-    for path in paths:
-        if path.is_dir():
-            candidates = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in (".yaml", ".yml")
-                and not any(part.startswith(".") for part in p.parts)
-            )
-        else:
-            candidates = [path]
-        for candidate in candidates:
-            found.setdefault(candidate.resolve(), candidate)
-    return list(found.values())
 
 
 def _digest(*parts: bytes | str) -> str:

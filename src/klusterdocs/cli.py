@@ -66,20 +66,29 @@ def main(debug: bool) -> None:
     \b
     Start here:
       klusterdocs init inputs/my-cluster.yaml --name "My Cluster"
-      klusterdocs validate inputs/*.yaml
+      klusterdocs validate inputs/
       klusterdocs status inputs/my-cluster.yaml
     """
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=_PathParam())
-def validate(files: tuple[Path, ...]) -> None:
-    """Check initiative and program files and report every problem with its line.
+@click.argument("paths", nargs=-1, required=True, type=_PathParam())
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check initiative and program files (or every one in a folder) and report every
+    problem with its line.
 
-    Example: klusterdocs validate inputs/*.yaml
+    Example: klusterdocs validate inputs/
     """
-    from klusterdocs.loading import check_file
+    from klusterdocs.loading import check_file, input_files
 
+    files = input_files(paths)
+    if not files:
+        click.secho(
+            f"nothing to validate: no .yaml files in {', '.join(map(str, paths))}",
+            fg="red",
+            err=True,
+        )
+        sys.exit(1)
     failed = 0
     for path in files:
         kind, problems = check_file(path)

@@ -42,12 +42,17 @@ def templates_setting(explicit: Path | None, near: Path) -> Path | None:
     path = find_config(near)
     if path is None:
         return None
+    config = load_config(path)
+    return (path.parent / config.templates).resolve() if config.templates else None
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read and check the settings file at `path`, or raise `InputError` with its problems."""
     from klusterdocs.loading.messages import problems_from
     from klusterdocs.loading.yamlsource import load_yaml
 
     source = load_yaml(path, display_path(path))
     try:
-        config = ProjectConfig.validate(source.data or {})
+        return ProjectConfig.validate(source.data or {})
     except Invalid as exc:
         raise InputError(problems_from(exc.issues, source, {})) from None
-    return (path.parent / config.templates).resolve() if config.templates else None

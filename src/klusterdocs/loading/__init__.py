@@ -7,7 +7,7 @@ type errors instead of one round later.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -271,9 +271,39 @@ def _linked_initiatives(source: Source, loaded: LoadedProgram) -> list[Problem]:
     return problems
 
 
-def check_file(path: Path) -> tuple[Kind | None, list[Problem]]:
-    """Validate one file of either kind; return its kind and every problem found."""
+def input_files(paths: Sequence[Path]) -> list[Path]:
+    """The input files named by `paths`, each once, in a stable order.
+
+    A folder is searched for YAML files, leaving out hidden folders and the settings file
+    (`klusterdocs.yaml`), which describes the inputs rather than being one.
+    """
+    from klusterdocs.config import CONFIG_NAME
+
+    found: dict[Path, Path] = {}
+    for path in paths:
+        if path.is_dir():
+            candidates = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in (".yaml", ".yml")
+                and p.name != CONFIG_NAME
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            found.setdefault(candidate.resolve(), candidate)
+    return list(found.values())
+
+
+def check_file(path: Path) -> tuple[Kind | Literal["settings"] | None, list[Problem]]:
+    """Validate one file of any kind; return its kind and every problem found."""
+    from klusterdocs.config import CONFIG_NAME, load_config
+
     try:
+        if path.name == CONFIG_NAME:
+            load_config(path)
+            return "settings", []
         source = load_yaml(path, display_path(path))
         kind = detect_kind(source)
         _initiative_from(source) if kind == "initiative" else _program_from(source)
