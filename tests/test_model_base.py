@@ -131,3 +131,13 @@ def test_a_type_the_model_cannot_check_is_refused_when_first_used() -> None:
 
     with pytest.raises(TypeError, match="cannot hold"):
         Unsupported.validate({"tags": ["a"]})
+
+
+def test_a_model_declared_without_postponed_annotations_is_read_the_same() -> None:
+    source = "class Plain(Strict):\n    score: Score | None = None\n    name: Text\n"
+    namespace = {"Strict": Strict, "Score": Score, "Text": Text, "__name__": __name__}
+    exec(compile(source, "<model>", "exec", dont_inherit=True), namespace)
+    plain = namespace["Plain"].validate({"name": "x", "score": "3"})
+    assert (plain.name, plain.score) == ("x", 3)
+    with pytest.raises(Invalid):
+        namespace["Plain"].validate({"name": "x", "score": 9})

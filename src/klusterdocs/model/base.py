@@ -447,7 +447,6 @@ def _mapping(convert_key: Converter, convert_value: Converter) -> Converter:
 
 @dataclasses.dataclass
 class _Field:
-    name: str
     convert: Converter
     required: bool
 
@@ -461,7 +460,7 @@ class _Model:
         self.fields: dict[str, _Field] = {}
         for name, spec in cls.fields.items():
             convert = _limited(_converter(hints[name]), spec.limit)
-            self.fields[name] = _Field(name, convert, spec.required)
+            self.fields[name] = _Field(convert, spec.required)
         self.known = list(self.fields)
 
     def convert(self, value: Any, loc: Loc, issues: list[Issue]) -> Any:
@@ -501,13 +500,14 @@ def field_types(cls: type[Strict]) -> dict[str, Any]:
     types_by_name: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
         annotations = inspect.get_annotations(klass) if issubclass(klass, Strict) else {}
-        names = [name for name in annotations if name in cls.fields]
-        if not names:
-            continue
-        source = ", ".join(f"({annotations[name]})" for name in names)
-        namespace = vars(sys.modules[klass.__module__])
-        values = eval(f"({source},)", namespace)  # the model's own annotations
-        types_by_name.update(zip(names, values, strict=True))
+        found = {name: hint for name, hint in annotations.items() if name in cls.fields}
+        texts = [name for name, hint in found.items() if isinstance(hint, str)]
+        if texts:  # `from __future__ import annotations` keeps them as text
+            source = ", ".join(f"({found[name]})" for name in texts)
+            namespace = vars(sys.modules[klass.__module__])
+            values = eval(f"({source},)", namespace)  # the model's own annotations
+            found.update(zip(texts, values, strict=True))
+        types_by_name.update(found)
     return {name: types_by_name[name] for name in cls.fields}
 
 
