@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -84,8 +85,29 @@ def message(issue: Issue, aliases: dict[str, str]) -> str:
     if kind == "too_many":
         return f"has {details['actual']} items; at most {details['max_length']} allowed"
     if kind == "type":
-        return f"expected {_EXPECTED[details['expected']]}; got {describe(value)}"
+        expected = _EXPECTED[details["expected"]]
+        low, high = _plain(details.get("ge")), _plain(details.get("le"))
+        if low is not None and high is not None:
+            expected += f" from {low} to {high}"
+        return f"expected {expected}; got {describe(value)}{_number_hint(value)}"
     return str(details["message"])
+
+
+_SPACES = re.compile("[ \u00a0\u202f]")  # space, no-break space, narrow no-break
+_GROUPED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+
+
+def _number_hint(value: Any) -> str:
+    """How to write a number as Swedish habit writes it: `250 000`, `1,5`."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if _GROUPED.match(text):
+        return f"; write it without spaces: {_SPACES.sub('', text).replace(',', '.')}"
+    if _DECIMAL_COMMA.match(text):
+        return f"; use a point for decimals: {text.replace(',', '.')}"
+    return ""
 
 
 def _range_message(low: float | None, high: float | None, value: Any) -> str:

@@ -197,7 +197,8 @@ class Issue:
     """One problem with a value: where it is, what kind, the value, and details for a message.
 
     Kinds and their `details`: `missing`; `unknown_key` (`known`: the field names);
-    `type` (`expected`: text, whole_number, number, finite_number, boolean, date, list, mapping);
+    `type` (`expected`: text, whole_number, number, finite_number, boolean, date, list, mapping;
+    and `ge`, `le` when the number has a range);
     `choice` (`allowed`); `range` (`ge`, `le`); `pattern`; `empty`; `too_few` (`min_length`);
     `too_many` (`max_length`, `actual`); `invalid` (`message`). `at_key` marks a problem with a
     mapping's key rather than its value.
@@ -306,6 +307,10 @@ def _limited(convert: Converter, limit: Constraint) -> Converter:
 
     def limited(value: Any, loc: Loc, issues: list[Issue]) -> Any:
         result = convert(value, loc, issues)
+        if result is _INVALID and (ge is not None or le is not None):
+            last = issues[-1]
+            if last.kind == "type" and last.loc == loc:  # say the range with the type
+                issues[-1] = dataclasses.replace(last, details={**last.details, "ge": ge, "le": le})
         if result is _INVALID or result is None:
             return result
         if (ge is not None and result < ge) or (le is not None and result > le):
