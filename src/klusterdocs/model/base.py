@@ -237,22 +237,14 @@ def _to_text(value: Any) -> Any:
 
 
 def _to_whole_number(value: Any) -> Any:
-    if isinstance(value, bool):  # `power: yes` is not 1
-        return _INVALID
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return _INVALID
-    return _INVALID
+    number = _to_number(value)  # `4.0` and `"4"` are whole numbers too
+    return int(number) if number is not _INVALID and number.is_integer() else _INVALID
 
 
 def _to_number(value: Any) -> Any:
-    if isinstance(value, bool):
+    if isinstance(value, bool):  # `power: yes` is not 1
         return _INVALID
     if isinstance(value, int | float):
         return float(value)
