@@ -64,6 +64,18 @@ def test_module_one_runs_like_the_coachs_day(decks: dict[int, Path]) -> None:
     assert titles[-1] == "Tack!"
 
 
+def test_every_run_is_in_the_decks_language_for_spelling(decks: dict[int, Path]) -> None:
+    """PowerPoint checks spelling by each run's language: Swedish text must say sv-SE."""
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    for path in decks.values():
+        deck = Presentation(str(path))
+        runs = [r for slide in deck.slides for r in slide.element.iter(f"{a}r")]
+        assert runs
+        assert {r.find(f"{a}rPr").get("lang") for r in runs} == {"sv-SE"}, path
+        defaults = {e.get("lang") for e in deck.part._element.iter(f"{a}defRPr")}
+        assert defaults == {"sv-SE"}
+
+
 def test_title_slide_has_places_and_dates(decks: dict[int, Path]) -> None:
     first = Presentation(str(decks[1])).slides[0]
     text = "\n".join(s.text_frame.text for s in first.shapes if s.has_text_frame)

@@ -23,6 +23,7 @@ from klusterdocs.render.lookup import builtin_templates, find_template
 from tests.conftest import EXAMPLE, INPUTS, THIN
 
 DAY = dt.date(2012, 9, 1)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _in_phase(model: InitiativeFile, phase: str) -> InitiativeFile:
@@ -89,6 +90,15 @@ def test_documents_open_with_data_styles_and_no_template_residue(
     assert header.startswith("Smart Textiles · ")
     assert opened.core_properties.title.endswith("Smart Textiles")
     assert opened.core_properties.author == "Anna Exempelsson"
+
+
+def test_text_is_in_the_documents_language_for_spelling(rendered: dict) -> None:
+    """Word checks spelling in the language the styles give: Swedish text must say sv-SE."""
+    tags = {"sv": "sv-SE", "en": "en-GB"}
+    for (_, lang), path in rendered.items():
+        styles = docx.Document(str(path)).styles.element
+        found = styles.findall(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+        assert [e.get(f"{W}val") for e in found] == [tags[lang]], path
 
 
 def test_plan_sections_in_swedish(rendered: dict) -> None:

@@ -462,6 +462,7 @@ class DeckWriter:
         self._tidy(slide)
 
     def save(self, target: Path, properties: Properties) -> None:
+        _set_language(self.prs, properties.language)
         core = self.prs.core_properties
         core.title, core.author = properties.title, properties.author
         core.last_modified_by, core.language = properties.author, properties.language
@@ -470,6 +471,30 @@ class DeckWriter:
         with atomic_path(target) as temporary:
             self.prs.save(str(temporary))
             normalise_zip(temporary)
+
+
+_RUN_PROPERTIES = {qn("a:defRPr"), qn("a:rPr"), qn("a:endParaRPr")}
+
+
+def _set_language(presentation: Any, tag: str) -> None:
+    """Give every run and text default the deck's language (`sv-SE`).
+
+    PowerPoint checks spelling by it: python-pptx's starting deck says `en-US`, so every
+    Swedish word was marked as misspelt.
+    """
+    roots = [presentation.element]
+    for master in presentation.slide_masters:
+        roots += [master.element, *(layout.element for layout in master.slide_layouts)]
+    for slide in presentation.slides:
+        roots.append(slide.element)
+        if slide.has_notes_slide:
+            roots.append(slide.notes_slide.element)
+    for root in roots:
+        for run in root.iter(qn("a:r")):
+            if run.find(qn("a:rPr")) is None:
+                run.insert(0, run.makeelement(qn("a:rPr"), {}))
+        for properties in root.iter(*_RUN_PROPERTIES):
+            properties.set("lang", tag)
 
 
 def render_deck(

@@ -60,6 +60,7 @@ from klusterdocs.render.wordxml import (
     qn,
     serialise,
     set_core_property,
+    set_proofing_language,
     table_fit,
     table_of_contents,
 )
@@ -239,6 +240,10 @@ def _write_package(
                     _render_part(source, name, data.decode("utf-8"), context, entry)
             elif name == "docProps/core.xml":
                 archive.writestr(info, _core_properties(source, data, context, properties))
+            elif name == "word/styles.xml":
+                styles = etree.fromstring(data, _PARSER)
+                set_proofing_language(styles, properties.language)
+                archive.writestr(info, _xml_bytes(styles))
             elif name == "word/settings.xml":
                 settings = etree.fromstring(data, _PARSER)
                 ask_word_to_update_fields(settings)

@@ -375,6 +375,37 @@ def set_core_property(core: Any, name: str, value: str) -> None:
     found.text = value
 
 
+_AFTER_LANG = {qn("w:eastAsianLayout"), qn("w:specVanish"), qn("w:oMath")}
+
+
+def set_proofing_language(styles: Any, tag: str) -> None:
+    """Make `tag` (`sv-SE`) the language of the document's text, where no style says another.
+
+    Word checks spelling and hyphenates by it: python-docx's starting styles say `en-US`, so
+    every Swedish word was marked as misspelt.
+    """
+    defaults = _child(styles, "w:docDefaults", first=True)
+    properties = _child(_child(defaults, "w:rPrDefault", first=True), "w:rPr")
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = element("w:lang")
+        later = next((c for c in properties if c.tag in _AFTER_LANG), None)
+        if later is None:
+            properties.append(lang)
+        else:
+            later.addprevious(lang)
+    lang.set(VAL, tag)
+
+
+def _child(parent: Any, tag: str, *, first: bool = False) -> Any:
+    """`parent`'s `tag` child, added (first or last) when it has none."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = element(tag)
+        parent.insert(0 if first else len(parent), found)
+    return found
+
+
 def empty_core_properties() -> Any:
     """A core properties part with nothing in it, for a template that has none."""
     names = {key: NAMESPACES[key] for key in ("cp", "dc", "dcterms", "xsi")}
