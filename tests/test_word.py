@@ -348,6 +348,11 @@ def test_documents_convert_to_pdf_with_a_paged_table_of_contents(
         ).stdout
         assert "Smart Textiles" in text and "Högskolan i Borås" in text
         assert re.search(r"Sammanfattning\.{5,}\s*3", text)  # page numbers in the TOC
+        flowing = subprocess.run(
+            ["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for word in ("Kommunikatören", "Aktivitetsindikator", "varumärkesbyggande"):
+            assert word in flowing, f"{word} is broken across lines in a table column"
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(
@@ -414,6 +419,49 @@ def test_compiled_templates_are_kept_between_runs(tmp_path: Path, monkeypatch) -
     monkeypatch.setenv("KLUSTERDOCS_CACHE", "off")
     assert cache.cache_folder() is None
     word._compiled.cache_clear()
+
+
+def _table(*rows: tuple[tuple[int, str], ...]) -> list:
+    """Rows of (width in twips, text) cells, as lxml elements."""
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    xml = "".join(
+        "<w:tr>"
+        + "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+            "</w:tc>"
+            for width, text in row
+        )
+        + "</w:tr>"
+        for row in rows
+    )
+    return list(etree.fromstring(f'<w:tbl xmlns:w="{w}">{xml}</w:tbl>'))
+
+
+def test_a_column_too_narrow_for_its_longest_word_gets_room_from_the_others() -> None:
+    from klusterdocs.render.wordxml import PageLayout, fit_rows, table_fit
+
+    rows = _table(
+        ((3000, "Aktivitet"), (1200, "Ansvarig"), (1500, "Tid")),
+        (
+            (3000, "Mässmonter på internationell mässa"),
+            (1200, "Kommunikatören"),
+            (1500, "nov 2012"),
+        ),
+    )
+    fit = table_fit(rows, PageLayout(9072.0, {"TableText": 9.0, "": 10.5}))
+    assert fit is not None and fit.by_column
+    assert sum(fit.widths) == 5700  # the table keeps its width
+    assert fit.widths[1] >= 14 * 0.5 * 9 * 20  # 14 letters of half an em at 9 pt
+    assert fit.widths[0] >= 3000 * 0.8 and fit.widths[2] >= 1500 * 0.8  # a fifth at most
+    fit_rows(rows, fit)
+    cells = [int(tc.find(f"{W}tcPr/{W}tcW").get(f"{W}w")) for tc in rows[1]]
+    assert cells == fit.widths
+    short_words = _table(((3000, "Aktivitet"), (1200, "Ansvarig"), (1500, "Tid")))
+    roomy = table_fit(short_words, PageLayout(9072.0, {"TableText": 9.0}))
+    assert roomy is not None and not roomy.by_column and roomy.widths == [3000, 1200, 1500]
 
 
 def test_table_rows_never_break_across_pages(rendered: dict) -> None:

@@ -47,6 +47,7 @@ from klusterdocs.render.wordxml import (
     TR,
     Heading,
     P,
+    PageLayout,
     TableFit,
     ask_word_to_update_fields,
     available_width,
@@ -63,6 +64,7 @@ from klusterdocs.render.wordxml import (
     set_proofing_language,
     table_fit,
     table_of_contents,
+    text_sizes,
 )
 
 # The parts of a Word file that may hold template tags.
@@ -180,7 +182,7 @@ class WordTemplate:
 
     path: Path
     entries: list[tuple[str, bytes]]
-    available: float  # width between the margins, in twips
+    layout: PageLayout
     heading_levels: dict[str, int]
 
 
@@ -209,10 +211,12 @@ def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
             )
         document = etree.fromstring(parts["word/document.xml"], _PARSER)
         styles = parts.get("word/styles.xml")
-        levels = heading_levels(etree.fromstring(styles, _PARSER)) if styles else {}
+        style_tree = etree.fromstring(styles, _PARSER) if styles else None
+        levels = heading_levels(style_tree) if style_tree is not None else {}
+        sizes = text_sizes(style_tree) if style_tree is not None else {}
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise TemplateError(f"{display_path(path)}: not a usable Word template ({exc})") from None
-    return WordTemplate(path, entries, available_width(document), levels)
+    return WordTemplate(path, entries, PageLayout(available_width(document), sizes), levels)
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -435,7 +439,7 @@ class _BlockWriter:
             return
         # fit the table by its first rows and write its head, then every row as it comes
         table.head = children.index(rows[0])
-        table.fit = table_fit(rows, self.source.available)
+        table.fit = table_fit(rows, self.source.layout)
         # the head alone: the parser is still adding rows to the table
         shell = etree.Element(
             table_element.tag, dict(table_element.attrib), nsmap=table_element.nsmap
@@ -452,11 +456,11 @@ class _BlockWriter:
     def _table_child(self, child: Any, table: _Table) -> None:
         text = serialise(child, self.declared, self.declarations)
         # most rows need nothing: look at the text before walking the elements
-        scaled = table.fit is not None and table.fit.scale < 1.0
+        scaled = table.fit is not None and table.fit.changes_rows
         if scaled or "<w:shd" in text or "<w:tbl" in text:
             if table.fit is not None and child.tag == TR:
                 fit_rows([child], table.fit)
-            fit_tables(child, self.source.available)  # tables in its cells
+            fit_tables(child, self.source.layout)  # tables in its cells
             text = serialise(child, self.declared, self.declarations)
         self._emit(self._finish(text))
         child.clear()
@@ -472,7 +476,7 @@ class _BlockWriter:
                 self._table_child(block[table.head], table)
             self._emit("</w:tbl>")
         else:
-            fit_tables(block, self.source.available)
+            fit_tables(block, self.source.layout)
             if self.outline and block.tag == P and self._outline(block):
                 self.container.remove(block)  # kept whole: its entries are written last
                 return

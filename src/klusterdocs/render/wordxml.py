@@ -51,11 +51,42 @@ INSTR_TEXT = qn("w:instrText")
 _TCW_PATH = f"{TCPR}/{TCW}"
 _GRID_SPAN = f"{TCPR}/{qn('w:gridSpan')}"
 _PSTYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
+_PPR, _PSTYLE_TAG, _GRID_SPAN_TAG = qn("w:pPr"), qn("w:pStyle"), qn("w:gridSpan")
 # docxtpl's cellbg puts the shading before the width: only those need sorting
 _SHADED_FIRST = etree.XPath("./w:tc/w:tcPr[w:shd/following-sibling::*]", namespaces=NAMESPACES)
 
 
 # -- tables ---------------------------------------------------------------------------------
+
+
+def text_sizes(styles: Any) -> dict[str, float]:
+    """Each paragraph style's text size in points, following `basedOn` ("" for the default)."""
+    default = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
+    base = int(default.get(VAL)) / 2 if default is not None else 10.0
+    own: dict[str, float] = {}
+    parents: dict[str, str | None] = {}
+    default_style = ""
+    for style in styles.iter(qn("w:style")):
+        if style.get(qn("w:type")) != "paragraph":
+            continue
+        style_id = style.get(qn("w:styleId"))
+        size = style.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+        if size is not None:
+            own[style_id] = int(size.get(VAL)) / 2
+        based_on = style.find(qn("w:basedOn"))
+        parents[style_id] = based_on.get(VAL) if based_on is not None else None
+        if style.get(qn("w:default")) in ("1", "true"):
+            default_style = style_id
+    sizes: dict[str, float] = {}
+    for style_id in parents:
+        current: str | None = style_id
+        seen: set[str] = set()
+        while current is not None and current not in own and current not in seen:
+            seen.add(current)
+            current = parents.get(current)
+        sizes[style_id] = own.get(current, base) if current is not None else base
+    sizes[""] = sizes.get(default_style, base)
+    return sizes
 
 
 def available_width(document: Any) -> float:
@@ -72,24 +103,43 @@ def available_width(document: Any) -> float:
 
 
 @dataclass(frozen=True)
+class PageLayout:
+    """What fitting a table needs to know of its document."""
+
+    available: float  # the width between the margins, in twips
+    text_sizes: dict[str, float]  # points, by paragraph style id ("" for the default style)
+
+
+@dataclass(frozen=True)
 class TableFit:
-    """How a table is made to fit: its columns' widths and the factor its cells are scaled by."""
+    """How a table is made to fit: its columns' widths and the factor its cells are scaled by.
+
+    `by_column` when columns were widened for their words: every cell then takes its
+    column's width instead of being scaled.
+    """
 
     widths: list[int]
     scale: float
     total: int
+    by_column: bool = False
+
+    @property
+    def changes_rows(self) -> bool:
+        return self.by_column or self.scale < 1.0
 
 
-def table_fit(rows: list[Any], available: float) -> TableFit | None:
+def table_fit(rows: list[Any], layout: PageLayout) -> TableFit | None:
     """The grid for a table from its widest row (None where the cells do not say).
 
     Word lays a table out by its cells' widths, LibreOffice by the grid; docxtpl's column
     loops add cells without touching the grid. Rewriting the grid from the widest row keeps
-    both in agreement, and no table runs off the page.
+    both in agreement, and no table runs off the page. A column too narrow for its longest
+    word gets room from columns that have some to spare (Swedish compounds are long:
+    "Aktivitetsindikator" would otherwise break at whatever letter reaches the edge).
     """
     if not rows:
         return None
-    widest = max((row.findall(TC) for row in rows), key=len)
+    widest = max((list(row.iterchildren(TC)) for row in rows), key=len)
     if any(tc.find(_GRID_SPAN) is not None for tc in widest):
         return None
     widths = [_cell_width(tc) for tc in widest]
@@ -97,14 +147,104 @@ def table_fit(rows: list[Any], available: float) -> TableFit | None:
         return None
     known = [w for w in widths if w is not None]
     total = sum(known)
-    scale = min(1.0, available / total) if total else 1.0
-    return TableFit([int(w * scale) for w in known], scale, int(total * scale))
+    scale = min(1.0, layout.available / total) if total else 1.0
+    scaled = [int(w * scale) for w in known]
+    widened = _widened_for_words(scaled, rows, layout.text_sizes)
+    if widened == scaled:
+        return TableFit(scaled, scale, int(total * scale))
+    return TableFit(widened, scale, sum(widened), by_column=True)
+
+
+# Letter widths in em of the usual body fonts (Calibri, Carlito, Arial), a little generous:
+# narrow letters, wide ones, capitals, and everything else.
+_NARROW_LETTERS, _WIDE_LETTERS = frozenset("fijlrtI.,:;'!()[]|"), frozenset("mwMW%@")
+_CELL_MARGINS = 200  # twips, left and right together (Word's default is 216, ours 170)
+_WORD_BREAKS = re.compile(r"[ \t\n/\u2013-]+")  # no-break spaces join, as in "450 000 kr"
+
+
+def _widened_for_words(widths: list[int], rows: list[Any], sizes: dict[str, float]) -> list[int]:
+    """`widths` with room moved to columns narrower than their longest word."""
+    needs = [0] * len(widths)
+    for row in rows:
+        column = 0
+        for cell in row.iterchildren(TC):
+            span = _span(cell)
+            if span == 1 and column < len(needs):
+                needs[column] = max(needs[column], _longest_word(cell, sizes, widths[column]))
+            column += span
+    short = [max(0, need - width) for need, width in zip(needs, widths, strict=True)]
+    # a column gives at most a fifth of its width: the template's proportions mostly stay
+    spare = [
+        max(0, min(width - need, width // 5)) for need, width in zip(needs, widths, strict=True)
+    ]
+    moved = min(sum(short), sum(spare))
+    if moved <= 0:
+        return widths
+    given = [width + moved * s // sum(short) for width, s in zip(widths, short, strict=True)]
+    taken = [w - moved * s // sum(spare) for w, s in zip(given, spare, strict=True)]
+    taken[taken.index(max(taken))] += sum(widths) - sum(taken)  # rounding: keep the total
+    return taken
+
+
+def _longest_word(cell: Any, sizes: dict[str, float], room: int) -> int:
+    """The width in twips the cell's longest word needs, at its first paragraph's text size.
+
+    0 when the cell's whole text, in the widest letters, fits in `room` anyway. Only the
+    cell's own paragraphs count: a table inside it is fitted on its own.
+    """
+    paragraphs = list(cell.iterchildren(P))
+    texts = ["".join(t.text or "" for t in paragraph.iter(T)) for paragraph in paragraphs]
+    letters = sum(map(len, texts))
+    if not letters:
+        return 0
+    twips_per_em = _points(paragraphs[0], sizes) * 20
+    if letters * 0.8 * twips_per_em + _CELL_MARGINS <= room:
+        return 0
+    words = _WORD_BREAKS.split("\n".join(texts))
+    most = max(map(len, words))
+    # letters differ in width by less than half again: only the longest words can win
+    ems = max(_width_in_em(word) for word in words if 2 * len(word) >= most)
+    return round(ems * twips_per_em) + _CELL_MARGINS
+
+
+def _points(paragraph: Any, sizes: dict[str, float]) -> float:
+    """The text size of `paragraph`'s style, in points."""
+    properties = _first_child(paragraph, _PPR)
+    style = _first_child(properties, _PSTYLE_TAG) if properties is not None else None
+    return sizes.get(style.get(VAL) if style is not None else "", sizes.get("", 11.0))
+
+
+def _span(cell: Any) -> int:
+    """How many grid columns `cell` spans."""
+    properties = _first_child(cell, TCPR)
+    span = _first_child(properties, _GRID_SPAN_TAG) if properties is not None else None
+    return int(span.get(VAL, 1)) if span is not None else 1
+
+
+def _first_child(parent: Any, tag: str) -> Any:
+    """`parent`'s first `tag` child or None (lxml's `find` goes through Python, this not)."""
+    return next(parent.iterchildren(tag), None)
+
+
+def _width_in_em(word: str) -> float:
+    return sum(
+        0.3 if c in _NARROW_LETTERS else 0.8 if c in _WIDE_LETTERS else 0.6 if c.isupper() else 0.5
+        for c in word
+    )
 
 
 def fit_rows(rows: list[Any], fit: TableFit) -> None:
-    """Scale the rows' cell widths and put their cell properties in the schema's order."""
+    """Set or scale the rows' cell widths; put their cell properties in the schema's order."""
     for row in rows:
-        if fit.scale < 1.0:
+        if fit.by_column:
+            column = 0
+            for cell in row.iterchildren(TC):
+                span = _span(cell)
+                width = cell.find(_TCW_PATH)
+                if width is not None and width.get(W_TYPE, "dxa") == "dxa":
+                    width.set(W_W, str(sum(fit.widths[column : column + span])))
+                column += span
+        elif fit.scale < 1.0:
             for width in row.iter(TCW):
                 value = width.get(W_W)
                 if value:
@@ -134,12 +274,11 @@ def fit_table_head(table: Any, fit: TableFit) -> None:
     _schema_order(properties, _TBLPR_RANK)
 
 
-def fit_tables(block: Any, available: float) -> None:
+def fit_tables(block: Any, layout: PageLayout) -> None:
     """Fit every table in `block` (a whole, rendered piece of the body), nested ones too."""
     for table in block.iter(TBL):
-        rows = table.findall(TR)
-        # rows repeated by a loop share their cells: the first and last few show every shape
-        fit = table_fit(rows[:4] + rows[-4:], available)
+        rows = list(table.iterchildren(TR))
+        fit = table_fit(rows, layout)
         if fit is not None:
             fit_rows(rows, fit)
             fit_table_head(table, fit)
@@ -384,8 +523,8 @@ def set_proofing_language(styles: Any, tag: str) -> None:
     Word checks spelling and hyphenates by it: python-docx's starting styles say `en-US`, so
     every Swedish word was marked as misspelt.
     """
-    defaults = _child(styles, "w:docDefaults", first=True)
-    properties = _child(_child(defaults, "w:rPrDefault", first=True), "w:rPr")
+    defaults = _get_or_add(styles, "w:docDefaults", first=True)
+    properties = _get_or_add(_get_or_add(defaults, "w:rPrDefault", first=True), "w:rPr")
     lang = properties.find(qn("w:lang"))
     if lang is None:
         lang = element("w:lang")
@@ -397,7 +536,7 @@ def set_proofing_language(styles: Any, tag: str) -> None:
     lang.set(VAL, tag)
 
 
-def _child(parent: Any, tag: str, *, first: bool = False) -> Any:
+def _get_or_add(parent: Any, tag: str, *, first: bool = False) -> Any:
     """`parent`'s `tag` child, added (first or last) when it has none."""
     found = parent.find(qn(tag))
     if found is None:
