@@ -368,6 +368,8 @@ def _typed(to_kind: Callable[[Any], Any], expected: str) -> Converter:
 
 
 def _parsed(function: Callable[[Any], Any]) -> Converter:
+    """Convert with `function`; its `ValueError` is the issue, in its own words."""
+
     def convert(value: Any, loc: Loc, issues: list[Issue]) -> Any:
         try:
             return function(value)
@@ -379,15 +381,12 @@ def _parsed(function: Callable[[Any], Any]) -> Converter:
 
 
 def _checked(convert: Converter, function: Callable[[Any], Any]) -> Converter:
+    """Convert with `convert`, then check the result with `function` as `_parsed` does."""
+    check = _parsed(function)
+
     def checked(value: Any, loc: Loc, issues: list[Issue]) -> Any:
         result = convert(value, loc, issues)
-        if result is _INVALID:
-            return result
-        try:
-            return function(result)
-        except ValueError as exc:
-            issues.append(Issue(loc, "invalid", value, {"message": str(exc)}))
-            return _INVALID
+        return result if result is _INVALID else check(result, loc, issues)
 
     return checked
 
