@@ -49,7 +49,6 @@ P, T, TBL, TR, TC = qn("w:p"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 TCPR, TCW, VAL, W_W, W_TYPE = qn("w:tcPr"), qn("w:tcW"), qn("w:val"), qn("w:w"), qn("w:type")
 INSTR_TEXT = qn("w:instrText")
 _TCW_PATH = f"{TCPR}/{TCW}"
-_GRID_SPAN = f"{TCPR}/{qn('w:gridSpan')}"
 _PSTYLE = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 _PPR, _PSTYLE_TAG, _GRID_SPAN_TAG = qn("w:pPr"), qn("w:pStyle"), qn("w:gridSpan")
 # docxtpl's cellbg puts the shading before the width: only those need sorting
@@ -140,7 +139,7 @@ def table_fit(rows: list[Any], layout: PageLayout) -> TableFit | None:
     if not rows:
         return None
     widest = max((list(row.iterchildren(TC)) for row in rows), key=len)
-    if any(tc.find(_GRID_SPAN) is not None for tc in widest):
+    if any(_span(tc) > 1 for tc in widest):
         return None
     widths = [_cell_width(tc) for tc in widest]
     if not widths or None in widths:
