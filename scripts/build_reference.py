@@ -43,6 +43,10 @@ template may be `modul/modul-2.pptx` (one module), `modul/<phase>.pptx` or
 - Change the look through **styles** (Home → Styles): Heading 1–3, Normal, Table Text, Hint,
   List Bullet, and the table style *Klusterdocs Table*. Every table uses it, so one change
   restyles them all.
+- Set a table's column widths in Word as the content usually needs them. klusterdocs keeps
+  your proportions, scales a table too wide for the page down, and gives a column too narrow
+  for its longest word (a long Swedish compound) room from the others, at most a fifth of
+  each.
 - Text in `{{ … }}` is replaced by data: `{{ initiative.name }}`. Fixed texts come from the
   labels in the document's language: `{{ t.headings.summary }}` (see
   `src/klusterdocs/data/labels/sv.yaml` and `en.yaml`).
