@@ -31,7 +31,7 @@ COMPILER_REVISION = 2
 
 
 def cache_folder() -> Path | None:
-    """Where compiled templates are kept, or None when the user turned it off."""
+    """Where compiled templates and parsed data are kept, or None when turned off."""
     setting = os.environ.get("KLUSTERDOCS_CACHE")
     if setting is not None:
         return None if setting.strip().lower() in ("", "0", "off", "no") else Path(setting)
