@@ -106,26 +106,19 @@ class TemplateBuilder:
             style.font.name, style.font.size, style.font.bold = FONT, Pt(size), True
             style.font.color.rgb = colour
             style.font.italic = False
-            rfonts = style.element.rPr.rFonts
-            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-                rfonts.attrib.pop(qn(attr), None)
-            rfonts.set(qn("w:ascii"), FONT)
-            rfonts.set(qn("w:hAnsi"), FONT)
             style.paragraph_format.space_before = Pt(before)
             style.paragraph_format.space_after = Pt(4)
             style.paragraph_format.keep_with_next = True
         title = styles["Title"]
         title.font.name, title.font.size, title.font.color.rgb = FONT, Pt(30), NAVY
-        title.element.rPr.rFonts.attrib.pop(qn("w:asciiTheme"), None)
-        title.element.rPr.rFonts.attrib.pop(qn("w:hAnsiTheme"), None)
-        title.element.rPr.rFonts.set(qn("w:ascii"), FONT)
-        title.element.rPr.rFonts.set(qn("w:hAnsi"), FONT)
         pbdr = title.element.pPr.find(qn("w:pBdr"))
         if pbdr is not None:
             title.element.pPr.remove(pbdr)
         subtitle = styles["Subtitle"]
         subtitle.font.name, subtitle.font.size, subtitle.font.color.rgb = FONT, Pt(16), ACCENT
         subtitle.font.italic = False
+        for style in (title, subtitle, *(styles[f"Heading {n}"] for n in range(1, 10))):
+            _own_font(style)
         for name in ("List Bullet", "List Number"):
             styles[name].paragraph_format.space_after = Pt(2)
         table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
@@ -162,6 +155,18 @@ class TemplateBuilder:
                 Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
             )
         self.doc.styles.element.append(parse_xml(_TABLE_STYLE_XML))
+        self._theme_fonts()
+
+    def _theme_fonts(self) -> None:
+        """Make FONT the theme's fonts too: python-docx's theme sets body text in Cambria,
+        which text without a style of ours (and `--pdf`'s font check) would otherwise get."""
+        for part in self.doc.part.package.iter_parts():
+            if str(part.partname).startswith("/word/theme/"):
+                part._blob = re.sub(
+                    rb'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*"',
+                    rb"\g<1>" + FONT.encode() + rb'"',
+                    part.blob,
+                )
 
     def _page(self) -> None:
         section = self.doc.sections[0]
@@ -391,10 +396,10 @@ class TemplateBuilder:
                         paragraph.style = self.doc.styles["Table Text"]
         for row in table.rows:  # a row is never split across pages (unless taller than one)
             tr_pr = row._tr.get_or_add_trPr()
-            tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")} w:val="true"/>'))
+            tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
         if header:
             tr_pr = table.rows[0]._tr.get_or_add_trPr()
-            tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="true"/>'))
+            tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
         self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
     def save(self, name: str = "default.docx") -> Path:
@@ -436,6 +441,16 @@ class TemplateBuilder:
         for style_id, style in table_styles.items():
             if style_id not in keep:
                 styles.remove(style)
+
+
+def _own_font(style: Any) -> None:
+    """Set `style` in FONT itself: a theme font attribute (python-docx's starting styles put
+    the headings in the theme's Cambria) would win over the font named beside it."""
+    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    rfonts.set(qn("w:ascii"), FONT)
+    rfonts.set(qn("w:hAnsi"), FONT)
 
 
 def drop_thumbnail_and_styles_copy(*relationships: Any) -> None:

@@ -18,6 +18,7 @@ from klusterdocs.pdf import convert_to_pdf
 from klusterdocs.render.fit import Box, fits, wrapped_lines
 from klusterdocs.render.lookup import builtin_templates
 from klusterdocs.render.slides import INSET_X, INSET_Y
+from tests.checks import assert_valid_office
 from tests.conftest import PROGRAM
 
 
@@ -155,10 +156,11 @@ def test_module_content_comes_from_the_seed(decks: dict[int, Path]) -> None:
     assert "Företagen är funktionellt länkade" in text
 
 
-def test_every_deck_is_sixteen_by_nine_and_placeholders_are_not_left_empty(
+def test_every_deck_is_valid_sixteen_by_nine_and_placeholders_are_not_left_empty(
     decks: dict[int, Path],
 ) -> None:
     for path in decks.values():
+        assert_valid_office(path)
         prs = Presentation(str(path))
         assert (prs.slide_width, prs.slide_height) == (12191695, 6858000)
         for slide in prs.slides:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from klusterdocs.cli import main
@@ -20,7 +21,9 @@ from klusterdocs.loading import load_initiative
 from klusterdocs.model import PHASES, InitiativeFile
 from klusterdocs.pdf import convert_to_pdf
 from klusterdocs.render.lookup import builtin_templates, find_template
+from tests.checks import assert_valid_office
 from tests.conftest import EXAMPLE, INPUTS, THIN
+from tests.test_hostile import _rewrite_parts
 
 DAY = dt.date(2012, 9, 1)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -75,6 +78,7 @@ def test_documents_open_with_data_styles_and_no_template_residue(
     path = rendered[(document, lang)]
     assert path.name == f"{document}.docx"
     assert path.parent.name == "smart-textiles"
+    assert_valid_office(path)
     opened = docx.Document(str(path))
     text = _body_text(opened)
     assert "Smart Textiles" in text
@@ -485,3 +489,62 @@ def test_an_unwritable_template_cache_is_no_obstacle(tmp_path: Path, monkeypatch
     assert "Smart Textiles" in _body_text(docx.Document(str(path)))
     assert blocker.read_text(encoding="utf-8") == ""
     word._compiled.cache_clear()
+
+
+def test_tables_that_render_empty_still_give_a_document_word_opens(tmp_path: Path) -> None:
+    """A cell whose text is empty, a row loop over nothing, a header whose content is all
+    conditional, and on/off values as LibreOffice writes them: Word refuses each unless mended."""
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    template = docx.Document()
+    cells = template.add_table(rows=1, cols=2)
+    cells.rows[0].cells[0].text = "{{p initiative.background|md }}"
+    cells.rows[0].cells[1].text = "{{ initiative.name }}"
+    loop = template.add_table(rows=3, cols=1)
+    tags = ["{%tr for a in actors %}", "{{ a.name }}", "{%tr endfor %}"]
+    for row, text in zip(loop.rows, tags, strict=True):
+        row.cells[0].text = text
+    header = template.sections[0].header
+    header.paragraphs[0].text = "{%p if actors %}"
+    header.add_paragraph("{{ initiative.name }}")
+    header.add_paragraph("{%p endif %}")
+    template.save(str(folder / "default.docx"))
+
+    def libreoffice_on_off(name: str, text: str) -> str:
+        on = '<w:trPr><w:cantSplit w:val="true"/><w:tblHeader w:val="1"/></w:trPr>'
+        return text.replace("<w:tr>", f"<w:tr>{on}") if name == "word/document.xml" else text
+
+    _rewrite_parts(folder / "default.docx", libreoffice_on_off)
+    model = InitiativeFile.validate(yaml.safe_load(THIN))
+    path = write_word_document(model, "verksamhetsplan", tmp_path / "out", templates=folder.parent)
+    assert_valid_office(path)
+    opened = docx.Document(str(path))
+    assert len(opened.tables) == 1  # the loop over no actors left no table
+    assert opened.tables[0].rows[0].cells[1].text == "Tunt Kluster"
+    assert len(opened.tables[0].rows[0].cells[0].paragraphs) == 1
+
+
+def _keeps(row: str) -> bool:
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", row)
+    return bool(paragraphs) and all("<w:keepNext/>" in p for p in paragraphs)
+
+
+def test_small_tables_stay_on_one_page_and_long_ones_keep_head_and_total(tmp_path: Path) -> None:
+    """A header row never stands alone at a page's foot, nor a total row at the top of the
+    next; a table of up to ten rows is not split at all."""
+    actors = [{"id": f"a{n}", "name": f"Aktör {n}", "helix": "industry"} for n in range(60)]
+    model = InitiativeFile.validate({**yaml.safe_load(THIN), "actors": actors})
+    for count in (3, 60):
+        trimmed = model.replace(actors=model.actors[:count])
+        path = write_word_document(trimmed, "intressentanalys", tmp_path / str(count))
+        with zipfile.ZipFile(path) as archive:
+            body = archive.read("word/document.xml").decode("utf-8")
+        for table in re.findall(r"<w:tbl>.*?</w:tbl>", body):
+            rows = re.findall(r"<w:tr[ >].*?</w:tr>", table)
+            kept = [_keeps(row) for row in rows]
+            assert not kept[-1]
+            if len(rows) <= 10:
+                assert all(kept[:-1]), table[:200]
+            else:
+                assert kept[:3] == [True, True, True] and kept[-2]
+                assert not all(kept[3:-2])  # the middle may break between rows

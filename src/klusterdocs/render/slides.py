@@ -464,13 +464,19 @@ class DeckWriter:
     def save(self, target: Path, properties: Properties) -> None:
         _set_language(self.prs, properties.language)
         core = self.prs.core_properties
-        core.title, core.author = properties.title, properties.author
-        core.last_modified_by, core.language = properties.author, properties.language
+        title, author = _property(properties.title), _property(properties.author)
+        core.title, core.author = title, author
+        core.last_modified_by, core.language = author, properties.language
         core.created = core.modified = properties.created
         core.revision = 1
         with atomic_path(target) as temporary:
             self.prs.save(str(temporary))
             normalise_zip(temporary)
+
+
+def _property(text: str, limit: int = 255) -> str:
+    """`text` within python-pptx's limit for a core property, shortened with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 _RUN_PROPERTIES = {qn("a:defRPr"), qn("a:rPr"), qn("a:endParaRPr")}

@@ -52,12 +52,15 @@ from klusterdocs.render.wordxml import (
     ask_word_to_update_fields,
     available_width,
     bookmark_heading,
+    complete_cells,
     empty_core_properties,
+    finish_tables,
     fit_rows,
     fit_table_head,
-    fit_tables,
+    head_rows_kept,
     heading_levels,
     is_table_of_contents,
+    keep_with_next,
     qn,
     serialise,
     set_core_property,
@@ -133,8 +136,19 @@ class _Patcher:
 _PATCHER = _Patcher()
 
 
+# Row properties that Word accepts only as on or off: LibreOffice and python-docx write
+# `w:val="true"`, which Word's schema for them refuses.
+_ON_OFF_ONLY = re.compile(r'<w:(cantSplit|tblHeader|hidden) w:val="(true|1|on|false|0|off)"\s*/>')
+
+
+def _canonical_on_off(match: re.Match[str]) -> str:
+    on = match.group(2) in ("true", "1", "on")
+    return f"<w:{match.group(1)}/>" if on else f'<w:{match.group(1)} w:val="off"/>'
+
+
 def _jinja_source(xml: str) -> str:
-    return patch_template_xml(_XML_DECLARATION.sub("", xml))
+    xml = _ON_OFF_ONLY.sub(_canonical_on_off, _XML_DECLARATION.sub("", xml))
+    return patch_template_xml(xml)
 
 
 def _syntax_error_context(xml: str) -> str:
@@ -235,7 +249,7 @@ def _write_package(
     source: WordTemplate, context: dict[str, Any], properties: Properties, target: Path
 ) -> None:
     """Write the rendered package: every part in the template's order, with fixed zip dates."""
-    entries = _with_core_properties(source.entries)
+    entries = _with_core_properties(_without_styles_copy(source.entries))
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:
             info = fixed_zip_info(name)
@@ -319,6 +333,7 @@ class _Table:
 
 # The elements whose start says where the blocks of a part are: the body, or a header's root.
 _CONTAINERS = tuple(qn(f"w:{name}") for name in ("body", "hdr", "ftr", "footnotes", "endnotes"))
+_NEEDS_A_PARAGRAPH = (qn("w:hdr"), qn("w:ftr"))
 
 
 class _BlockWriter:
@@ -343,6 +358,7 @@ class _BlockWriter:
         self.headings: list[Heading] = []
         self.toc: Any = None
         self.drawings = 1000  # drawing ids must be unique; docxtpl numbers them from here
+        self.blocks = 0
         self.declarations: dict[str, str] = {}
 
     def write(self, pieces: Iterable[str], out: IO[bytes]) -> None:
@@ -388,6 +404,8 @@ class _BlockWriter:
         self.declared = dict(root.nsmap)
         while len(self.container):
             self._block(self.container[0])
+        if not self.blocks and self.container.tag in _NEEDS_A_PARAGRAPH:
+            self._emit("<w:p/>")  # a header whose content was all conditional still needs one
         self._flush()
         marker = etree.Comment("klusterdocs-body")
         self.container.append(marker)
@@ -429,7 +447,8 @@ class _BlockWriter:
             table = self.table = _Table(table_element)
         complete = len(table_element) - 1
         if table.streaming:
-            while complete > table.head:
+            # one complete row stays behind: the last row is kept with the one before it
+            while complete > table.head + 1:
                 self._table_child(table_element[table.head], table)
                 complete -= 1
             return
@@ -440,6 +459,8 @@ class _BlockWriter:
         # fit the table by its first rows and write its head, then every row as it comes
         table.head = children.index(rows[0])
         table.fit = table_fit(rows, self.source.layout)
+        for row in head_rows_kept(rows):
+            keep_with_next(row)
         # the head alone: the parser is still adding rows to the table
         shell = etree.Element(
             table_element.tag, dict(table_element.attrib), nsmap=table_element.nsmap
@@ -450,17 +471,18 @@ class _BlockWriter:
         head = self._xml(shell)
         self._emit(head[:-2] + ">" if head.endswith("/>") else head[: -len("</w:tbl>")])
         table.streaming = True
-        for child in children[table.head :]:
+        for child in children[table.head : -1]:
             self._table_child(child, table)
 
     def _table_child(self, child: Any, table: _Table) -> None:
+        complete_cells(child)
         text = serialise(child, self.declared, self.declarations)
         # most rows need nothing: look at the text before walking the elements
         scaled = table.fit is not None and table.fit.changes_rows
         if scaled or "<w:shd" in text or "<w:tbl" in text:
             if table.fit is not None and child.tag == TR:
                 fit_rows([child], table.fit)
-            fit_tables(child, self.source.layout)  # tables in its cells
+            finish_tables(child, self.source.layout)  # tables in its cells
             text = serialise(child, self.declared, self.declarations)
         self._emit(self._finish(text))
         child.clear()
@@ -472,15 +494,19 @@ class _BlockWriter:
         if table is not None and table.element is block:
             self.table = None
         if table is not None and table.streaming and table.element is block:
+            rows = [row for row in block[table.head :] if row.tag == TR]
+            if len(rows) > 1:
+                keep_with_next(rows[-2])
             while len(block) > table.head:
                 self._table_child(block[table.head], table)
             self._emit("</w:tbl>")
-        else:
-            fit_tables(block, self.source.layout)
+            self.blocks += 1
+        elif finish_tables(block, self.source.layout):
             if self.outline and block.tag == P and self._outline(block):
                 self.container.remove(block)  # kept whole: its entries are written last
                 return
             self._emit(self._xml(block))
+            self.blocks += 1
         block.clear()
         self.container.remove(block)
 
@@ -528,6 +554,34 @@ _CORE_TYPE = "application/vnd.openxmlformats-package.core-properties+xml"
 _CORE_RELATIONSHIP = (
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 )
+
+
+_STYLES_COPY = "word/stylesWithEffects.xml"
+
+
+def _without_styles_copy(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The package without Word 2010's copy of the styles (`stylesWithEffects`).
+
+    Word 2013 and later neither write nor need it, and a copy that no longer matches the
+    styles (python-docx adds header and footer styles to one only) makes Word report
+    unreadable content.
+    """
+    names = {name for name, _ in entries}
+    if _STYLES_COPY not in names:
+        return entries
+    kept = []
+    for name, data in entries:
+        if name == _STYLES_COPY:
+            continue
+        if name in ("[Content_Types].xml", "word/_rels/document.xml.rels"):
+            root = etree.fromstring(data, _PARSER)
+            for item in list(root):
+                target = item.get("PartName") or item.get("Target") or ""
+                if target.endswith("stylesWithEffects.xml"):
+                    root.remove(item)
+            data = _xml_bytes(root)
+        kept.append((name, data))
+    return kept
 
 
 def _with_core_properties(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:

@@ -273,14 +273,90 @@ def fit_table_head(table: Any, fit: TableFit) -> None:
     _schema_order(properties, _TBLPR_RANK)
 
 
-def fit_tables(block: Any, layout: PageLayout) -> None:
-    """Fit every table in `block` (a whole, rendered piece of the body), nested ones too."""
-    for table in block.iter(TBL):
+def finish_tables(block: Any, layout: PageLayout) -> bool:
+    """Make every table in `block` (a whole, rendered piece of the body) whole, fitting and
+    kept together; False when `block` itself is a table that rendered without rows.
+
+    A table loop over an empty list leaves a table without rows, and a row loop over no
+    columns a row without cells: Word refuses both, so they go.
+    """
+    for table in list(block.iter(TBL)):
+        for row in list(table.iterchildren(TR)):
+            if _first_child(row, TC) is None:
+                table.remove(row)
         rows = list(table.iterchildren(TR))
+        if not rows:
+            if table is block:
+                return False
+            table.getparent().remove(table)
+            continue
+        complete_cells(table)
         fit = table_fit(rows, layout)
         if fit is not None:
             fit_rows(rows, fit)
             fit_table_head(table, fit)
+        for row in rows_kept_with_next(rows):
+            keep_with_next(row)
+    return True
+
+
+_BLOCK_CONTENT = {P, TBL, qn("w:sdt"), qn("w:customXml"), qn("w:altChunk")}
+
+
+def complete_cells(element: Any) -> None:
+    """End every table cell in `element` with the paragraph Word requires of it.
+
+    A cell whose content rendered to nothing (`{{p text|md }}` of an empty text) would be a
+    `w:tc` without a `w:p`, and one that ends with a nested table has none after it: Word
+    refuses to open either (MS-OI29500 §2.1.168; LibreOffice shifts the row's cells instead).
+    The paragraph added takes the style of the row's other text, so the row keeps its height.
+    """
+    for cell in list(element.iter(TC)):
+        last = next((c for c in reversed(cell) if c.tag in _BLOCK_CONTENT), None)
+        if last is not None and last.tag != TBL:
+            continue
+        paragraph = etree.SubElement(cell, P)
+        row = cell.getparent()
+        style = row.find(f".//{_PSTYLE}") if row is not None else None
+        if style is not None:
+            properties = etree.SubElement(paragraph, _PPR)
+            etree.SubElement(properties, _PSTYLE_TAG).set(VAL, style.get(VAL, ""))
+
+
+# Tables up to this many rows stay on one page; longer ones keep their head with the first
+# rows and their last row (often a total) with the one before it.
+ROWS_KEPT_WHOLE = 10
+_KEEP_NEXT = qn("w:keepNext")
+_TBL_HEADER = f"{qn('w:trPr')}/{qn('w:tblHeader')}"
+
+
+def rows_kept_with_next(rows: list[Any]) -> list[Any]:
+    """The rows of a table that must stay on the page of the row after them."""
+    if len(rows) <= ROWS_KEPT_WHOLE:
+        return rows[:-1]
+    return [*head_rows_kept(rows), rows[-2]]
+
+
+def head_rows_kept(rows: list[Any]) -> list[Any]:
+    """The repeated header rows and the two rows after them: a head never stands alone."""
+    heads = 0
+    while heads < len(rows) and rows[heads].find(_TBL_HEADER) is not None:
+        heads += 1
+    return rows[: heads + 2]
+
+
+def keep_with_next(row: Any) -> None:
+    """Keep `row` on the same page as the next one: Word and LibreOffice do so for a row
+    whose every paragraph is kept with the next."""
+    for paragraph in row.iter(P):
+        properties = _first_child(paragraph, _PPR)
+        if properties is None:
+            properties = etree.Element(_PPR)
+            paragraph.insert(0, properties)
+        if _first_child(properties, _KEEP_NEXT) is not None:
+            continue
+        style = _first_child(properties, _PSTYLE_TAG)
+        properties.insert(0 if style is None else 1, etree.Element(_KEEP_NEXT))
 
 
 # Word rejects a document whose elements are out of the schema's order (ECMA-376 part 1).

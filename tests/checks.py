@@ -1,0 +1,96 @@
+"""Checks that hold for every document klusterdocs writes, whatever renderer wrote it.
+
+Every renderer's tests call these, so a new kind of document cannot skip them: the file is
+valid for Microsoft 365 (openxml-audit, a port of the Open XML SDK's validator) and reopens in
+python-docx or python-pptx; its PDF holds every word of it and passes `pdfua check`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+from pptx import Presentation
+
+# LibreOffice, poppler and a font metric-compatible with Calibri, for the PDF checks.
+HAVE_LIBREOFFICE = bool(shutil.which("soffice") and shutil.which("pdftotext"))
+
+
+@functools.cache
+def _validator():  # type: ignore[no-untyped-def]
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    return OpenXmlValidator(file_format=FileFormat.MICROSOFT_365, max_errors=0)
+
+
+def office_errors(path: Path) -> list[str]:
+    """What Microsoft 365's rules find wrong with the .docx or .pptx at `path`."""
+    result = _validator().validate(str(path))
+    return [f"{e.description} @ {getattr(e, 'path', '')}" for e in result.errors]
+
+
+def assert_valid_office(path: Path) -> None:
+    """`path` passes openxml-audit with no error and reopens in python-docx / python-pptx."""
+    errors = office_errors(path)
+    assert not errors, f"{path.name}: {len(errors)} error(s), first: {errors[:3]}"
+    if path.suffix == ".docx":
+        docx.Document(str(path))
+    else:
+        Presentation(str(path))
+
+
+def body_text(path: Path) -> str:
+    """The text of a .docx's body as a reader sees it: every paragraph, in tables too."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    lines = []
+    for paragraph in root.iter(f"{w}p"):
+        if paragraph.find(f".//{w}instrText") is not None:
+            continue  # a field (the table of contents): its text is LibreOffice's to lay out
+        lines.append("".join(t.text or "" for t in paragraph.iter(f"{w}t")))
+    return "\n".join(lines)
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def words_missing_from_pdf(document: Path, pdf: Path) -> list[str]:
+    """The words of the document's body that its PDF does not show.
+
+    Both texts are compared without white space, so a word that a narrow column breaks over
+    two lines still counts as shown; a row or paragraph that is lost does not.
+    """
+    shown = _SPACE.sub("", pdf_text(pdf)).replace("\u00ad", "")
+    return [w for w in set(_SPACE.split(body_text(document))) if w and w not in shown]
+
+
+def pdfua_errors(pdf: Path) -> list[str]:
+    """What `pdfua check` reports as errors for the PDF at `pdf`."""
+    from pdfua import Severity, validate
+
+    report = validate(str(pdf))
+    return [f"{f.rule_id}: {f.message}" for f in report.findings if f.severity >= Severity.ERROR]
+
+
+@functools.cache
+def has_document_fonts() -> bool:
+    """Whether the built-in templates' font (Calibri, or metric-compatible Carlito) is here:
+    without it, where lines break in a PDF is not what the tests expect."""
+    from klusterdocs.pdf import missing_fonts
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    return not missing_fonts(sorted(templates.glob("*/default.*")))
