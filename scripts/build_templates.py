@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,10 @@ class TemplateBuilder:
         table_bullet.base_style = styles["List Bullet"]
         table_bullet.font.size = Pt(9)
         table_bullet.paragraph_format.space_after = Pt(0)
+        cover_fact = styles.add_style("Cover Fact", WD_STYLE_TYPE.PARAGRAPH)
+        cover_fact.base_style = normal
+        cover_fact.paragraph_format.space_after = Pt(3)
+        cover_fact.paragraph_format.tab_stops.add_tab_stop(Cm(4.0))
         hint = styles.add_style("Hint", WD_STYLE_TYPE.PARAGRAPH)
         hint.base_style = normal
         hint.font.italic, hint.font.color.rgb = True, GREY
@@ -212,23 +216,22 @@ class TemplateBuilder:
         doc.add_paragraph("{{ initiative.name }}", style="Subtitle")
         doc.add_paragraph("{{ initiative.focus }} · {{ initiative.region }}", style="Lead")
         doc.add_paragraph()
-        rows = [
-            ("{{ t.common.initiative }}", "{{ initiative.name }}"),
-            ("{{ t.common.region }}", "{{ initiative.region }}"),
-            ("{{ t.common.phase }}", "{{ phase.name }}"),
-            ("{{ t.common.date }}", "{{ doc.date }}"),
-            ("{%tr if doc.version %}", ""),
-            ("{{ t.common.version }}", "{{ doc.version }}"),
-            ("{%tr endif %}", ""),
-            ("{%tr if doc.author %}", ""),
-            ("{{ t.common.author }}", "{{ doc.author }}"),
-            ("{%tr endif %}", ""),
-        ]
-        table = doc.add_table(rows=0, cols=2)
-        for label, value in rows:
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text = label, value
-        self._finish_table(table, [4.0, 8.0], header=False, first_column=True)
+        # label and value on a line each, not a table: a screen reader reads them as they stand
+        for label, value, condition in (
+            ("initiative", "initiative.name", None),
+            ("region", "initiative.region", None),
+            ("phase", "phase.name", None),
+            ("date", "doc.date", None),
+            ("version", "doc.version", "doc.version"),
+            ("author", "doc.author", "doc.author"),
+        ):
+            if condition:
+                self.tag(f"if {condition}")
+            line = doc.add_paragraph(style="Cover Fact")
+            line.add_run(f"{{{{ t.common.{label} }}}}").bold = True
+            line.add_run(f"\t{{{{ {value} }}}}")
+            if condition:
+                self.tag("endif")
         doc.add_paragraph()
         doc.add_paragraph("{{ generated }}", style="Small")
         self.page_break()
@@ -260,6 +263,13 @@ class TemplateBuilder:
 
     def hint(self, missing_key: str) -> None:
         self.doc.add_paragraph(f"{{{{ t.missing.{missing_key} }}}}", style="Hint")
+
+    @contextmanager
+    def loop(self, loop: str) -> Iterator[None]:
+        """Content repeated for each item: `{%p for <loop> %}` … `{%p endfor %}`."""
+        self.tag(f"for {loop}")
+        yield
+        self.tag("endfor")
 
     @contextmanager
     def if_else(self, condition: str, missing_key: str | None = None) -> Iterator[None]:
@@ -330,7 +340,11 @@ class TemplateBuilder:
         heights: list[float] | None = None,
         bold_first: bool = False,
     ) -> Table:
-        """A fixed table (no loop): SWOT, the power/interest grid, the phase strip."""
+        """A fixed table (no loop): SWOT, the power/interest grid, the phase strip.
+
+        Its first row holds the labels of what is below it: it is marked as the header row
+        (a screen reader and a tagged PDF announce its cells as headers) but keeps its colours.
+        """
         table = self.doc.add_table(rows=0, cols=len(widths))
         for r, row in enumerate(cells):
             new_row = table.add_row()
@@ -349,7 +363,7 @@ class TemplateBuilder:
                 if bold_first:
                     for run in row_cells[c].paragraphs[0].runs:
                         run.bold = True
-        self._finish_table(table, widths, header=False)
+        self._finish_table(table, widths, header=False, header_cells=True)
         return table
 
     def _finish_table(
@@ -360,7 +374,10 @@ class TemplateBuilder:
         header: bool,
         last_row: bool = False,
         first_column: bool = False,
+        header_cells: bool = False,
     ) -> None:
+        """Style the table; with `header` its first row looks like a header, with `header` or
+        `header_cells` it is marked as one (repeated on each page, tagged as header cells)."""
         table.style = self.doc.styles[TABLE_STYLE]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -397,7 +414,7 @@ class TemplateBuilder:
         for row in table.rows:  # a row is never split across pages (unless taller than one)
             tr_pr = row._tr.get_or_add_trPr()
             tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
-        if header:
+        if header or header_cells:
             tr_pr = table.rows[0]._tr.get_or_add_trPr()
             tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
         self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
@@ -510,9 +527,9 @@ def risks_section(b: TemplateBuilder, level: int = 1) -> None:
 
 
 def year_columns(values: str, width: float = 2.7) -> list[tuple[str, str, float]]:
-    """Three template cells that docxtpl turns into one column per budget year."""
+    """Three template cells that docxtpl turns into one column per year of the table's group."""
     return [
-        ("{%tc for y in budget.years %}", f"{{%tc for c in {values} %}}", 0.4),
+        ("{%tc for y in g.years %}", f"{{%tc for c in {values} %}}", 0.4),
         ("{{ y }}", "{{ c }}", width),
         ("{%tc endfor %}", "{%tc endfor %}", 0.4),
     ]
@@ -522,58 +539,66 @@ def year_totals(values: str) -> list[str]:
     return [f"{{%tc for c in {values} %}}", "{{ c }}", "{%tc endfor %}"]
 
 
+def for_each_year_group(b: TemplateBuilder) -> AbstractContextManager[None]:
+    """A budget table once for each group of years (`budget.groups`, a few years each)."""
+    return b.loop("g in budget.groups")
+
+
 def income_table(b: TemplateBuilder) -> None:
-    b.table(
-        [
-            ("source", "{{ r.source }}", 4.0),
-            ("kind", "{{ r.kind }}", 2.0),
-            ("grant_status", "{{ r.status }}", 2.0),
-            *year_columns("r.cells"),
-            ("{{ t.common.total }}", "{{ r.total }}", 2.8),
-        ],
-        loop="r in budget.income",
-        total_row=[
-            "{{ t.columns.income_total }}",
-            "",
-            "",
-            *year_totals("budget.income_cells"),
-            "{{ budget.income_total }}",
-        ],
-    )
+    with for_each_year_group(b):
+        b.table(
+            [
+                ("source", "{{ r.source }}", 4.0),
+                ("kind", "{{ r.kind }}", 2.0),
+                ("grant_status", "{{ r.status }}", 2.0),
+                *year_columns("r.cells"),
+                ("{{ g.total_label }}", "{{ r.total }}", 2.8),
+            ],
+            loop="r in g.income",
+            total_row=[
+                "{{ t.columns.income_total }}",
+                "",
+                "",
+                *year_totals("g.income_cells"),
+                "{{ budget.income_total }}",
+            ],
+        )
 
 
 def cost_table(b: TemplateBuilder) -> None:
-    b.table(
-        [
-            ("item", "{{ r.item }}", 5.0),
-            ("category", "{{ r.category }}", 3.0),
-            *year_columns("r.cells"),
-            ("{{ t.common.total }}", "{{ r.total }}", 2.8),
-        ],
-        loop="r in budget.costs",
-        total_row=[
-            "{{ t.columns.cost_total }}",
-            "",
-            *year_totals("budget.cost_cells"),
-            "{{ budget.cost_total }}",
-        ],
-    )
+    with for_each_year_group(b):
+        b.table(
+            [
+                ("item", "{{ r.item }}", 5.0),
+                ("category", "{{ r.category }}", 3.0),
+                *year_columns("r.cells"),
+                ("{{ g.total_label }}", "{{ r.total }}", 2.8),
+            ],
+            loop="r in g.costs",
+            total_row=[
+                "{{ t.columns.cost_total }}",
+                "",
+                *year_totals("g.cost_cells"),
+                "{{ budget.cost_total }}",
+            ],
+        )
 
 
 def balance_table(b: TemplateBuilder) -> None:
-    b.table(
-        [
-            ("item", "{{ r.label }}", 8.0),
-            *year_columns("r.cells"),
-            ("{{ t.common.total }}", "{{ r.total }}", 2.8),
-        ],
-        loop="r in budget.overview",
-        first_column=True,
-    )
+    with for_each_year_group(b):
+        b.table(
+            [
+                ("item", "{{ r.label }}", 8.0),
+                *year_columns("r.cells"),
+                ("{{ g.total_label }}", "{{ r.total }}", 2.8),
+            ],
+            loop="r in g.overview",
+            first_column=True,
+        )
     b.tag("if budget.deficit")
-    b.text("{{ budget.deficit_text }}", "Hint")
+    b.text("{{ budget.result_text }}", "Hint")
     b.tag("else")
-    b.text("{{ t.notes.surplus }}")
+    b.text("{{ budget.result_text }}")
     b.tag("endif")
 
 
@@ -621,10 +646,9 @@ def background_section(b: TemplateBuilder) -> None:
         b.md("initiative.starting_point")
     b.heading("facts", 2)
     b.table(
-        [("", "{{ f.label }}", 4.5), ("", "{{ f.value }}", 11.5)],
+        [("fact", "{{ f.label }}", 4.5), ("fact_value", "{{ f.value }}", 11.5)],
         loop="f in facts",
         first_column=True,
-        header=False,
     )
 
 
@@ -642,7 +666,10 @@ def strategy_section(b: TemplateBuilder) -> None:
     b.heading("benefits", 2)
     with b.if_else("strategy.benefits", "benefits"):
         b.table(
-            [("helix", "{{ p.party }}", 3.5), ("", "{{p p.points|bullets('TableBullet') }}", 12.5)],
+            [
+                ("helix", "{{ p.party }}", 3.5),
+                ("benefit", "{{p p.points|bullets('TableBullet') }}", 12.5),
+            ],
             loop="p in strategy.benefits",
             first_column=True,
         )
@@ -807,7 +834,11 @@ def intressentanalys() -> TemplateBuilder:
 
         b.grid(
             [
-                ["", "{{ t.notes.grid_low_interest }}", "{{ t.notes.grid_interest }}"],
+                [
+                    "{{ t.notes.grid_corner }}",
+                    "{{ t.notes.grid_low_interest }}",
+                    "{{ t.notes.grid_interest }}",
+                ],
                 [
                     "{{ t.notes.grid_power }}",
                     quadrant("keep_satisfied"),
@@ -850,7 +881,10 @@ def intressentanalys() -> TemplateBuilder:
     b.heading("benefits")
     with b.if_else("strategy.benefits", "benefits"):
         b.table(
-            [("helix", "{{ p.party }}", 3.5), ("", "{{p p.points|bullets('TableBullet') }}", 12.5)],
+            [
+                ("helix", "{{ p.party }}", 3.5),
+                ("benefit", "{{p p.points|bullets('TableBullet') }}", 12.5),
+            ],
             loop="p in strategy.benefits",
             first_column=True,
         )

@@ -4,15 +4,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
-  packages="libreoffice-writer-nogui libreoffice-impress-nogui poppler-utils fonts-dejavu-core fonts-crosextra-carlito fonts-crosextra-caladea"
+# What the document tests need from the system: LibreOffice and poppler to convert and read
+# PDFs, and the fonts the templates use (Carlito is metric-compatible with Calibri; without it
+# LibreOffice lays text out in a wider font).
+packages=""
+command -v soffice >/dev/null 2>&1 || packages="$packages libreoffice-writer-nogui libreoffice-impress-nogui"
+command -v pdftoppm >/dev/null 2>&1 || packages="$packages poppler-utils"
+command -v fc-list >/dev/null 2>&1 || packages="$packages fontconfig"
+fc-list 2>/dev/null | grep -qi carlito || packages="$packages fonts-crosextra-carlito fonts-crosextra-caladea"
+fc-list 2>/dev/null | grep -qi dejavu || packages="$packages fonts-dejavu-core"
+if [ -n "$packages" ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else sudo="none"; fi
   if [ "$sudo" != none ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing LibreOffice and poppler for the document tests..."
+    echo "Installing$packages for the document tests..."
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
   else
-    echo "LibreOffice is not installed and cannot be installed here: the PDF tests will be skipped."
+    echo "Cannot install$packages here: the tests that need them will be skipped."
   fi
 fi
 

@@ -72,10 +72,35 @@ def words_missing_from_pdf(document: Path, pdf: Path) -> list[str]:
     """The words of the document's body that its PDF does not show.
 
     Both texts are compared without white space, so a word that a narrow column breaks over
-    two lines still counts as shown; a row or paragraph that is lost does not.
+    two lines still counts as shown; a row or paragraph that is lost does not. Hyphens are
+    left out too: pdftotext joins a word hyphenated at a line's end and drops its hyphen.
     """
-    shown = _SPACE.sub("", pdf_text(pdf)).replace("\u00ad", "")
-    return [w for w in set(_SPACE.split(body_text(document))) if w and w not in shown]
+    shown = _SPACE.sub("", pdf_text(pdf)).replace("\u00ad", "").replace("-", "")
+    words = {w.replace("-", "") for w in _SPACE.split(body_text(document))}
+    return sorted(w for w in words if w and w not in shown)
+
+
+_HEADINGS = {f"/H{level}" for level in range(1, 7)}
+
+
+def stranded_headings(pdf: Path) -> list[str]:
+    """Headings that end a page of the (tagged) PDF, what they head on the next one.
+
+    Read from the structure tree, in reading order: a heading whose next element starts on
+    a later page stands alone at the foot of its own.
+    """
+    from pdfua import PdfDocument
+
+    stranded = []
+    with PdfDocument.open(str(pdf)) as document:
+        blocks = [b for top in document.struct_elements for b in top.children]
+        for index, block in enumerate(blocks):
+            if block.role not in _HEADINGS or block.page is None:
+                continue
+            following = next((b.page for b in blocks[index + 1 :] if b.page is not None), None)
+            if following is not None and following > block.page:
+                stranded.append(f"{block.role} on page {block.page}")
+    return stranded
 
 
 def pdfua_errors(pdf: Path) -> list[str]:

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from klusterdocs.loading import _IDS, _ORDERED, _REFERENCES
 from klusterdocs.model import InitiativeFile, ProgramFile
-from klusterdocs.model.base import Check, Constraint, Parse, Strict, field_types
+from klusterdocs.model.base import Constraint, Parse, Strict, field_types
 from klusterdocs.model.initiative import ChecklistOverride
-from klusterdocs.model.types import MonthOrDate, YearOrDate
+from klusterdocs.model.types import Currency, FormatVersion, MonthOrDate, YearOrDate
 from klusterdocs.phases import checklist_keys
 
 # Words a document can print and a PDF can give back: Swedish and English letters, compounds
@@ -54,6 +54,10 @@ def _special(annotation: Any) -> st.SearchStrategy[Any] | None:
         return YEARS | MONTHS | DATES.map(dt.date.isoformat)
     if annotation == MonthOrDate:
         return MONTHS | DATES.map(dt.date.isoformat)
+    if annotation == Currency:
+        return st.sampled_from(["SEK", "EUR", "NOK", "USD"])
+    if annotation == FormatVersion:
+        return st.just(1)
     return None
 
 
@@ -81,8 +85,6 @@ def values_for(annotation: Any, limit: Constraint = _NO_LIMIT) -> st.SearchStrat
             max_length=own.max_length or limit.max_length,
             pattern=own.pattern or limit.pattern,
         )
-        if args[0] is int and merged.pattern is None and args[1:] and _is_format_version(args):
-            return st.just(1)
         return values_for(args[0], merged)
     if origin in (typing.Union, types.UnionType):
         (inner,) = [a for a in args if a is not type(None)]
@@ -115,10 +117,6 @@ def values_for(annotation: Any, limit: Constraint = _NO_LIMIT) -> st.SearchStrat
     if annotation is dt.date:
         return DATES
     raise TypeError(f"no strategy for {annotation!r}")
-
-
-def _is_format_version(args: tuple[Any, ...]) -> bool:
-    return any(isinstance(m, Check) for m in args[1:])
 
 
 @st.composite

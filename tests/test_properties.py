@@ -8,7 +8,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from hypothesis import given
+import pytest
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
 
@@ -16,7 +17,16 @@ from klusterdocs.context.format import clean_text
 from klusterdocs.documents import WORD_DOCUMENTS, write_deck, write_word_document
 from klusterdocs.loading import LoadedProgram
 from klusterdocs.model import InitiativeFile, ProgramFile
-from tests.checks import assert_valid_office, body_text
+from klusterdocs.pdf import convert_to_pdf
+from tests.checks import (
+    HAVE_LIBREOFFICE,
+    assert_valid_office,
+    body_text,
+    has_document_fonts,
+    pdfua_errors,
+    stranded_headings,
+    words_missing_from_pdf,
+)
 from tests.strategies import initiatives, program_data
 
 
@@ -106,3 +116,23 @@ def test_any_value_anywhere_is_accepted_or_reported_where_it_stands(data: st.Dat
     for problem in problems:
         assert 1 <= problem.line <= lines, problem
         assert problem.message, problem
+
+
+# Converting to PDF takes LibreOffice seconds per document: a fifth as many examples, and no
+# shrinking of a failing one (minutes of conversions); the failing example is printed whole.
+PDF_EXAMPLES = max(2, settings.default.max_examples // 5)
+
+
+@pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice and poppler are not installed")
+@settings(max_examples=PDF_EXAMPLES, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(initiatives())
+def test_any_initiative_gives_accessible_pdfs_that_lose_no_word(model: InitiativeFile) -> None:
+    """Every word of every document is in its PDF (no row lost at a page break), no heading
+    ends a page, and each PDF is tagged PDF/UA with no error `pdfua check` can find."""
+    with tempfile.TemporaryDirectory() as folder:
+        documents = [write_word_document(model, d, Path(folder)) for d in WORD_DOCUMENTS]
+        for document, pdf in zip(documents, convert_to_pdf(documents), strict=True):
+            assert not words_missing_from_pdf(document, pdf), document.name
+            assert not pdfua_errors(pdf), document.name
+            if has_document_fonts():  # where pages break depends on the font
+                assert not stranded_headings(pdf), document.name

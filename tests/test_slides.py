@@ -18,7 +18,7 @@ from klusterdocs.pdf import convert_to_pdf
 from klusterdocs.render.fit import Box, fits, wrapped_lines
 from klusterdocs.render.lookup import builtin_templates
 from klusterdocs.render.slides import INSET_X, INSET_Y
-from tests.checks import assert_valid_office
+from tests.checks import HAVE_LIBREOFFICE, assert_valid_office, pdfua_errors
 from tests.conftest import PROGRAM
 
 
@@ -329,10 +329,12 @@ def test_broken_linked_initiative_is_located(runner: CliRunner, tmp_path: Path, 
     assert "Traceback" not in result.output
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_decks_convert_to_pdf_in_libreoffice(decks: dict[int, Path]) -> None:
+@pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice and poppler are not installed")
+def test_decks_convert_to_accessible_pdf_in_libreoffice(decks: dict[int, Path]) -> None:
     pdfs = convert_to_pdf(list(decks.values()))
     assert all(pdf.read_bytes().startswith(b"%PDF") for pdf in pdfs)
+    for pdf in pdfs:
+        assert not pdfua_errors(pdf), pdf.name  # the phase diagram's shapes are tagged too
     if shutil.which("pdfinfo"):
         info = subprocess.run(
             ["pdfinfo", str(pdfs[0])], capture_output=True, text=True, check=True

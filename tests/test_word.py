@@ -13,6 +13,7 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
+from pdfua import PdfDocument
 
 from klusterdocs.cli import main
 from klusterdocs.documents import WORD_DOCUMENTS, write_word_document
@@ -21,7 +22,15 @@ from klusterdocs.loading import load_initiative
 from klusterdocs.model import PHASES, InitiativeFile
 from klusterdocs.pdf import convert_to_pdf
 from klusterdocs.render.lookup import builtin_templates, find_template
-from tests.checks import assert_valid_office
+from tests.checks import (
+    HAVE_LIBREOFFICE,
+    assert_valid_office,
+    has_document_fonts,
+    pdf_text,
+    pdfua_errors,
+    stranded_headings,
+    words_missing_from_pdf,
+)
 from tests.conftest import EXAMPLE, INPUTS, THIN
 from tests.test_hostile import _rewrite_parts
 
@@ -132,12 +141,12 @@ def test_plan_budget_figures(rendered: dict) -> None:
         "9\u00a0700\u00a0000\u00a0kr",
         "2\u00a0000\u00a0000\u00a0kr",
         "76\u00a0%",
-        "Budgeten är i balans.",
+        "Budgeten är i balans: finansieringen täcker kostnaderna på 9\u00a0700\u00a0000\u00a0kr.",
     ):
         assert figure in sv, figure
     en = _body_text(docx.Document(str(rendered[("verksamhetsplan", "en")])))
     assert "SEK\u00a09,700,000" in en
-    assert "The budget is balanced." in en
+    assert "The budget is balanced: the funding covers the costs of SEK\u00a09,700,000." in en
 
 
 def test_budget_year_columns_and_totals_line_up(rendered: dict) -> None:
@@ -159,7 +168,47 @@ def test_deficit_is_shown_as_one(tmp_path: Path) -> None:
     path = write_word_document(model, "verksamhetsplan", tmp_path, today=DAY)
     text = _body_text(docx.Document(str(path)))
     assert "Budgeten visar ett underskott på 50\u00a0000\u00a0kr." in text
-    assert "-50\u00a0000\u00a0kr" in text
+    assert "\u221250\u00a0000\u00a0kr" in text  # a real minus sign
+    assert "i balans" not in text
+
+
+@pytest.mark.parametrize(
+    ("income", "costs", "said"),
+    [
+        (1_000_000, 700_000, "Budgeten visar ett överskott på 300\u00a0000\u00a0kr"),
+        (0, 700_000, "Ingen finansiering är angiven ännu; kostnaderna uppgår till 700"),
+        (1_000_000, 0, "Inga kostnader är budgeterade ännu; finansieringen uppgår till 1"),
+    ],
+)
+def test_the_budget_result_says_what_the_figures_say(
+    income: int, costs: int, said: str, tmp_path: Path
+) -> None:
+    budget: dict[str, list[dict[str, object]]] = {"income": [], "costs": []}
+    if income:
+        budget["income"].append({"source": "Region", "kind": "public", "amounts": {2013: income}})
+    if costs:
+        budget["costs"].append(
+            {"item": "Ledning", "category": "personnel", "amounts": {2013: costs}}
+        )
+    model = InitiativeFile.validate({**yaml.safe_load(THIN), "budget": budget})
+    path = write_word_document(model, "verksamhetsplan", tmp_path, today=DAY)
+    text = _body_text(docx.Document(str(path)))
+    assert said in text
+    assert "i balans" not in text
+
+
+def test_a_budget_of_many_years_is_shown_a_few_years_a_table(tmp_path: Path) -> None:
+    amounts = {year: 100_000 for year in range(2013, 2023)}
+    budget = {"income": [{"source": "Region", "kind": "public", "amounts": amounts}]}
+    model = InitiativeFile.validate({**yaml.safe_load(THIN), "budget": budget})
+    path = write_word_document(model, "verksamhetsplan", tmp_path, today=DAY)
+    income = [t for t in docx.Document(str(path)).tables if t.rows[0].cells[0].text == "Källa"]
+    headers = [[c.text for c in t.rows[0].cells[3:]] for t in income]
+    assert headers == [
+        ["2013", "2014", "2015", "2016", "Summa 2013–2022"],
+        ["2017", "2018", "2019", "2020", "Summa 2013–2022"],
+        ["2021", "2022", "Summa 2013–2022"],
+    ]
 
 
 def test_activity_traffic_lights_are_coloured_cells(rendered: dict) -> None:
@@ -334,29 +383,52 @@ def test_cli_bad_input_writes_nothing(runner: CliRunner, write, tmp_path: Path) 
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_documents_convert_to_pdf_with_a_paged_table_of_contents(
-    rendered: dict, tmp_path: Path
-) -> None:
-    sources = []
-    for (document, lang), path in rendered.items():
-        if lang == "sv":
-            sources.append(Path(shutil.copy(path, tmp_path / f"{document}.docx")))
+@pytest.fixture(scope="module")
+def example_pdfs(rendered: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The Swedish example documents as PDFs, through `--pdf`'s conversion."""
+    if not HAVE_LIBREOFFICE:
+        pytest.skip("LibreOffice and poppler are not installed")
+    folder = tmp_path_factory.mktemp("pdf")
+    sources = [
+        Path(shutil.copy(path, folder / f"{document}.docx"))
+        for (document, lang), path in rendered.items()
+        if lang == "sv"
+    ]
     pdfs = convert_to_pdf(sources)
     assert [p.name for p in pdfs] == [f"{d}.pdf" for d in WORD_DOCUMENTS]
-    for pdf in pdfs:
+    return {pdf.stem: pdf for pdf in pdfs}
+
+
+def test_pdfs_are_complete_tagged_and_accessible(example_pdfs: dict[str, Path]) -> None:
+    for document, pdf in example_pdfs.items():
         assert pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True, text=True, check=True
-        ).stdout
-        assert "Smart Textiles" in text and "Högskolan i Borås" in text
-        assert re.search(r"Sammanfattning\.{5,}\s*3", text)  # page numbers in the TOC
-        flowing = subprocess.run(
-            ["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True
-        ).stdout
-        for word in ("Kommunikatören", "Aktivitetsindikator", "varumärkesbyggande"):
-            assert word in flowing, f"{word} is broken across lines in a table column"
+        assert not words_missing_from_pdf(pdf.with_suffix(".docx"), pdf), document
+        assert not pdfua_errors(pdf), document
+        with PdfDocument.open(str(pdf)) as opened:
+            assert opened.is_tagged and opened.lang == "sv-SE"
+            assert opened.title and opened.title.endswith("Smart Textiles")
+            assert opened.display_doc_title
+    text = pdf_text(example_pdfs["verksamhetsplan"])
+    assert "Smart Textiles" in text and "Högskolan i Borås" in text
+
+
+@pytest.mark.skipif(
+    not has_document_fonts(), reason="Calibri or Carlito is not installed: lines break elsewhere"
+)
+def test_pdf_layout_keeps_words_and_headings_whole(example_pdfs: dict[str, Path]) -> None:
+    """Where lines and pages break depends on the font: these need Calibri's metrics."""
+    layout = subprocess.run(
+        ["pdftotext", "-layout", str(example_pdfs["verksamhetsplan"]), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.search(r"Sammanfattning\.{5,}\s*3", layout)  # page numbers in the TOC
+    flowing = pdf_text(example_pdfs["verksamhetsplan"])
+    for word in ("Kommunikatören", "Aktivitetsindikator", "varumärkesbyggande"):
+        assert word in flowing, f"{word} is broken across lines in a table column"
+    for pdf in example_pdfs.values():
+        assert not stranded_headings(pdf), pdf.name
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(
@@ -366,6 +438,25 @@ def test_pdf_without_libreoffice_is_a_clear_error(
     result = runner.invoke(main, ["plan", str(EXAMPLE), "-o", str(tmp_path), "--pdf"])
     assert result.exit_code == 1
     assert "--pdf needs LibreOffice" in result.output
+    assert "fonts-crosextra-carlito" in result.output  # the fonts the layout needs, too
+
+
+def test_pdf_warns_when_the_documents_font_is_missing(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Calibri or Carlito, LibreOffice sets the text in a wider font and words break
+    inside table cells: `--pdf` says so before converting, naming the package to install."""
+    from klusterdocs import pdf
+
+    monkeypatch.setattr(pdf, "_installed", lambda font: font != "Calibri")
+    monkeypatch.setattr(pdf, "convert_to_pdf", lambda sources: [])
+    result = runner.invoke(main, ["plan", str(EXAMPLE), "-o", str(tmp_path), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert "Warning: the documents use Calibri (or Carlito)" in result.output
+    assert "apt-get install fonts-crosextra-carlito" in result.output
+    monkeypatch.setattr(pdf, "_installed", lambda font: True)
+    result = runner.invoke(main, ["plan", str(EXAMPLE), "-o", str(tmp_path), "--pdf"])
+    assert "Warning" not in result.output
 
 
 def test_source_date_epoch_sets_the_default_date(write, tmp_path: Path, monkeypatch) -> None:

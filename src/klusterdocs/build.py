@@ -224,8 +224,12 @@ def run(
     workers: int | None = None,
     pdf: bool = False,
     on_result: Callable[[Result], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> list[Result]:
-    """Render the plan's jobs that are out of date; return every result, failures first."""
+    """Render the plan's jobs that are out of date; return every result, failures first.
+
+    `on_warning` hears of what may make the PDFs look wrong (a font that is not installed).
+    """
     results = list(build_plan.failures)
     for failure in build_plan.failures:
         if on_result:
@@ -250,9 +254,12 @@ def run(
         if result.status == "built" and result.job:
             manifest[result.job.target.relative_to(output).as_posix()] = result.job.key
     if pdf:
-        from klusterdocs.pdf import convert_to_pdf
+        from klusterdocs.pdf import convert_to_pdf, font_warning
 
         fresh = [p for r in built if r.status == "built" for p in r.written]
+        warning = font_warning(fresh)
+        if warning and on_warning:
+            on_warning(warning)
         for result in built:
             if result.status == "built":
                 result.written = [*result.written, *(p.with_suffix(".pdf") for p in result.written)]

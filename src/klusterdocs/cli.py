@@ -199,10 +199,16 @@ def _report(written: list[Path], pdf: bool) -> None:
     for path in written:
         click.echo(str(path))
     if pdf:
-        from klusterdocs.pdf import convert_to_pdf
+        from klusterdocs.pdf import convert_to_pdf, font_warning
 
+        _warn(font_warning(written))
         for path in convert_to_pdf(written):
             click.echo(str(path))
+
+
+def _warn(message: str | None) -> None:
+    if message:
+        click.secho(f"Warning: {message}", fg="yellow", err=True)
 
 
 def _word_command(document: str, summary: str, name: str, *, changes: bool = False) -> None:
@@ -356,6 +362,7 @@ def build(
             workers=jobs,
             pdf=pdf,
             on_result=report,
+            on_warning=_warn,
         )
     seconds = time.perf_counter() - started
     summary = (

@@ -1,13 +1,17 @@
 """PDF copies of written documents, through LibreOffice (headless).
 
-One LibreOffice call converts every file, with a private profile (so a running LibreOffice or
-a broken user profile does not interfere) and a timeout. A Word document's table of contents is
-a TOC field that Word refreshes on open but LibreOffice shows as cached; for the PDF, a copy
-with the field unwrapped is converted, so LibreOffice computes each entry's PAGEREF page number.
+The PDFs are tagged PDF/UA (ISO 14289): headings, tables with their header cells, reading
+order, title and language are in the file, as Swedish public bodies must publish them (lag
+(2018:1937) om tillgänglighet till digital offentlig service). One LibreOffice call converts
+every file of a kind, with a private profile (so a running LibreOffice or a broken user
+profile does not interfere) and a timeout. A Word document's table of contents is a TOC field
+that Word refreshes on open but LibreOffice shows as cached; for the PDF, a copy with the field
+unwrapped is converted, so LibreOffice computes each entry's PAGEREF page number.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,12 +19,38 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from klusterdocs.errors import RenderError, display_path
 from klusterdocs.output import atomic_path
 
 TIMEOUT_SECONDS = 300
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_FONT_PACKAGES = "fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2"
+_INSTALL = (
+    "Debian/Ubuntu: apt-get install libreoffice-writer-nogui libreoffice-impress-nogui "
+    + _FONT_PACKAGES
+)
+# LibreOffice's PDF export filter for each kind of document, and the options that make the
+# PDF tagged and PDF/UA: the document's title shown, its language and structure kept.
+_FILTERS = {".docx": "writer_pdf_Export", ".pptx": "impress_pdf_Export"}
+_EXPORT_OPTIONS = json.dumps(
+    {
+        name: {"type": "boolean", "value": "true"}
+        for name in ("UseTaggedPDF", "PDFUACompliance", "ExportBookmarks")
+    }
+)
+# Fonts that Office documents name, and the free fonts with the same metrics that LibreOffice
+# substitutes for them: with neither, lines break at other places and words in table cells.
+METRIC_COMPATIBLE = {
+    "calibri": "carlito",
+    "cambria": "caladea",
+    "arial": "liberation sans",
+    "helvetica": "liberation sans",
+    "times new roman": "liberation serif",
+    "courier new": "liberation mono",
+}
 
 
 def libreoffice() -> str:
@@ -29,14 +59,109 @@ def libreoffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise RenderError(
-        "--pdf needs LibreOffice, which is not installed "
-        "(Debian/Ubuntu: apt-get install libreoffice-writer-nogui libreoffice-impress-nogui)"
+    raise RenderError(f"--pdf needs LibreOffice, which is not installed ({_INSTALL})")
+
+
+def missing_fonts(sources: Sequence[Path]) -> list[str]:
+    """The fonts the documents use that are installed neither themselves nor as a
+    metric-compatible font (Calibri or Carlito); empty where fontconfig cannot tell."""
+    if not shutil.which("fc-match"):
+        return []
+    wanted = sorted({font for source in sources for font in _fonts_of(source)})
+    return [font for font in wanted if not _installed(font)]
+
+
+def font_warning(sources: Sequence[Path]) -> str | None:
+    """A warning to print before converting `sources`, when a font they use is missing."""
+    missing = missing_fonts(sources)
+    if not missing:
+        return None
+    names = ", ".join(
+        f"{font} (or {METRIC_COMPATIBLE[font.lower()].title()})"
+        if font.lower() in METRIC_COMPATIBLE
+        else font
+        for font in missing
+    )
+    return (
+        f"the documents use {names}, which this machine does not have: LibreOffice will use "
+        "a wider font, so lines and words in table cells break at other places. Install the "
+        f"fonts (Debian/Ubuntu: apt-get install {_FONT_PACKAGES})."
     )
 
 
+def _installed(font: str) -> bool:
+    try:
+        found = subprocess.run(
+            ["fc-match", "-f", "%{family}", font], capture_output=True, text=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return True  # cannot tell: say nothing
+    families = {name.strip().lower() for name in found.split(",")}
+    return bool(families & {font.lower(), METRIC_COMPATIBLE.get(font.lower(), "")})
+
+
+def _fonts_of(source: Path) -> set[str]:
+    """The fonts the text of a .docx (through the styles it uses) or a .pptx (its theme) is
+    set in."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = {
+                name: etree.fromstring(archive.read(name), parser)
+                for name in archive.namelist()
+                if name in ("word/styles.xml", "word/document.xml")
+                or (name.startswith(("word/theme/", "ppt/theme/")) and name.endswith(".xml"))
+            }
+    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return set()
+    theme = {}
+    for name, root in parts.items():
+        if "/theme/" in name:
+            for kind in ("major", "minor"):
+                latin = root.find(f".//{_A}{kind}Font/{_A}latin")
+                if latin is not None:
+                    theme[kind] = latin.get("typeface", "")
+    if source.suffix == ".pptx":
+        fonts = set(theme.values())
+    else:
+        fonts = _word_fonts(parts.get("word/styles.xml"), parts.get("word/document.xml"), theme)
+    return {font for font in fonts if font and not font.startswith("+")}
+
+
+def _word_fonts(styles: Any, document: Any, theme: dict[str, str]) -> set[str]:
+    """The fonts of the document defaults and of every style the body uses (with the styles
+    they are based on): not those of the dozens of styles a template carries unused."""
+    if styles is None:
+        return set()
+    by_id = {s.get(f"{_W}styleId"): s for s in styles.iter(f"{_W}style")}
+    wanted = [s for s in by_id if by_id[s].get(f"{_W}default") in ("1", "true")]
+    if document is not None:
+        for tag in ("pStyle", "rStyle", "tblStyle"):
+            wanted += [e.get(f"{_W}val") for e in document.iter(f"{_W}{tag}")]
+    elements = [styles.find(f"{_W}docDefaults")]
+    seen: set[str] = set()
+    while wanted:
+        style_id = wanted.pop()
+        if style_id in seen or style_id not in by_id:
+            continue
+        seen.add(style_id)
+        elements.append(by_id[style_id])
+        based_on = by_id[style_id].find(f"{_W}basedOn")
+        if based_on is not None:
+            wanted.append(based_on.get(f"{_W}val"))
+    fonts = set()
+    for element in elements:
+        for rfonts in element.iter(f"{_W}rFonts") if element is not None else ():
+            fonts.add(rfonts.get(f"{_W}ascii", ""))
+            kind = rfonts.get(f"{_W}asciiTheme", "")[:5]  # majorHAnsi -> major
+            fonts.add(theme.get(kind, ""))
+    return fonts
+
+
 def convert_to_pdf(sources: Sequence[Path], timeout: float = TIMEOUT_SECONDS) -> list[Path]:
-    """Write `<name>.pdf` next to each source; return the PDFs' paths."""
+    """Write a tagged `<name>.pdf` next to each source; return the PDFs' paths."""
     if not sources:
         return []
     executable = libreoffice()
@@ -52,30 +177,10 @@ def convert_to_pdf(sources: Sequence[Path], timeout: float = TIMEOUT_SECONDS) ->
                 shutil.copyfile(source, copy)
             staged.append(copy)
         out = folder / "out"
-        command = [
-            executable,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, staged),
-        ]
-        try:
-            subprocess.run(
-                command,
-                check=True,
-                capture_output=True,
-                timeout=timeout,
-                env={**os.environ, "HOME": str(folder)},
-            )
-        except subprocess.TimeoutExpired:
-            raise RenderError(f"LibreOffice did not finish within {timeout:.0f} s") from None
-        except subprocess.CalledProcessError as exc:
-            detail = (exc.stderr or b"").decode(errors="replace").strip()[-300:]
-            raise RenderError(f"LibreOffice failed to convert: {detail}") from None
+        for suffix, export_filter in _FILTERS.items():
+            group = [copy for copy in staged if copy.suffix == suffix]
+            if group:
+                _run_libreoffice(executable, folder, export_filter, group, out, timeout)
         written = []
         for source, copy in zip(sources, staged, strict=True):
             produced = out / f"{copy.stem}.pdf"
@@ -86,6 +191,35 @@ def convert_to_pdf(sources: Sequence[Path], timeout: float = TIMEOUT_SECONDS) ->
                 shutil.copyfile(produced, temporary)
             written.append(target)
     return written
+
+
+def _run_libreoffice(
+    executable: str, folder: Path, export_filter: str, files: list[Path], out: Path, timeout: float
+) -> None:
+    command = [
+        executable,
+        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        f"pdf:{export_filter}:{_EXPORT_OPTIONS}",
+        "--outdir",
+        str(out),
+        *map(str, files),
+    ]
+    try:
+        subprocess.run(
+            command,
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+            env={**os.environ, "HOME": str(folder)},
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"LibreOffice did not finish within {timeout:.0f} s") from None
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode(errors="replace").strip()[-300:]
+        raise RenderError(f"LibreOffice failed to convert: {detail}") from None
 
 
 def _unwrap_toc_field(source: Path, target: Path) -> None:

@@ -24,6 +24,12 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", _BREAKS.sub("\n", text))
 
 
+def _minus(formatted: str) -> str:
+    """A negative number with a real minus sign (−), as Swedish typography (and the CLDR's
+    Swedish data) has it; unlike a hyphen, no line breaks after it."""
+    return formatted.replace("-", "\u2212")
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats values for one language and currency."""
@@ -41,21 +47,23 @@ class Formatter:
             return ""
         if float(value).is_integer():
             value = int(value)
-        return format_decimal(value, locale=self.locale)
+        return _minus(format_decimal(value, locale=self.locale))
 
     def money(self, value: float) -> str:
         """`1234567` -> `1 234 567 kr` (sv) / `SEK 1,234,567` (en)."""
-        return format_currency(
-            round(value),
-            self.currency,
-            locale=self.locale,
-            format=_MONEY_PATTERNS[self.lang],
-            currency_digits=False,
+        return _minus(
+            format_currency(
+                round(value),
+                self.currency,
+                locale=self.locale,
+                format=_MONEY_PATTERNS[self.lang],
+                currency_digits=False,
+            )
         )
 
     def percent(self, share: float) -> str:
         """`0.737` -> `74 %` (sv) / `74%` (en)."""
-        return format_percent(share, locale=self.locale)
+        return _minus(format_percent(share, locale=self.locale))
 
     def date(self, value: dt.date | None) -> str:
         """`2012-08-20` -> `20 augusti 2012` / `20 August 2012`."""

@@ -25,6 +25,8 @@ from klusterdocs.model.initiative import (
 )
 from klusterdocs.phases import GROUPS, ItemStatus, assess, group_names, next_phase, phases
 
+YEARS_PER_TABLE = 4
+"""A budget table shows at most this many years; more make another table below it."""
 QUADRANT_ORDER = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 HELIX_ORDER = (
     "industry",
@@ -482,33 +484,37 @@ class _Builder:
                 "total": money(b.balance),
             },
         ]
+        income = [
+            {
+                "source": _text(r.source),
+                "kind": self.label("income_kind", r.kind),
+                "status": self.label("income_status", r.status),
+                "cells": cells(r.amounts),
+                "total": money(sum(r.amounts.values())),
+            }
+            for r in b.income
+        ]
+        costs = [
+            {
+                "item": _text(r.item),
+                "category": self.label("cost_category", r.category),
+                "cells": cells(r.amounts),
+                "total": money(sum(r.amounts.values())),
+            }
+            for r in b.costs
+        ]
         return {
             "overview": overview,
+            "groups": self.year_groups(years, income, costs, overview),
             "deficit_text": self.t["documents"]["notes"]["deficit"].format(
                 amount=money(-b.balance)
             ),
+            "result_text": self.budget_result(b),
             "currency": b.currency,
             "years": [str(y) for y in years],
             "span": _span(years),
-            "income": [
-                {
-                    "source": _text(r.source),
-                    "kind": self.label("income_kind", r.kind),
-                    "status": self.label("income_status", r.status),
-                    "cells": cells(r.amounts),
-                    "total": money(sum(r.amounts.values())),
-                }
-                for r in b.income
-            ],
-            "costs": [
-                {
-                    "item": _text(r.item),
-                    "category": self.label("cost_category", r.category),
-                    "cells": cells(r.amounts),
-                    "total": money(sum(r.amounts.values())),
-                }
-                for r in b.costs
-            ],
+            "income": income,
+            "costs": costs,
             "income_cells": cells(b.income_by_year),
             "income_total": money(b.total_income),
             "cost_cells": cells(b.costs_by_year),
@@ -533,6 +539,56 @@ class _Builder:
             "public_share": self.fmt.percent(b.shares_by_kind["public"]),
             "private_share": self.fmt.percent(b.shares_by_kind["private"]),
         }
+
+    def budget_result(self, b: Budget) -> str:
+        """What the budget's result is, said as the figures say it: a surplus, a deficit or
+        a balance, with the amount; or what is not budgeted yet."""
+        notes: dict[str, str] = self.t["documents"]["notes"]
+        money = self.fmt.money
+        if not b.income and not b.costs:
+            return ""
+        if not b.costs:
+            return notes["result_no_costs"].format(income=money(b.total_income))
+        if not b.income:
+            return notes["result_no_income"].format(costs=money(b.total_costs))
+        if b.balance > 0:
+            return notes["result_surplus"].format(amount=money(b.balance))
+        if b.balance < 0:
+            return notes["deficit"].format(amount=money(-b.balance))
+        return notes["result_balanced"].format(amount=money(b.total_costs))
+
+    def year_groups(
+        self,
+        years: list[int],
+        income: list[dict[str, Any]],
+        costs: list[dict[str, Any]],
+        overview: list[dict[str, Any]],
+    ) -> list[dict[str, Any]]:
+        """The budget's tables, a few years each: a budget of ten years in one table would
+        leave each amount a column too narrow to read."""
+        total = self.t["documents"]["common"]["total"]
+        groups = []
+        for start in range(0, len(years), YEARS_PER_TABLE):
+            part = slice(start, start + YEARS_PER_TABLE)
+
+            def sliced(rows: list[dict[str, Any]], part: slice = part) -> list[dict[str, Any]]:
+                return [{**row, "cells": row["cells"][part]} for row in rows]
+
+            groups.append(
+                {
+                    "years": [str(y) for y in years[part]],
+                    "span": _span(years[part]),
+                    "total_label": total
+                    if len(years) <= YEARS_PER_TABLE
+                    else f"{total} {_span(years)}",
+                    "income": sliced(income),
+                    "costs": sliced(costs),
+                    "overview": sliced(overview),
+                    "income_cells": overview[0]["cells"][part],
+                    "cost_cells": overview[1]["cells"][part],
+                }
+            )
+        return groups
 
     def risk(self, r: Any) -> dict[str, Any]:
         return {

@@ -14,6 +14,7 @@ from typing import Literal
 from klusterdocs.model.base import Strict, field
 from klusterdocs.model.types import (
     Amounts,
+    Currency,
     FormatVersion,
     Id,
     MonthOrDate,
@@ -283,7 +284,7 @@ class Cost(Strict):
 
 
 class Budget(Strict):
-    currency: Text = field(default="SEK", description="Valuta (ISO 4217), standard SEK")
+    currency: Currency = field(default="SEK", description="Valuta (ISO 4217), standard SEK")
     income: list[Income] = field(default=[], description="Intäkter / finansiering")
     costs: list[Cost] = field(default=[], description="Kostnader")
 

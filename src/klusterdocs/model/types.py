@@ -31,6 +31,29 @@ FormatVersion = Annotated[
     Check(_supported_version),
     JsonSchema({"const": 1, "description": "Formatversion (1)"}),
 ]
+
+
+def _currency_code(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        hint = "; write SEK, not kr" if value.strip().lower() in ("kr", "kronor", "sek") else ""
+        raise ValueError(
+            f"expected a three-letter currency code (ISO 4217) such as SEK or EUR; "
+            f"got '{value}'{hint}"
+        )
+    return value
+
+
+Currency = Annotated[
+    str,
+    Check(_currency_code),
+    JsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "Valutakod (ISO 4217), t.ex. SEK",
+        }
+    ),
+]
 Amounts = Annotated[
     dict[Year, Amount], Constraint(description="Belopp per kalenderår, t.ex. {2013: 250000}")
 ]

@@ -15,8 +15,8 @@ from typing import Any
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
@@ -431,9 +431,9 @@ class DeckWriter:
         left, top = Emu(457200), Emu(1_650_000)
         step = width // len(spec.phases)
         for index, (name, initiatives, active) in enumerate(spec.phases):
-            shape_kind = MSO_SHAPE.PENTAGON if index == 0 else MSO_SHAPE.CHEVRON
-            chevron = slide.shapes.add_shape(
-                shape_kind, left + index * step, top, step - Emu(60000), Emu(700000)
+            geometry = "homePlate" if index == 0 else "chevron"
+            chevron = _figure(
+                slide, geometry, left + index * step, top, step - Emu(60000), Emu(700000)
             )
             chevron.fill.solid()
             chevron.fill.fore_color.rgb = _colour(ACCENT if active else LIGHT)
@@ -441,8 +441,9 @@ class DeckWriter:
             frame = chevron.text_frame
             frame.paragraphs[0].alignment = PP_ALIGN.CENTER
             _set_runs(frame.paragraphs[0], name, 18, bold=True, colour="FFFFFF" if active else NAVY)
-            card = slide.shapes.add_shape(
-                MSO_SHAPE.ROUNDED_RECTANGLE,
+            card = _figure(
+                slide,
+                "roundRect",
                 left + index * step,
                 top + Emu(850000),
                 step - Emu(160000),
@@ -472,6 +473,19 @@ class DeckWriter:
         with atomic_path(target) as temporary:
             self.prs.save(str(temporary))
             normalise_zip(temporary)
+
+
+def _figure(slide: Any, geometry: str, left: int, top: int, width: int, height: int) -> Any:
+    """A text box drawn as a preset shape (`chevron`, `roundRect`): it looks like an
+    autoshape, but LibreOffice tags its text and fill in a PDF/UA export, which it does not
+    for an autoshape (its fill is then untagged content)."""
+    box = slide.shapes.add_textbox(left, top, width, height)
+    box._element.spPr.find(qn("a:prstGeom")).set("prst", geometry)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    return box
 
 
 def _property(text: str, limit: int = 255) -> str:

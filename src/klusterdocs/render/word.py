@@ -50,7 +50,6 @@ from klusterdocs.render.wordxml import (
     PageLayout,
     TableFit,
     ask_word_to_update_fields,
-    available_width,
     bookmark_heading,
     complete_cells,
     empty_core_properties,
@@ -62,11 +61,13 @@ from klusterdocs.render.wordxml import (
     is_table_of_contents,
     keep_with_next,
     qn,
+    release_if_tall,
     serialise,
     set_core_property,
     set_proofing_language,
     table_fit,
     table_of_contents,
+    text_area,
     text_sizes,
 )
 
@@ -230,7 +231,8 @@ def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
         sizes = text_sizes(style_tree) if style_tree is not None else {}
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise TemplateError(f"{display_path(path)}: not a usable Word template ({exc})") from None
-    return WordTemplate(path, entries, PageLayout(available_width(document), sizes), levels)
+    width, height = text_area(document)
+    return WordTemplate(path, entries, PageLayout(width, sizes, height), levels)
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -476,6 +478,8 @@ class _BlockWriter:
 
     def _table_child(self, child: Any, table: _Table) -> None:
         complete_cells(child)
+        if child.tag == TR:
+            release_if_tall(child, self.source.layout)
         text = serialise(child, self.declared, self.declarations)
         # most rows need nothing: look at the text before walking the elements
         scaled = table.fit is not None and table.fit.changes_rows

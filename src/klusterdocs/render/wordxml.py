@@ -88,17 +88,20 @@ def text_sizes(styles: Any) -> dict[str, float]:
     return sizes
 
 
-def available_width(document: Any) -> float:
-    """The width between the margins of the document's last section, in twips."""
+def text_area(document: Any) -> tuple[float, float]:
+    """The width and height between the margins of the document's last section, in twips."""
     sections = document.findall(f".//{qn('w:sectPr')}")
-    if not sections:
-        return 9026.0  # A4 with 2.5 cm margins
-    section = sections[-1]
-    size, margins = section.find(qn("w:pgSz")), section.find(qn("w:pgMar"))
-    width = int(size.get(W_W, 11906)) if size is not None else 11906
-    left = int(margins.get(qn("w:left"), 1440)) if margins is not None else 1440
-    right = int(margins.get(qn("w:right"), 1440)) if margins is not None else 1440
-    return float(width - left - right)
+    section = sections[-1] if sections else None
+    size = section.find(qn("w:pgSz")) if section is not None else None
+    margins = section.find(qn("w:pgMar")) if section is not None else None
+
+    def value(element: Any, name: str, default: int) -> int:
+        found = element.get(qn(f"w:{name}")) if element is not None else None
+        return abs(int(found)) if found and found.lstrip("-").isdigit() else default
+
+    width = value(size, "w", 11906) - value(margins, "left", 1440) - value(margins, "right", 1440)
+    height = value(size, "h", 16838) - value(margins, "top", 1440) - value(margins, "bottom", 1440)
+    return float(max(width, 1440)), float(max(height, 1440))
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class PageLayout:
 
     available: float  # the width between the margins, in twips
     text_sizes: dict[str, float]  # points, by paragraph style id ("" for the default style)
+    height: float = 13958.0  # the height between the margins, in twips (A4, 2.5 cm margins)
 
 
 @dataclass(frozen=True)
@@ -295,9 +299,43 @@ def finish_tables(block: Any, layout: PageLayout) -> bool:
         if fit is not None:
             fit_rows(rows, fit)
             fit_table_head(table, fit)
+        tall = {id(row) for row in rows if release_if_tall(row, layout)}
         for row in rows_kept_with_next(rows):
-            keep_with_next(row)
+            if id(row) not in tall:
+                keep_with_next(row)
     return True
+
+
+_CANT_SPLIT = f"{qn('w:trPr')}/{qn('w:cantSplit')}"
+
+
+def release_if_tall(row: Any, layout: PageLayout) -> bool:
+    """Let a row taller than half a page break across pages (True when it is that tall).
+
+    Rows are kept whole so no half an actor starts a page; but a row nearly a page tall
+    kept whole, and with the heading above kept with it, would leave the heading alone at
+    the foot of the page before.
+    """
+    if estimated_height(row, layout) * 2 <= layout.height:
+        return False
+    for flag in row.findall(_CANT_SPLIT):
+        flag.getparent().remove(flag)
+    return True
+
+
+def estimated_height(row: Any, layout: PageLayout) -> float:
+    """A generous guess of the row's height in twips, from its text and cell widths."""
+    tallest = 0.0
+    for cell in row.iterchildren(TC):
+        width = _cell_width(cell) or layout.available
+        height = 0.0
+        for paragraph in cell.iter(P):
+            points = _points(paragraph, layout.text_sizes)
+            letters = sum(len(t.text or "") for t in paragraph.iter(T))
+            per_line = max(1.0, (width - _CELL_MARGINS) / (points * 20 * 0.5))
+            height += max(1, -(-letters // int(per_line))) * points * 20 * 1.25
+        tallest = max(tallest, height)
+    return tallest
 
 
 _BLOCK_CONTENT = {P, TBL, qn("w:sdt"), qn("w:customXml"), qn("w:altChunk")}
