@@ -55,8 +55,13 @@ def body_text(path: Path) -> str:
     for paragraph in root.iter(f"{w}p"):
         if paragraph.find(f".//{w}instrText") is not None:
             continue  # a field (the table of contents): its text is LibreOffice's to lay out
-        lines.append("".join(t.text or "" for t in paragraph.iter(f"{w}t")))
+        lines.append("".join(_SHOWN[e.tag] or e.text or "" for e in paragraph.iter(*_SHOWN)))
     return "\n".join(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# what a run shows: its text, and white space for a tab or a line break
+_SHOWN = {f"{_W}t": "", f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
 
 
 def pdf_text(pdf: Path) -> str:

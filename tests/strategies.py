@@ -147,8 +147,34 @@ def _lists_at(data: Any, path: str) -> list[list[dict[str, Any]]]:
     return []
 
 
+def _required(cls: type[Strict], path: str) -> bool:
+    """Whether the field at a path of the loader's tables is required in its model."""
+    *steps, last = path.replace("[]", "").split(".")
+    for step in steps:
+        hint = field_types(cls)[step]
+        while typing.get_args(hint) and not (isinstance(hint, type) and issubclass(hint, Strict)):
+            hint = next(a for a in typing.get_args(hint) if a is not type(None))
+        cls = hint
+    return cls.fields[last].required
+
+
 def _resolve(draw: st.DrawFn, data: dict[str, Any], kind: str) -> dict[str, Any]:
-    """Make ids unique, point references at ids that exist, and put dates in order."""
+    """Make ids unique, point references at ids that exist, and put dates in order.
+
+    An item whose required reference has nothing to point at is left out.
+    """
+    root = InitiativeFile if kind == "initiative" else ProgramFile
+    for ref_path, target in _REFERENCES[kind].items():
+        list_path, _, key = ref_path.removesuffix("[]").rpartition(".")
+        target_lists = _lists_at(data, target.rpartition(".")[0])
+        if ref_path.endswith("[]") or any(target_lists):
+            continue
+        for items in _lists_at(data, list_path):
+            for item in [item for item in items if key in item]:
+                if _required(root, ref_path):
+                    items.remove(item)
+                else:
+                    del item[key]
     known: dict[str, list[Any]] = {}
     for path in _IDS[kind]:
         list_path, _, key = path.rpartition(".")
@@ -170,10 +196,8 @@ def _resolve(draw: st.DrawFn, data: dict[str, Any], kind: str) -> dict[str, Any]
                 if many:
                     pick = st.lists(st.sampled_from(choices), unique=True, max_size=3)
                     item[key] = draw(pick) if choices else []
-                elif choices:
-                    item[key] = draw(st.sampled_from(choices))
                 else:
-                    items.remove(item)  # nothing it could point at (it may be required)
+                    item[key] = draw(st.sampled_from(choices))
     for list_path, start, end in _ORDERED[kind]:
         for items in _lists_at(data, list_path):
             for item in items:

@@ -311,6 +311,10 @@ def test_markdown_subset_becomes_formatting(rendered: dict) -> None:
     assert "en kritisk massa av textilföretag och leverantörer i regionen" in bullets
     italic = [r.text for p in opened.paragraphs for r in p.runs if r.italic and r.text]
     assert "förnya och förändra" in italic
+    # the YAML is wrapped at 90 columns: its newlines are spaces, not line breaks
+    first = next(p for p in opened.paragraphs if p.text.startswith("Sjuhärad har varit"))
+    assert "\n" not in first.text
+    assert "När tillverkningen flyttade utomlands" in first.text
 
 
 def test_table_of_contents_and_update_on_open(rendered: dict) -> None:
@@ -477,7 +481,8 @@ def test_a_long_register_is_written_row_by_row_and_fits_the_page(tmp_path: Path)
     helix: {("industry", "academia", "public")[i % 3]}
     power: {1 + i % 5}
     interest: {1 + (i * 3) % 5}
-    expectations: "rad ett\\nrad två"
+    role: "rad ett\\nrad två"
+    expectations: Att **synas**
 """
         for i in range(count)
     )
@@ -490,7 +495,7 @@ def test_a_long_register_is_written_row_by_row_and_fits_the_page(tmp_path: Path)
     assert names == [f"Aktör {i:04d} & <Co>" for i in range(count)]
     with zipfile.ZipFile(path) as archive:
         body = archive.read("word/document.xml").decode("utf-8")
-    assert "rad ett</w:t><w:br/>" in body  # line breaks inside streamed rows
+    assert "rad ett</w:t><w:br/>" in body  # a line break typed in a name or role, streamed
     grid = [int(c.get(docx.oxml.ns.qn("w:w"))) for c in register._tbl.tblGrid]
     cells = [int(c.width.twips) for c in register.rows[-1].cells]
     assert grid == cells  # the grid agrees with the cells of the last row too

@@ -13,15 +13,21 @@ from klusterdocs.model.types import FlexDate
 
 _LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 _MONEY_PATTERNS = {"sv": "#,##0\u00a0¤", "en": "¤\u00a0#,##0"}
-# XML 1.0 forbids these; a vertical tab or form feed pasted from Word becomes a line break.
-_BREAKS = re.compile("[\x0b\x0c\u2028\u2029]")
+# XML 1.0 forbids these. A vertical tab is Word's line break (Shift+Enter) pasted into YAML:
+# it stays a line break, where a plain newline in a text is only where its author wrapped it.
+# A form feed (Word's page break) starts a new paragraph.
+LINE_BREAK = "\u2028"
+_LINE_BREAKS = re.compile("[\x0b\u2028]")
+_PARAGRAPH_BREAKS = re.compile("[\x0c\u2029]")
 _ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
-    """Return `text` safe for XML: control characters removed, odd line breaks made plain."""
+    """Return `text` safe for XML: control characters removed, line breaks made one kind
+    (`LINE_BREAK` for a forced one, a newline for one an author typed)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _ILLEGAL.sub("", _BREAKS.sub("\n", text))
+    text = _PARAGRAPH_BREAKS.sub("\n\n", _LINE_BREAKS.sub(LINE_BREAK, text))
+    return _ILLEGAL.sub("", text)
 
 
 def _minus(formatted: str) -> str:

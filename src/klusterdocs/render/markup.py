@@ -1,93 +1,246 @@
-"""The Markdown subset of input texts (paragraphs, `- ` bullets, `**bold**`, `*italic*`).
+"""The Markdown of input texts, read by markdown-it-py (CommonMark), for every renderer.
 
-`blocks` and `spans` parse it for every renderer; the rest writes it as WordprocessingML,
-escaped, for the Word templates' `md`, `bullets` and `rich` filters.
+Authors wrap their YAML at 80–100 columns, so a single newline is a space, as in any Markdown:
+a blank line starts a new paragraph and a backslash at a line's end breaks the line. `- ` and
+`1. ` lists, `**bold**` and `*italic*` become real formatting. What else Markdown has is kept
+as text: a `# heading` is a bold paragraph (a heading of its own would break the document's
+outline), a link shows its address after its text, code is plain text, and HTML is never read.
+
+`parse` and `inline` give blocks and spans; `markdown_paragraphs`, `bullet_list` and
+`rich_runs` write them as WordprocessingML, escaped, for the Word templates' `md`, `bullets`
+and `rich` filters.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING, Any, Literal
 
 from markupsafe import Markup
 
-_EMPHASIS = re.compile(r"(\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)(.+?)(?<=\S)\*)")
-_BULLET = re.compile(r"^\s*[-*•]\s+")
+from klusterdocs.context.format import LINE_BREAK as FORCED_BREAK
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 BULLET_STYLE = "ListBullet"
+# a paragraph style's own bullet style: bullets in a table cell are set as small as its text
+_BULLETS_FOR = {"TableText": "TableBullet"}
+LINE_BREAK = "\n"
 
 
-def _run(text: str, *, bold: bool = False, italic: bool = False) -> str:
-    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
-    pieces = escape(text, quote=False).split("\n")
-    body = "<w:br/>".join(f'<w:t xml:space="preserve">{p}</w:t>' for p in pieces)
-    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{body}</w:r>"
+@dataclass(frozen=True)
+class Span:
+    """A piece of inline text and its emphasis; `LINE_BREAK` alone is a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
 
 
-def spans(text: str) -> list[tuple[str, bool, bool]]:
-    """Split inline text into (text, bold, italic) spans: `**bold**` and `*italic*`."""
-    out: list[tuple[str, bool, bool]] = []
-    position = 0
-    for match in _EMPHASIS.finditer(text):
-        if match.start() > position:
-            out.append((text[position : match.start()], False, False))
-        if match.group(2) is not None:
-            out.append((match.group(2), True, False))
-        else:
-            out.append((match.group(3), False, True))
-        position = match.end()
-    if position < len(text):
-        out.append((text[position:], False, False))
-    return out
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, or an item of a bulleted or numbered list (`number` is its number)."""
+
+    kind: Literal["paragraph", "bullet", "number"]
+    spans: tuple[Span, ...]
+    number: int = 0
 
 
-def runs(text: str) -> str:
-    """Return `text` as WordprocessingML runs, with emphasis as real formatting."""
-    return "".join(_run(part, bold=bold, italic=italic) for part, bold, italic in spans(text))
+# Text no Markdown rule can touch: one line, none of the characters that start inline markup,
+# not starting like a block (a list, heading, quote or code). Most values (names, short texts)
+# are such, and need neither markdown-it nor its import.
+_PLAIN = re.compile(r"(?![ \t]*(?:[-+*#>=]|\d+[.)]|    ))[^\n\r\u2028*_`\[\]!<&\\]*")
+_WORD_BULLET = re.compile(r"^([ \t]*)•[ \t]+", re.MULTILINE)  # pasted from Word
 
 
-def _paragraph(text: str, style: str | None) -> str:
-    props = f'<w:pPr><w:pStyle w:val="{escape(style)}"/></w:pPr>' if style else ""
-    return f"<w:p>{props}{runs(text)}</w:p>"
+@functools.cache
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
 
 
-def blocks(text: str) -> list[tuple[str, str]]:
-    """Split `text` into ('paragraph' | 'bullet', text) blocks."""
-    out: list[tuple[str, str]] = []
-    for chunk in re.split(r"\n\s*\n", text.strip()):
-        lines: list[str] = []
-        for line in chunk.splitlines():
-            if _BULLET.match(line):
-                if lines:
-                    out.append(("paragraph", "\n".join(lines)))
-                    lines = []
-                out.append(("bullet", _BULLET.sub("", line).strip()))
-            elif out and out[-1][0] == "bullet" and not lines and line.startswith(" "):
-                out[-1] = ("bullet", f"{out[-1][1]} {line.strip()}")  # a wrapped bullet line
+def parse(text: str) -> list[Block]:
+    """The blocks of a Markdown text, each with its spans."""
+    text = text.strip()
+    if not text:
+        return []
+    if _PLAIN.fullmatch(text):
+        return [Block("paragraph", (Span(text),))]
+    text = _WORD_BULLET.sub(r"\1- ", text).replace(FORCED_BREAK, "\\\n")
+    return _blocks(_parser().parse(text))
+
+
+def inline(text: str) -> list[Span]:
+    """The spans of a one-paragraph text (a list item, a table cell): blocks run together."""
+    spans: list[Span] = []
+    for block in parse(text):
+        if spans:
+            spans.append(Span(" "))
+        if block.kind == "number":
+            spans.append(Span(f"{block.number}. "))
+        spans.extend(block.spans)
+    return spans
+
+
+def literal(text: str) -> list[Span]:
+    """Text as typed, no Markdown read: its lines as spans with line breaks between them."""
+    spans: list[Span] = []
+    for index, line in enumerate(text.replace(FORCED_BREAK, "\n").split("\n")):
+        spans += [Span(LINE_BREAK)] * bool(index) + [Span(line)]
+    return spans
+
+
+def plain(text: str) -> str:
+    """The text a reader sees, without the Markdown around it."""
+    return "".join(span.text for span in inline(text))
+
+
+def _blocks(tokens: list[Any]) -> list[Block]:
+    out: list[Block] = []
+    lists: list[list[int]] = []  # per open list: [next number, or -1 for bullets]
+    item_started = False
+    emphasis = False  # inside a heading, set in bold
+    for token in tokens:
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else -1
+            lists.append([start])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "list_item_open":
+            item_started = True
+        elif kind == "heading_open":
+            emphasis = True
+        elif kind == "heading_close":
+            emphasis = False
+        elif kind == "inline":
+            spans = tuple(_spans(token.children or [], bold=emphasis))
+            if item_started and lists:
+                item_started = False
+                number = lists[-1][0]
+                if number < 0:
+                    out.append(Block("bullet", spans))
+                else:
+                    lists[-1][0] += 1
+                    out.append(Block("number", spans, number))
             else:
-                lines.append(line.strip())
-        if lines:
-            out.append(("paragraph", "\n".join(lines)))
+                out.append(Block("paragraph", spans))
+        elif kind in ("code_block", "fence") and token.content.strip():
+            out.append(Block("paragraph", tuple(literal(token.content.rstrip("\n")))))
+    return [block for block in out if any(span.text.strip() for span in block.spans)]
+
+
+def _spans(children: list[Any], *, bold: bool = False) -> list[Span]:
+    out: list[Span] = []
+    strong = 1 if bold else 0
+    em = 0
+    link: str | None = None
+    link_text: list[str] = []
+    for child in children:
+        kind = child.type
+        if kind == "strong_open":
+            strong += 1
+        elif kind == "strong_close":
+            strong -= 1
+        elif kind == "em_open":
+            em += 1
+        elif kind == "em_close":
+            em -= 1
+        elif kind in ("text", "code_inline", "html_inline"):
+            out.append(Span(child.content, strong > 0, em > 0))
+            if link is not None:
+                link_text.append(child.content)
+        elif kind == "softbreak":
+            out.append(Span(" ", strong > 0, em > 0))
+        elif kind == "hardbreak":
+            out.append(Span(LINE_BREAK))
+        elif kind == "image":  # a picture in a text field: its description and address
+            source = str(child.attrGet("src") or "")
+            shown = f"{child.content} ({source})" if source else child.content
+            out.append(Span(shown, strong > 0, em > 0))
+        elif kind == "link_open":
+            link, link_text = str(child.attrGet("href") or ""), []
+        elif kind == "link_close":
+            shown = "".join(link_text)
+            if link and link not in (shown, f"mailto:{shown}"):
+                out.append(Span(f" ({link})", strong > 0, em > 0))
+            link = None
+    return _merged(out)
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Neighbouring spans of the same emphasis as one (fewer runs in the document)."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and LINE_BREAK not in (span.text, last.text)
+            and (last.bold, last.italic) == (span.bold, span.italic)
+        ):
+            out[-1] = Span(last.text + span.text, span.bold, span.italic)
+        else:
+            out.append(span)
     return out
+
+
+# -- WordprocessingML ---------------------------------------------------------------------------
+
+
+def runs(spans: list[Span] | tuple[Span, ...]) -> str:
+    """`spans` as WordprocessingML runs, escaped, with emphasis as real formatting."""
+    out = []
+    for span in spans:
+        if span.text == LINE_BREAK:
+            out.append("<w:r><w:br/></w:r>")
+            continue
+        props = ("<w:b/>" if span.bold else "") + ("<w:i/>" if span.italic else "")
+        properties = f"<w:rPr>{props}</w:rPr>" if props else ""
+        text = escape(span.text, quote=False)
+        out.append(f'<w:r>{properties}<w:t xml:space="preserve">{text}</w:t></w:r>')
+    return "".join(out)
+
+
+# A numbered item keeps the number its author gave it, hanging in front of its text: Word's own
+# numbering would continue from the document's previous numbered list.
+_HANGING = '<w:ind w:left="357" w:hanging="357"/>'
+
+
+def _paragraph(block: Block, style: str | None, bullet_style: str) -> str:
+    chosen = bullet_style if block.kind == "bullet" else style
+    properties = f'<w:pStyle w:val="{escape(chosen)}"/>' if chosen else ""
+    spans: list[Span] | tuple[Span, ...] = block.spans
+    if block.kind == "number":
+        properties += _HANGING
+        spans = (Span(f"{block.number}.\t"), *block.spans)
+    body = f"<w:pPr>{properties}</w:pPr>" if properties else ""
+    return f"<w:p>{body}{runs(spans)}</w:p>"
 
 
 def markdown_paragraphs(
-    text: str | None, style: str | None = None, bullet_style: str = BULLET_STYLE
+    text: str | None, style: str | None = None, bullet_style: str | None = None
 ) -> Markup:
     """Return whole `<w:p>` elements for `text`: use as `{{p text|md }}` in a template."""
     if not text:
         return Markup("")
-    xml = "".join(
-        _paragraph(body, bullet_style if kind == "bullet" else style)
-        for kind, body in blocks(str(text))
-    )
-    return Markup(xml)
+    bullets = bullet_style or _BULLETS_FOR.get(style or "", BULLET_STYLE)
+    return Markup("".join(_paragraph(block, style, bullets) for block in parse(str(text))))
 
 
 def bullet_list(items: list[str] | None, style: str = BULLET_STYLE) -> Markup:
     """Return one bullet paragraph per item: use as `{{p items|bullets }}`."""
-    return Markup("".join(_paragraph(str(i), style) for i in items or ()))
+    return Markup(
+        "".join(
+            _paragraph(Block("bullet", tuple(inline(str(i)))), None, style) for i in items or ()
+        )
+    )
 
 
 def rich_runs(text: str | None) -> Markup:
     """Return runs for inline text: use as `{{r text|rich }}` inside a paragraph."""
-    return Markup(runs(str(text)) if text else "")
+    return Markup(runs(inline(str(text))) if text else "")

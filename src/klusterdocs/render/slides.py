@@ -24,7 +24,7 @@ from klusterdocs.context.program import Slide
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path, normalise_zip
 from klusterdocs.render.fit import Box, fits, text_height, wrapped_lines
-from klusterdocs.render.markup import spans
+from klusterdocs.render.markup import LINE_BREAK, inline, literal, plain
 
 TITLE_SIZES = (30, 28, 26, 24, 22, 20)
 COVER_SIZES = (40, 36, 32, 28, 24)
@@ -126,13 +126,19 @@ def _set_runs(
     bold: bool = False,
     colour: str | None = None,
     italic: bool = False,
+    markdown: bool = True,
 ) -> None:
-    for part, strong, emphasis in spans(text):
+    """Add `text` to `paragraph` as runs; its Markdown as formatting unless not `markdown`
+    (titles, names and table cells are shown as typed)."""
+    for span in inline(text) if markdown else literal(text):
+        if span.text == LINE_BREAK:
+            paragraph.add_line_break()
+            continue
         run = paragraph.add_run()
-        run.text = part
+        run.text = span.text
         run.font.size = Pt(size)
-        run.font.bold = bold or strong or None
-        run.font.italic = italic or emphasis or None
+        run.font.bold = bold or span.bold or None
+        run.font.italic = italic or span.italic or None
         if colour:
             run.font.color.rgb = _colour(colour)
 
@@ -160,14 +166,10 @@ def _fill(frame: Any, paragraphs: list[tuple[str, str, bool]], size: float) -> N
         _set_runs(paragraph, text, size, bold=bold)
 
 
-def _plain(text: str) -> str:
-    return "".join(part for part, _, _ in spans(text))
-
-
 def _fitting_size(
     paragraphs: list[tuple[str, str, bool]], box: Box, sizes: tuple[float, ...]
 ) -> float | None:
-    texts = [_plain(t) for t, _, _ in paragraphs]
+    texts = [plain(t) for t, _, _ in paragraphs]
     indent = BULLET_INDENT if any(b != "none" for _, b, _ in paragraphs) else 0
     for size in sizes:
         if fits(texts, box, size, indent=indent, space_before_pt=SPACE_BEFORE):
@@ -210,7 +212,7 @@ class DeckWriter:
             lines = title.split("\n")
             for index, line in enumerate(lines):
                 paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-                _set_runs(paragraph, line, size)
+                _set_runs(paragraph, line, size, markdown=False)
         return slide
 
     def _body(self, slide: Any, index: int = 0) -> Any:
@@ -240,7 +242,7 @@ class DeckWriter:
         )
         paragraph = box.text_frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
-        _set_runs(paragraph, text, SOURCE_SIZE, italic=True, colour=GREY)
+        _set_runs(paragraph, text, SOURCE_SIZE, italic=True, colour=GREY, markdown=False)
 
     def _notes(self, slide: Any, text: str) -> None:
         if text:
@@ -399,6 +401,7 @@ class DeckWriter:
                         TABLE_SIZE,
                         bold=r == 0,
                         colour="FFFFFF" if r == 0 else NAVY,
+                        markdown=False,
                     )
             self._tidy(slide)
 
@@ -440,7 +443,8 @@ class DeckWriter:
             chevron.line.fill.background()
             frame = chevron.text_frame
             frame.paragraphs[0].alignment = PP_ALIGN.CENTER
-            _set_runs(frame.paragraphs[0], name, 18, bold=True, colour="FFFFFF" if active else NAVY)
+            colour = "FFFFFF" if active else NAVY
+            _set_runs(frame.paragraphs[0], name, 18, bold=True, colour=colour, markdown=False)
             card = _figure(
                 slide,
                 "roundRect",

@@ -39,6 +39,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from klusterdocs import cache
+from klusterdocs.context.format import LINE_BREAK
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path, fixed_zip_info
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
@@ -313,13 +314,14 @@ def _time_limit(template: Path, seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-_TEXT_WITH_BREAKS = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t][^<]*)</w:t>")
+_TEXT_WITH_BREAKS = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t\u2028][^<]*)</w:t>")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 
 
 def _breaks_and_tabs(match: re.Match[str]) -> str:
     text = match.group(1).replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
-    text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    for line_break in ("\n", LINE_BREAK):
+        text = text.replace(line_break, '</w:t><w:br/><w:t xml:space="preserve">')
     return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
@@ -531,7 +533,7 @@ class _BlockWriter:
 
     def _finish(self, text: str) -> str:
         """Line breaks and tabs in text as Word's; drawings numbered."""
-        if "\n" in text or "\t" in text:
+        if "\n" in text or "\t" in text or LINE_BREAK in text:
             text = _TEXT_WITH_BREAKS.sub(_breaks_and_tabs, text)
         if "<wp:docPr" in text:
             text = _DOCPR_ID.sub(self._drawing_id, text)
