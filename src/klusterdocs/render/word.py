@@ -58,7 +58,9 @@ from klusterdocs.render.wordxml import (
     fit_rows,
     fit_table_head,
     head_rows_kept,
+    heading_level,
     heading_levels,
+    is_blank,
     is_table_of_contents,
     keep_with_next,
     qn,
@@ -508,6 +510,15 @@ class _BlockWriter:
             self._emit("</w:tbl>")
             self.blocks += 1
         elif finish_tables(block, self.source.layout):
+            following = block.getnext()
+            if (
+                following is not None
+                and is_blank(block)
+                and heading_level(following, self.source.heading_levels)
+            ):
+                # LibreOffice leaves a heading alone at a page's foot when a blank paragraph
+                # (the space after a table) stands before it, unless that one keeps with it too
+                keep_with_next(block)
             if self.outline and block.tag == P and self._outline(block):
                 self.container.remove(block)  # kept whole: its entries are written last
                 return

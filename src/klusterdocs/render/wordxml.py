@@ -493,12 +493,25 @@ def is_table_of_contents(paragraph: Any) -> bool:
     return any(i.text and " TOC " in f" {i.text.strip()} " for i in paragraph.iter(INSTR_TEXT))
 
 
+def heading_level(paragraph: Any, levels: dict[str, int]) -> int | None:
+    """The outline level of `paragraph` if its style is a heading's (see `heading_levels`)."""
+    style = paragraph.find(_PSTYLE) if paragraph.tag == P else None
+    return levels.get(style.get(VAL)) if style is not None else None
+
+
+_VISIBLE = (T, qn("w:drawing"), qn("w:pict"), qn("w:object"), qn("w:fldChar"))
+
+
+def is_blank(paragraph: Any) -> bool:
+    """Whether `paragraph` shows nothing: no text, no picture, no field."""
+    return paragraph.tag == P and not any(e.tag != T or e.text for e in paragraph.iter(*_VISIBLE))
+
+
 def bookmark_heading(
     paragraph: Any, levels: dict[str, int], number: int, deepest: int = 2
 ) -> Heading | None:
     """Bookmark `paragraph` if it is a heading the TOC lists; return it as a `Heading`."""
-    style = paragraph.find(_PSTYLE)
-    level = levels.get(style.get(VAL)) if style is not None else None
+    level = heading_level(paragraph, levels)
     if not level or level > deepest:
         return None
     text = "".join(t.text or "" for t in paragraph.iter(T)).strip()
