@@ -492,10 +492,10 @@ def phase_section(b: TemplateBuilder, *, heading_level: int = 1) -> None:
     b.text("{{ checklist_summary }}")
     b.table(
         [
-            ("group", "{{ i.group }}", 2.6),
-            ("checklist_item", "{{ i.label }}", 8.0),
-            ("status", "{{ i.status }}", 2.0),
-            ("comment", "{{ i.comment }}", 3.4),
+            ("group", "{{ i.group }}", 2.2),
+            ("checklist_item", "{{ i.label }}", 5.8),
+            ("status", "{{ i.status }}", 1.8),
+            ("comment", "{{ i.comment }}", 6.2),
         ],
         loop="i in checklist_rows",
         shade={2: "i.colour"},
@@ -1017,18 +1017,21 @@ def forstudie() -> TemplateBuilder:
     b.text("{{ t.headings.next_steps }}:", None)
     b.bullets("phase.next_steps")
     b.heading("recommendation")
+    b.text("{{ recommendation.text }}", "Lead")
+    b.tag("if recommendation.conditions")
+    b.bullets("recommendation.conditions")
+    b.tag("endif")
     b.tag("if phase.done")
     b.text("{{ t.notes.recommendation_done }}")
     b.bullets("phase.done")
     b.tag("endif")
-    b.text("{{ t.notes.recommendation_next }}")
     b.heading("open_questions", 2)
     with b.if_else("phase.open"):
         b.table(
             [
-                ("checklist_item", "{{ i.label }}", 10.0),
-                ("status", "{{ i.status }}", 2.5),
-                ("comment", "{{ i.comment }}", 3.5),
+                ("checklist_item", "{{ i.label }}", 6.4),
+                ("status", "{{ i.status }}", 1.8),
+                ("comment", "{{ i.comment }}", 7.8),
             ],
             loop="i in phase.open",
             shade={1: "i.colour"},

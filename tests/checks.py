@@ -8,6 +8,7 @@ python-docx or python-pptx; its PDF holds every word of it and passes `pdfua che
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import shutil
 import subprocess
@@ -66,7 +67,10 @@ _SHOWN = {f"{_W}t": "", f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"}
 
 def pdf_text(pdf: Path) -> str:
     return subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -78,11 +82,33 @@ def words_missing_from_pdf(document: Path, pdf: Path) -> list[str]:
 
     Both texts are compared without white space, so a word that a narrow column breaks over
     two lines still counts as shown; a row or paragraph that is lost does not. Hyphens are
-    left out too: pdftotext joins a word hyphenated at a line's end and drops its hyphen.
+    left out too: pdftotext joins a word hyphenated at a line's end and drops its hyphen. A
+    word a row breaks over a page counts as shown when it starts on one page and ends on the
+    next (the page's footer and the table's repeated header come between).
     """
-    shown = _SPACE.sub("", pdf_text(pdf)).replace("\u00ad", "").replace("-", "")
+    pages = [
+        _SPACE.sub("", page).replace("\u00ad", "").replace("-", "")
+        for page in pdf_text(pdf).split("\f")
+    ]
+    shown = "".join(pages)
     words = {w.replace("-", "") for w in _SPACE.split(body_text(document))}
-    return sorted(w for w in words if w and w not in shown)
+    return sorted(w for w in words if w and w not in shown and not _across(w, pages))
+
+
+def _across(word: str, pages: list[str]) -> bool:
+    """Whether `word` starts at the foot of one page and goes on at the top of the next."""
+    return any(
+        word[:k] in before[-(k + 200) :] and word[k:] in after[: len(word) - k + 400]
+        for before, after in itertools.pairwise(pages)
+        for k in range(1, len(word))
+    )
+
+
+def has_split_rows(document: Path) -> bool:
+    """Whether a table row of the .docx may break across pages (one taller than half a page)."""
+    with zipfile.ZipFile(document) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    return any("<w:cantSplit/>" not in row for row in re.findall(r"<w:tr[ >].*?</w:tr>", body))
 
 
 _HEADINGS = {f"/H{level}" for level in range(1, 7)}

@@ -271,9 +271,17 @@ def test_thin_file_says_what_to_fill_in(write, tmp_path: Path) -> None:
         assert "None" not in text and "{{" not in _all_text(path)
         for table in opened.tables:
             assert len(table.rows) >= 1 and any(c.text for r in table.rows for c in r.cells)
+        # a hint names what to fill in, in words: never a YAML path
+        assert not YAML_PATH.search(text), YAML_PATH.search(text)
     plan = _body_text(docx.Document(str(tmp_path / "tunt-kluster" / "verksamhetsplan.docx")))
-    assert "Handlingsplanen är tom. Lägg till aktiviteter under activities." in plan
+    assert "Handlingsplanen är tom. Lägg till aktiviteter med ansvarig, tid och partner." in plan
     assert "Ingen budget är angiven." in plan
+
+
+YAML_PATH = re.compile(
+    r"\b(initiative|strategy|context|actors|indicators|activities|organisation|budget|risks)"
+    r"(\[\])?\.[a-z_]+"
+)
 
 
 def test_user_text_is_escaped_and_never_evaluated(write, tmp_path: Path) -> None:
@@ -304,7 +312,7 @@ def test_user_text_is_escaped_and_never_evaluated(write, tmp_path: Path) -> None
 
 def test_markdown_subset_becomes_formatting(rendered: dict) -> None:
     opened = docx.Document(str(rendered[("verksamhetsplan", "sv")]))
-    paragraph = next(p for p in opened.paragraphs if "företag, akademi och" in p.text)
+    paragraph = next(p for p in opened.paragraphs if "samlar företag, akademi och" in p.text)
     bold = [r.text for r in paragraph.runs if r.bold]
     assert bold == ["företag, akademi och offentliga aktörer"]
     bullets = [p.text for p in opened.paragraphs if p.style.name == "List Bullet"]

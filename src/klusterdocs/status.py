@@ -34,15 +34,15 @@ def status_lines(initiative: InitiativeFile, lang: str) -> list[tuple[str, str |
             symbol, colour = _LIGHTS[result.status]
             word = enum_label(lang, "checklist_status", result.status)
             line = f"  {symbol} {word:<10} {result.item.label[lang]}"
-            if result.comment:
-                line += f" — {result.comment}"
-            elif result.overridden:
-                line += f" ({text['override']})"
-            elif result.status in ("missing", "partial"):
-                line += f" ({text['fill_in']}: {', '.join(result.missing)})"
-            elif result.status == "unknown":
-                line += f" ({text['mark_in_file']}: checklist.{result.item.key})"
             lines.append((line, colour))
+            reason = f"{' ' * 16}{result.reason(lang)}"
+            if result.overridden and not result.comment:
+                reason = f"{' ' * 16}{text['override']}"
+            elif result.status in ("missing", "partial") and result.missing:
+                reason += f" ({text['fill_in']}: {', '.join(result.missing)})"
+            elif result.status == "unknown":
+                reason = f"{' ' * 16}({text['mark_in_file']}: checklist.{result.item.key})"
+            lines.append((reason, None))
     done = sum(r.status == "done" for r in results)
     lines += [("", None), (text["summary"].format(done=done, total=len(results)), None)]
     following = next_phase(info.key)

@@ -15,7 +15,7 @@ from typing import Any
 
 from klusterdocs import __version__
 from klusterdocs.context.format import Formatter, clean_text
-from klusterdocs.i18n import enum_label, labels
+from klusterdocs.i18n import enum_label, join, labels, say
 from klusterdocs.model.initiative import (
     HIGH_SCORE,
     Actor,
@@ -107,8 +107,11 @@ class _Builder:
             "phase_position": t["notes"]["phase_position"].format(
                 number=phase["number"], name=phase["name"]
             ),
-            "checklist_summary": t["notes"]["checklist_summary"].format(
-                done=phase["done_count"], total=phase["total_count"]
+            "checklist_summary": say(
+                t["notes"]["checklist_summary"],
+                self.lang,
+                done=phase["done_count"],
+                total=phase["total_count"],
             ),
             "checklist_rows": [
                 {"group": g["name"] if n == 0 else "", **item}
@@ -135,10 +138,8 @@ class _Builder:
                 }
                 for n in range(max(len(inner), len(outer)))
             ],
-            "critical_mass_text": t["notes"]["critical_mass"].format(
-                industry=stakeholders["industry_count"],
-                members=sum(bool(a.member) for a in m.actors if a.helix == "industry"),
-            ),
+            "critical_mass_text": self.critical_mass(),
+            "recommendation": self.recommendation(),
             "indicators": indicators,
             "baselines": [i for i in indicators if i["baseline"]],
             "activities": activities,
@@ -254,7 +255,7 @@ class _Builder:
             "label": result.item.label[self.lang],
             "status": self.label("checklist_status", result.status),
             "colour": STATUS_COLOURS[result.status],
-            "comment": _text(result.comment),
+            "comment": _text(result.reason(self.lang)),
         }
 
     def strategy(self) -> dict[str, Any]:
@@ -603,7 +604,12 @@ class _Builder:
         }
 
     def summary(self) -> list[str]:
-        """A few sentences a reader can take in at a glance, from label patterns."""
+        """A few sentences a reader can take in at a glance, from label patterns.
+
+        Counts are what the file holds and say so: the actor register's rows, not the
+        initiative's members; the categories of actors, and which of the Triple Helix's three
+        parts are among them.
+        """
         m, s = self.model, self.t["documents"]["summary"]
         i = m.initiative
         out = [
@@ -619,16 +625,18 @@ class _Builder:
         if i.host:
             out[0] += " " + s["host"].format(host=_text(i.host))
         if m.actors:
-            helixes = {a.helix for a in m.actors}
-            out.append(s["actors"].format(count=len(m.actors), kinds=len(helixes)))
-        if m.strategy.goals or m.activities:
-            out.append(
-                s["plan"].format(
-                    goals=len(m.strategy.goals),
-                    activities=len(m.activities),
-                    areas=len(m.strategy.focus_areas),
-                )
-            )
+            helixes: set[str] = {a.helix for a in m.actors}
+            actors = say(s["actors"], self.lang, actors=len(m.actors), categories=len(helixes))
+            out.append(f"{actors} {self.triple_helix(helixes)}")
+        plan = []
+        if m.activities:
+            key = "activities_in_areas" if m.strategy.focus_areas else "activities"
+            areas = len(m.strategy.focus_areas)
+            plan.append(say(s[key], self.lang, activities=len(m.activities), areas=areas))
+        if m.strategy.goals:
+            plan.append(say(s["goals"], self.lang, goals=len(m.strategy.goals)))
+        if plan:
+            out.append(" ".join(plan))
         if m.budget.years:
             b = m.budget
             out.append(
@@ -639,7 +647,76 @@ class _Builder:
                     public=self.fmt.percent(b.shares_by_kind["public"]),
                 )
             )
+            out[-1] += f" {self.budget_result(b)}"
         return out
+
+    def triple_helix(self, present: set[str]) -> str:
+        """Which of the Triple Helix's three parts the register has, in a sentence."""
+        s = self.t["documents"]["summary"]
+        parts = ("industry", "academia", "public")
+        found = [self.label("helix", p).lower() for p in parts if p in present]
+        lacking = [self.label("helix", p).lower() for p in parts if p not in present]
+        if not lacking:
+            return str(s["helix_all"])
+        if not found:
+            return str(s["helix_none"])
+        return say(
+            s["helix_some"],
+            self.lang,
+            present=join(found, self.lang),
+            missing=join(lacking, self.lang),
+        )
+
+    def critical_mass(self) -> str:
+        """How many firms the register lists, and how many of them are members, if it says."""
+        notes = self.t["documents"]["notes"]
+        firms = [a for a in self.model.actors if a.helix == "industry"]
+        if all(a.member is None for a in firms):
+            return say(notes["critical_mass"], self.lang, firms=len(firms))
+        members = sum(bool(a.member) for a in firms)
+        return say(notes["critical_mass_members"], self.lang, firms=len(firms), members=members)
+
+    def recommendation(self) -> dict[str, Any]:
+        """The förstudie's recommendation, from the phase's exit check: go on to the next phase,
+        go on with conditions, or not yet; what is in place and what must come first.
+
+        In the last phase there is no next one: the recommendation is about continuing.
+        """
+        results = assess(self.model)
+        exit_check = [r for r in results if r.item.group == "exit"]
+        judged = [r for r in exit_check if r.status != "unknown"]
+        done = sum(r.status == "done" for r in judged)
+        progress = sum({"done": 2, "partial": 1}.get(r.status, 0) for r in judged)
+        if judged and done == len(judged):
+            decision = "go"
+        elif judged and progress >= len(judged):  # half way, a partial item counting half
+            decision = "go_with_conditions"
+        else:
+            decision = "not_yet"
+        following = next_phase(self.model.initiative.phase)
+        texts = self.t["documents"]["notes"]["recommendation"]
+        key = decision if following else f"last_{decision}"
+        open_items = [r for r in results if r.status in ("partial", "missing")]
+        conditions = [r for r in exit_check if r.status != "done"] or open_items
+        return {
+            "decision": decision,
+            "text": say(
+                texts[key],
+                self.lang,
+                next=following.name[self.lang].lower() if following else "",
+                done=done,
+                total=len(judged),
+            ),
+            "conditions": [
+                f"{r.item.label[self.lang]}: {_lower_first(r.shortfall(self.lang))}"
+                for r in (conditions if decision != "go" else [])
+            ],
+        }
+
+
+def _lower_first(text: str) -> str:
+    """A sentence's text to follow a colon: its first letter in lower case, unless a name."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def initiative_context(

@@ -1,12 +1,15 @@
 """Reglab's phases and their checklists, read from `data/phases.yaml` and judged against the data.
 
-Each checklist item is derived from the initiative file where the data can tell (its `requires`),
-and the file's `checklist:` section overrides the derived status.
+Each checklist item is judged from everything the initiative file says that bears on it (its
+`requires`): what is there, for how many of the actors, risks or indicators, and which focus
+areas or activities mention it. The judgement says why, in the document's language ("två av
+tre risker har en ansvarig"), so no status stands without its reason. The file's `checklist:`
+section overrides the judgement.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
@@ -16,22 +19,31 @@ from klusterdocs.model.initiative import InitiativeFile
 
 Group = Literal["tasks", "support", "exit"]
 Status = Literal["done", "partial", "missing", "unknown"]
+Level = Literal["yes", "some", "few", "no", "empty"]
 GROUPS: tuple[Group, ...] = ("tasks", "support", "exit")
 
 
 @dataclass(frozen=True)
 class Requirement:
-    """What the data must hold: values at `path` (at least `min`), or all of `all_of`."""
+    """One thing an item asks of the data, and what to say of what the data holds.
 
-    path: str
+    `kind` is `has` (values at `path`, at least `min`; `distinct` ones), `each` (every element
+    of the list before `path`'s last step has it, or has `value`), `all_of` (the values at
+    `path` include all of `all_of`, named by the labels of `enum`) or `mentions` (an element
+    of the lists in `within` mentions one of `words`). `says` gives, per language, a text for
+    each outcome: yes, some, no, and empty (an `each` over an empty list).
+    """
+
+    kind: Literal["has", "each", "all_of", "mentions"]
+    path: str = ""
     min: int = 1
+    distinct: bool = False
+    value: str | None = None
     all_of: tuple[str, ...] = ()
-
-    def met_by(self, data: dict[str, Any]) -> bool:
-        values = [v for v in _values_at(data, self.path) if v not in (None, "", [], {}, False)]
-        if self.all_of:
-            return set(self.all_of) <= {str(v) for v in values}
-        return len(values) >= self.min
+    enum: str = ""
+    words: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()
+    says: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,46 @@ class PhaseInfo:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What the data holds for one requirement: how far it goes, and the counts and names
+    its text needs."""
+
+    requirement: Requirement
+    level: Level
+    n: int = 0
+    total: int = 0
+    present: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        return self.level == "yes"
+
+    def text(self, lang: str) -> str:
+        """The evidence in words, in `lang` ("två av tre risker har en ansvarig")."""
+        from klusterdocs.i18n import join, labels, say
+
+        said = self.requirement.says.get(lang, {})
+        texts = labels(lang)["checklist"]
+        defaults = texts["mentions"] if self.requirement.kind == "mentions" else texts["evidence"]
+        level = self.level if self.level in said or self.level != "few" else "some"
+        template = said.get(level) or defaults[level]
+        enum = self.requirement.enum
+        return say(
+            template,
+            lang,
+            capital=False,
+            n=self.n,
+            total=self.total,
+            min=self.requirement.min,
+            present=join([_named(lang, enum, v) for v in self.present], lang),
+            missing=join([_named(lang, enum, v) for v in self.missing], lang),
+            names=join([f"”{name}”" for name in self.names], lang),
+        )
+
+
+@dataclass(frozen=True)
 class ItemStatus:
     """One checklist item judged for one initiative."""
 
@@ -62,6 +114,42 @@ class ItemStatus:
     missing: tuple[str, ...]
     comment: str | None = None
     overridden: bool = False
+    evidence: tuple[Evidence, ...] = ()
+
+    def reason(self, lang: str) -> str:
+        """Why the item has its status, in `lang`: the file's comment, or the evidence."""
+        from klusterdocs.i18n import capitalised, labels
+
+        texts = labels(lang)["checklist"]
+        if self.overridden:
+            return self.comment or str(
+                texts["marked_done" if self.status == "done" else "marked_open"]
+            )
+        if not self.evidence:
+            return str(texts["not_judged"])
+        said = dict.fromkeys(e.text(lang) for e in self.evidence)  # each once, in order
+        return capitalised("; ".join(said)) + "."
+
+    def shortfall(self, lang: str) -> str:
+        """What the item still lacks, in `lang`: the evidence that falls short."""
+        return _shortfall(self, lang)
+
+
+def _named(lang: str, enum: str, value: str) -> str:
+    """An enum value as a sentence names it: its label, in lower case (`företag`)."""
+    from klusterdocs.i18n import enum_label
+
+    return enum_label(lang, enum, value).lower() if enum else value
+
+
+def _shortfall(status: ItemStatus, lang: str) -> str:
+    """What an item still lacks: the evidence that falls short, or its reason."""
+    from klusterdocs.i18n import capitalised
+
+    short = dict.fromkeys(e.text(lang) for e in status.evidence if not e.met)
+    if status.overridden or not short:
+        return status.reason(lang)
+    return capitalised("; ".join(short)) + "."
 
 
 def _values_at(data: Any, path: str) -> list[Any]:
@@ -81,10 +169,92 @@ def _values_at(data: Any, path: str) -> list[Any]:
     return current
 
 
+def _given(value: Any) -> bool:
+    """Whether a value says something: not empty, not false, a mapping with something in it."""
+    if isinstance(value, dict):
+        return any(_given(v) for v in value.values())
+    return value not in (None, "", [], False)
+
+
 def _requirement(raw: str | dict[str, Any]) -> Requirement:
+    """A requirement from the data file; the older forms (a path, or `path` with `min` or
+    `all_of`) still read as they did."""
     if isinstance(raw, str):
-        return Requirement(raw)
-    return Requirement(raw["path"], raw.get("min", 1), tuple(raw.get("all_of", ())))
+        return Requirement("has", raw)
+    says = raw.get("says", {})
+    minimum = raw.get("min", 1)
+    if "each" in raw:
+        return Requirement("each", raw["each"], minimum, value=raw.get("value"), says=says)
+    if "mentions" in raw:
+        return Requirement(
+            "mentions", words=tuple(raw["mentions"]), within=tuple(raw["in"]), says=says
+        )
+    path = raw.get("has") or raw.get("at") or raw["path"]
+    if "all_of" in raw:
+        return Requirement(
+            "all_of", path, all_of=tuple(raw["all_of"]), enum=raw.get("enum", ""), says=says
+        )
+    return Requirement("has", path, minimum, distinct=raw.get("distinct", False), says=says)
+
+
+def judge(requirement: Requirement, data: dict[str, Any]) -> Evidence:
+    """What `data` (an initiative file as plain data) holds for `requirement`."""
+    r = requirement
+    if r.kind == "each":
+        list_path, _, key = r.path.rpartition(".")
+        items = [i for i in _values_at(data, list_path) if isinstance(i, dict)]
+        if r.value is None:
+            n = sum(_given(i.get(key)) for i in items)
+        else:
+            n = sum(str(i.get(key)) == r.value for i in items)
+        level: Level
+        if not items:
+            level = "empty"
+        elif n == len(items):
+            level = "yes" if n >= r.min else "few"
+        else:
+            level = "some" if n else "no"
+        return Evidence(r, level, n, len(items))
+    if r.kind == "all_of":
+        found = {str(v) for v in _values_at(data, r.path) if _given(v)}
+        present = tuple(v for v in r.all_of if v in found)
+        missing = tuple(v for v in r.all_of if v not in found)
+        level = "yes" if not missing else "some" if present else "no"
+        return Evidence(r, level, len(present), len(r.all_of), present, missing)
+    if r.kind == "mentions":
+        return _mentions(r, data)
+    values = [v for v in _values_at(data, r.path) if _given(v)]
+    if len(values) == 1 and isinstance(values[0], list):
+        values = [v for v in values[0] if _given(v)]  # a list field: count its entries
+    n = len({str(v) for v in values}) if r.distinct else len(values)
+    level = "yes" if n >= r.min else "some" if n else "no"
+    return Evidence(r, level, n, r.min)
+
+
+_NAME_KEYS = ("name", "title", "text")
+# what an element is called and what it is about: not who is responsible for it
+_ABOUT_KEYS = (*_NAME_KEYS, "description", "deliverable")
+
+
+def _mentions(r: Requirement, data: dict[str, Any]) -> Evidence:
+    """Which elements of the lists `within` name one of the requirement's words.
+
+    A plan that names a focus area or an activity after the item has begun on it; an
+    activity that is done has done it.
+    """
+    words = [w.lower() for w in r.words]
+    names: list[str] = []
+    done = False
+    for path in r.within:
+        for item in _values_at(data, f"{path}[]" if not path.endswith("[]") else path):
+            if not isinstance(item, dict):
+                continue
+            text = " ".join(str(item[k]) for k in _ABOUT_KEYS if item.get(k)).lower()
+            if any(word in text for word in words):
+                names.append(next((str(item[k]) for k in _NAME_KEYS if item.get(k)), ""))
+                done = done or (path.startswith("activities") and item.get("status") == "done")
+    level: Level = "yes" if done else "some" if names else "no"
+    return Evidence(r, level, len(names), names=tuple(n for n in names if n)[:3])
 
 
 @cache
@@ -137,17 +307,24 @@ def assess(initiative: InitiativeFile, phase: str | None = None) -> list[ItemSta
     data = to_data(initiative)
     out: list[ItemStatus] = []
     for item in info.checklist:
+        evidence = tuple(judge(r, data) for r in item.requires)
+        unmet = tuple(e.requirement.path for e in evidence if not e.met and e.requirement.path)
         override = initiative.checklist.get(item.key)
-        unmet = tuple(r.path for r in item.requires if not r.met_by(data))
         if override is not None:
             status: Status = "done" if override.done else "missing"
-            out.append(ItemStatus(item, status, unmet, override.comment, overridden=True))
+            out.append(
+                ItemStatus(
+                    item, status, unmet, override.comment, overridden=True, evidence=evidence
+                )
+            )
             continue
-        if not item.requires:
+        if not evidence:
             status = "unknown"
-        elif not unmet:
+        elif all(e.met for e in evidence):
             status = "done"
+        elif any(e.level in ("yes", "some", "few") for e in evidence):
+            status = "partial"
         else:
-            status = "partial" if len(unmet) < len(item.requires) else "missing"
-        out.append(ItemStatus(item, status, unmet))
+            status = "missing"
+        out.append(ItemStatus(item, status, unmet, evidence=evidence))
     return out

@@ -58,9 +58,8 @@ from klusterdocs.render.wordxml import (
     fit_rows,
     fit_table_head,
     head_rows_kept,
-    heading_level,
     heading_levels,
-    is_blank,
+    introduces,
     is_table_of_contents,
     keep_with_next,
     qn,
@@ -513,11 +512,9 @@ class _BlockWriter:
             following = block.getnext()
             if (
                 following is not None
-                and is_blank(block)
-                and heading_level(following, self.source.heading_levels)
+                and block.tag == P
+                and introduces(block, following, self.source.heading_levels)
             ):
-                # LibreOffice leaves a heading alone at a page's foot when a blank paragraph
-                # (the space after a table) stands before it, unless that one keeps with it too
                 keep_with_next(block)
             if self.outline and block.tag == P and self._outline(block):
                 self.container.remove(block)  # kept whole: its entries are written last

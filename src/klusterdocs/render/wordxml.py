@@ -507,6 +507,19 @@ def is_blank(paragraph: Any) -> bool:
     return paragraph.tag == P and not any(e.tag != T or e.text for e in paragraph.iter(*_VISIBLE))
 
 
+def introduces(paragraph: Any, following: Any, levels: dict[str, int]) -> bool:
+    """Whether `paragraph` belongs on the page of what follows it, as a heading does.
+
+    A paragraph ending in a colon introduces the list or table after it. And LibreOffice
+    leaves a heading alone at a page's foot when a blank paragraph (the space after a
+    table) stands before it, unless that one keeps with it too.
+    """
+    if is_blank(paragraph):
+        return bool(heading_level(following, levels))
+    text = "".join(t.text or "" for t in paragraph.iter(T)).rstrip()
+    return text.endswith(":")
+
+
 def bookmark_heading(
     paragraph: Any, levels: dict[str, int], number: int, deepest: int = 2
 ) -> Heading | None:

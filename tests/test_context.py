@@ -1,0 +1,189 @@
+"""What the documents conclude from the data: every statement must be true of the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+
+from klusterdocs.context.initiative import initiative_context
+from klusterdocs.loading import load_initiative
+from klusterdocs.model import InitiativeFile
+from klusterdocs.phases import assess
+from tests.conftest import EXAMPLE, THIN
+from tests.strategies import initiatives
+
+DAY = dt.date(2013, 1, 1)
+
+
+def _context(extra: dict[str, Any], lang: str = "sv") -> dict[str, Any]:
+    model = InitiativeFile.validate({**yaml.safe_load(THIN), **extra})
+    return initiative_context(model, lang, DAY)
+
+
+def _thin(phase: str, **extra: Any) -> InitiativeFile:
+    data = yaml.safe_load(THIN)
+    data["initiative"]["phase"] = phase
+    return InitiativeFile.validate({**data, **extra})
+
+
+RISKS = [
+    {
+        "id": "r1",
+        "text": "Nyckelperson",
+        "probability": 3,
+        "impact": 4,
+        "mitigation": "Dela",
+        "owner": "Ordf.",
+    },
+    {
+        "id": "r2",
+        "text": "Finansiering",
+        "probability": 2,
+        "impact": 5,
+        "mitigation": "Sök",
+        "owner": "VD",
+    },
+]
+
+
+def test_two_scored_risks_with_owners_are_risk_management_done() -> None:
+    by_key = {r.item.key: r for r in assess(_thin("organisering", risks=RISKS))}
+    assert by_key["riskhantering"].status == "done"
+    assert by_key["riskhantering"].reason("sv") == (
+        "Varje risk har en åtgärd; varje risk har en ansvarig."
+    )
+    one_owner = [RISKS[0], {**RISKS[1], "owner": None}]
+    partly = {r.item.key: r for r in assess(_thin("organisering", risks=one_owner))}
+    assert partly["riskhantering"].status == "partial"
+    assert "en av två risker har en ansvarig" in partly["riskhantering"].reason("sv")
+
+
+def test_one_measured_value_is_follow_up_begun_not_missing() -> None:
+    indicators = [
+        {"id": "i1", "name": "Medlemmar", "actuals": [{"date": "2012-06-30", "value": 40}]},
+        {"id": "i2", "name": "Produkter"},
+    ]
+    by_key = {r.item.key: r for r in assess(_thin("organisering", indicators=indicators))}
+    assert by_key["indikatoruppfoljning"].status == "partial"
+    assert by_key["indikatoruppfoljning"].reason("sv") == (
+        "En av två indikatorer har ett uppmätt utfall."
+    )
+    assert by_key["indikatoruppfoljning"].reason("en") == (
+        "A measured value for one of two indicators."
+    )
+
+
+def test_focus_areas_and_activities_count_as_evidence() -> None:
+    strategy = {"focus_areas": [{"id": "fa", "name": "Internationell samverkan"}]}
+    model = _thin(
+        "organisering",
+        strategy=strategy,
+        activities=[{"id": "a", "title": "Exportresa till Tyskland", "status": "done"}],
+    )
+    by_key = {r.item.key: r for r in assess(model)}
+    assert by_key["internationalisering"].status == "done"
+    assert "”Internationell samverkan” och ”Exportresa till Tyskland”" in (
+        by_key["internationalisering"].reason("sv")
+    )
+    planned = {r.item.key: r for r in assess(_thin("organisering", strategy=strategy))}
+    assert planned["internationalisering"].status == "partial"
+
+
+def test_every_checklist_item_says_why_in_the_documents() -> None:
+    for lang in ("sv", "en"):
+        context = initiative_context(load_initiative(EXAMPLE), lang, DAY)
+        assert all(row["comment"] for row in context["checklist_rows"])
+
+
+def test_the_result_is_a_surplus_a_deficit_or_a_balance_with_its_amount() -> None:
+    def budget(income: int, costs: int) -> dict[str, Any]:
+        return {
+            "budget": {
+                "income": [{"source": "Region", "kind": "public", "amounts": {2013: income}}],
+                "costs": [{"item": "Lön", "category": "personnel", "amounts": {2013: costs}}],
+            }
+        }
+
+    assert (
+        "överskott på 2\u00a0900\u00a0000\u00a0kr"
+        in _context(budget(3_000_000, 100_000))["budget"]["result_text"]
+    )
+    assert (
+        "underskott på 50\u00a0000\u00a0kr"
+        in _context(budget(50_000, 100_000))["budget"]["result_text"]
+    )
+    assert "i balans" in _context(budget(100_000, 100_000))["budget"]["result_text"]
+
+
+def test_the_prestudy_recommends_from_the_checklist_and_never_past_the_last_phase() -> None:
+    empty = initiative_context(_thin("initiering"), "sv", DAY)["recommendation"]
+    assert empty["decision"] == "not_yet"
+    assert empty["text"].startswith("Förstudien rekommenderar att initiativet ännu inte går vidare")
+    assert "ingen av fem punkter" in empty["text"].lower()
+    assert empty["conditions"]
+    last = initiative_context(_thin("organisering"), "sv", DAY)
+    assert "går vidare till" not in last["recommendation"]["text"]
+    assert last["next_phase_text"] == ""
+    example = initiative_context(load_initiative(EXAMPLE), "sv", DAY)["recommendation"]
+    assert example["decision"] == "go_with_conditions"
+    assert any(c.startswith("Finansiering beviljad") for c in example["conditions"])
+
+
+def test_counts_are_said_in_words_with_the_right_number() -> None:
+    one = {
+        "strategy": {
+            "focus_areas": [{"id": "f", "name": "F"}],
+            "goals": [{"id": "g", "text": "G"}],
+        },
+        "activities": [{"id": "a", "title": "A"}],
+        "actors": [{"id": "x", "name": "X AB", "helix": "industry", "member": True}],
+    }
+    sv, en = _context(one)["summary"], _context(one, "en")["summary"]
+    assert "Handlingsplanen omfattar en aktivitet inom ett insatsområde." in sv[2]
+    assert "Initiativet har satt ett mål." in sv[2]
+    assert "The action plan has one activity in one focus area." in en[2]
+    assert "The actor register has one actor in one category." in en[1]
+    # the Triple Helix has three parts; the register's categories are counted as categories
+    assert "Av Triple Helix tre delar finns företag med; akademi och offentlig förvaltning" in sv[1]
+    critical = _context(one)["critical_mass_text"]
+    assert critical == "Aktörsregistret listar ett företag, och en medlem finns bland dem."
+
+
+@pytest.mark.parametrize("phase", ["initiering", "mobilisering", "formering", "organisering"])
+def test_swedish_documents_say_everything_in_swedish(phase: str) -> None:
+    context = initiative_context(
+        load_initiative(EXAMPLE).replace(
+            initiative=load_initiative(EXAMPLE).initiative.replace(phase=phase)
+        ),
+        "sv",
+        DAY,
+    )
+    said = str(context)
+    for english in ("Bottom up", "Top down", "power och interest", "(actors[]"):
+        assert english not in said
+    assert not any("Genomför förstudien" in step for step in context["phase"]["next_steps"])
+
+
+@given(initiatives())
+def test_what_the_documents_conclude_is_true_of_any_file(model: InitiativeFile) -> None:
+    context = initiative_context(model, "sv", DAY)
+    budget, b = context["budget"], model.budget
+    result = budget["result_text"]
+    if b.income and b.costs:
+        assert ("överskott" in result) == (b.balance > 0)
+        assert ("underskott" in result) == (b.balance < 0)
+        assert ("i balans" in result) == (b.balance == 0)
+    results = assess(model)
+    exit_check = [r for r in results if r.item.group == "exit" and r.status != "unknown"]
+    decision = context["recommendation"]["decision"]
+    assert (decision == "go") == (bool(exit_check) and all(r.status == "done" for r in exit_check))
+    if model.initiative.phase == "organisering":
+        assert "går vidare till" not in context["recommendation"]["text"]
+    assert all(row["comment"] for row in context["checklist_rows"])
+    for row in context["checklist_rows"]:
+        if row["status"] == "Klar":
+            assert "saknas" not in row["comment"].lower() or "markerad" in row["comment"].lower()
