@@ -168,9 +168,11 @@ def convert_to_pdf(sources: Sequence[Path], timeout: float = TIMEOUT_SECONDS) ->
     with tempfile.TemporaryDirectory(prefix="klusterdocs-pdf-") as work:
         folder = Path(work)
         staged = []
+        (folder / "in").mkdir()
         for index, source in enumerate(sources):
-            copy = folder / "in" / str(index) / source.name
-            copy.parent.mkdir(parents=True)
+            # LibreOffice names each PDF after its file, in one folder: two initiatives'
+            # verksamhetsplan.docx would write one verksamhetsplan.pdf
+            copy = folder / "in" / f"{index}-{source.name}"
             if source.suffix == ".docx":
                 _unwrap_toc_field(source, copy)
             else:
