@@ -119,6 +119,8 @@ def test_plan_sections_in_swedish(rendered: dict) -> None:
     assert _headings(opened) == [
         "Sammanfattning",
         "Bakgrund och utgångspunkt",
+        "Omvärldsanalys",
+        "Problem- och möjlighetsinventering",
         "Strategisk idé, vision och syfte",
         "Insatsområden och mål",
         "Handlingsplan",
@@ -424,6 +426,19 @@ def test_pdfs_are_complete_tagged_and_accessible(example_pdfs: dict[str, Path]) 
     assert "Smart Textiles" in text and "Högskolan i Borås" in text
 
 
+@pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice and poppler are not installed")
+def test_documents_of_one_name_each_get_their_own_pdf(rendered: dict, tmp_path: Path) -> None:
+    """`build --pdf` converts two initiatives' verksamhetsplan.docx in one call."""
+    sources = []
+    for lang in ("sv", "en"):
+        (tmp_path / lang).mkdir()
+        source = rendered[("verksamhetsplan", lang)]
+        sources.append(Path(shutil.copy(source, tmp_path / lang / "verksamhetsplan.docx")))
+    swedish, english = (pdf_text(pdf) for pdf in convert_to_pdf(sources))
+    assert "Verksamhetsplan" in swedish and "Operational plan" not in swedish
+    assert "Operational plan" in english
+
+
 @pytest.mark.skipif(
     not has_document_fonts(), reason="Calibri or Carlito is not installed: lines break elsewhere"
 )
@@ -435,7 +450,7 @@ def test_pdf_layout_keeps_words_and_headings_whole(example_pdfs: dict[str, Path]
         text=True,
         check=True,
     ).stdout
-    assert re.search(r"Sammanfattning\.{5,}\s*3", layout)  # page numbers in the TOC
+    assert re.search(r"Sammanfattning\.{5,}\s*\d+\n", layout)  # page numbers in the TOC
     flowing = pdf_text(example_pdfs["verksamhetsplan"])
     for word in ("Kommunikatören", "Aktivitetsindikator", "varumärkesbyggande"):
         assert word in flowing, f"{word} is broken across lines in a table column"
