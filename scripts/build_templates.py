@@ -153,8 +153,11 @@ class TemplateBuilder:
             toc.base_style = normal
             toc.font.bold = bold
             toc.paragraph_format.left_indent = Cm(indent)
-            toc.paragraph_format.space_before = Pt(6 if level == 1 else 0)
-            toc.paragraph_format.space_after = Pt(2)
+            # compact: a table of contents of forty entries still fits one page
+            toc.font.size = Pt(10 if level == 1 else 9.5)
+            toc.paragraph_format.space_before = Pt(4 if level == 1 else 0)
+            toc.paragraph_format.space_after = Pt(0)
+            toc.paragraph_format.line_spacing = 1.05
             toc.paragraph_format.tab_stops.add_tab_stop(
                 Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
             )
@@ -500,6 +503,19 @@ def phase_section(b: TemplateBuilder, *, heading_level: int = 1) -> None:
         loop="i in checklist_rows",
         shade={2: "i.colour"},
     )
+    b.tag("if phase.other_marks")
+    b.text("{{ t.notes.other_marks }}")
+    b.table(
+        [
+            ("checklist_item", "{{ i.label }}", 5.8),
+            ("phase", "{{ i.phase }}", 2.2),
+            ("status", "{{ i.status }}", 1.8),
+            ("comment", "{{ i.comment }}", 6.2),
+        ],
+        loop="i in phase.other_marks",
+        shade={2: "i.colour"},
+    )
+    b.tag("endif")
     b.heading("next_steps", heading_level + 1)
     b.bullets("phase.next_steps")
     b.tag("if phase.next")
@@ -615,7 +631,7 @@ def shares_table(b: TemplateBuilder) -> None:
 
 def budget_section(b: TemplateBuilder, heading: str = "budget") -> None:
     b.heading(heading)
-    with b.if_else("budget.years", "budget"):
+    with b.if_else("budget.income or budget.costs", "budget"):
         b.heading("income", 2)
         with b.if_else("budget.income", "income"):
             income_table(b)
@@ -675,18 +691,22 @@ def strategy_section(b: TemplateBuilder) -> None:
         )
 
 
+def focus_areas_table(b: TemplateBuilder) -> None:
+    b.table(
+        [
+            ("focus_area", "{{ f.name }}", 4.0),
+            ("activity_area", "{{ f.area }}", 3.6),
+            ("description", "{{p f.description|md('TableText') }}", 8.4),
+        ],
+        loop="f in strategy.focus_areas",
+        first_column=True,
+    )
+
+
 def goals_section(b: TemplateBuilder) -> None:
     b.heading("focus_areas")
     with b.if_else("strategy.focus_areas", "focus_areas"):
-        b.table(
-            [
-                ("focus_area", "{{ f.name }}", 4.0),
-                ("activity_area", "{{ f.area }}", 3.6),
-                ("description", "{{p f.description|md('TableText') }}", 8.4),
-            ],
-            loop="f in strategy.focus_areas",
-            first_column=True,
-        )
+        focus_areas_table(b)
     b.heading("goals", 2)
     with b.if_else("strategy.goals", "goals"):
         b.table(
@@ -698,6 +718,104 @@ def goals_section(b: TemplateBuilder) -> None:
             ],
             loop="g in strategy.goals",
         )
+
+
+def context_sections(b: TemplateBuilder) -> None:
+    """The omvärldsanalys (with its SWOT) and the problem and opportunity inventory."""
+    b.heading("context")
+    with b.if_else(
+        "context.competence_area or context.trends or context.industry or context.region", "context"
+    ):
+        for key in ("competence_area", "industry", "region"):
+            b.tag(f"if context.{key}")
+            b.heading(key, 2)
+            b.md(f"context.{key}")
+            b.tag("endif")
+        b.tag("if context.trends")
+        b.heading("trends", 2)
+        b.bullets("context.trends")
+        b.tag("endif")
+    b.heading("swot", 2)
+    with b.if_else("context.swot", "swot"):
+        sw = "context.swot"
+        b.grid(
+            [
+                ["{{ t.columns.strength }}", "{{ t.columns.weakness }}"],
+                [
+                    f"{{{{p {sw}.strengths|bullets('TableBullet') }}}}",
+                    f"{{{{p {sw}.weaknesses|bullets('TableBullet') }}}}",
+                ],
+                ["{{ t.columns.opportunity }}", "{{ t.columns.threat }}"],
+                [
+                    f"{{{{p {sw}.opportunities|bullets('TableBullet') }}}}",
+                    f"{{{{p {sw}.threats|bullets('TableBullet') }}}}",
+                ],
+            ],
+            [8.0, 8.0],
+            shade=[
+                ["C6E7C1", "F4C2BD"],
+                ["EEF7EC", "FBEDEB"],
+                ["CFE3F4", "FCE8A6"],
+                ["EDF4FA", "FEF8E4"],
+            ],
+        )
+    b.heading("inventory")
+    with b.if_else("context.problems or context.opportunities", "inventory"):
+        b.tag("if context.problems")
+        b.heading("problems", 2)
+        b.bullets("context.problems")
+        b.tag("endif")
+        b.tag("if context.opportunities")
+        b.heading("opportunities", 2)
+        b.bullets("context.opportunities")
+        b.tag("endif")
+
+
+def baselines_table(b: TemplateBuilder) -> None:
+    """The nollpunktsanalys: each indicator's baseline, when and where it was measured."""
+    b.table(
+        [
+            ("indicator", "{{ i.name }}", 4.6),
+            ("type", "{{ i.type }}", 2.8),
+            ("baseline", "{{ i.baseline }}", 2.2),
+            ("baseline_date", "{{ i.baseline_date }}", 2.6),
+            ("source", "{{ i.source }}", 3.8),
+        ],
+        loop="i in baselines",
+    )
+
+
+def activity_details(b: TemplateBuilder) -> None:
+    """What each activity delivers and which goals it serves; its budget per year."""
+    b.tag("if activity_details")
+    b.heading("activity_details", 2)
+    b.table(
+        [
+            ("activity", "{{ a.title }}", 4.6),
+            ("deliverable", "{{ a.deliverable }}", 5.4),
+            ("contributes_to", "{{ a.goal_list }}", 6.0),
+        ],
+        loop="a in activity_details",
+        first_column=True,
+    )
+    b.tag("endif")
+    b.tag("if activity_budget")
+    b.heading("activity_budget", 2)
+    with b.loop("g in activity_budget"):
+        b.table(
+            [
+                ("activity", "{{ r.title }}", 6.0),
+                *year_columns("r.cells"),
+                ("{{ g.total_label }}", "{{ r.total }}", 2.8),
+            ],
+            loop="r in g.rows",
+            total_row=[
+                "{{ t.common.total }}",
+                *year_totals("g.total_cells"),
+                "{{ g.total }}",
+            ],
+        )
+    b.tag("endif")
 
 
 def activities_table(b: TemplateBuilder, loop: str = "a in activities") -> None:
@@ -750,15 +868,11 @@ def organisation_section(b: TemplateBuilder) -> None:
 def indicators_table(b: TemplateBuilder) -> None:
     b.table(
         [
-            ("indicator", "{{ i.name }}", 4.6),
+            ("indicator", "{{ i.name }}{% if i.unit %} ({{ i.unit }}){% endif %}", 4.6),
             ("type", "{{ i.type }}", 2.6),
             ("baseline", "{{ i.baseline }}", 2.4),
             ("target", "{{ i.targets }}", 3.4),
-            (
-                "latest",
-                "{{ i.latest }}{% if i.latest_date %} ({{ i.latest_date }}){% endif %}",
-                3.0,
-            ),
+            ("actuals", "{{ i.actuals }}", 3.0),
         ],
         loop="i in indicators",
     )
@@ -769,17 +883,23 @@ def verksamhetsplan() -> TemplateBuilder:
     b.cover()
     summary_section(b)
     background_section(b)
+    context_sections(b)
     strategy_section(b)
     goals_section(b)
     b.heading("activities")
     with b.if_else("activities", "activities"):
         activities_table(b)
         b.text("★ {{ t.notes.quick_win }}", "Small")
+        activity_details(b)
     organisation_section(b)
     budget_section(b)
     b.heading("follow_up")
     with b.if_else("indicators", "indicators"):
         indicators_table(b)
+        b.tag("if baselines")
+        b.heading("baseline", 2)
+        baselines_table(b)
+        b.tag("endif")
     risks_section(b)
     phase_section(b)
     changes_appendix(b)
@@ -878,6 +998,20 @@ def intressentanalys() -> TemplateBuilder:
             loop="a in actors",
             first_column=True,
         )
+    b.tag("if contacts")
+    b.heading("contacts", 2)
+    b.table(
+        [
+            ("actor", "{{ a.name }}", 3.6),
+            ("contact_name", "{{ a.contact_name }}", 3.2),
+            ("email", "{{ a.contact_email }}", 4.2),
+            ("phone", "{{ a.contact_phone }}", 2.6),
+            ("relationship_owner", "{{ a.owner }}", 2.4),
+        ],
+        loop="a in contacts",
+        first_column=True,
+    )
+    b.tag("endif")
     b.heading("benefits")
     with b.if_else("strategy.benefits", "benefits"):
         b.table(
@@ -920,9 +1054,18 @@ def forstudie() -> TemplateBuilder:
     b.heading("purpose_goals")
     with b.if_else("strategy.purpose", "purpose"):
         b.md("strategy.purpose")
-    b.tag("if strategy.strategic_idea")
-    b.heading("strategic_idea", 2)
-    b.md("strategy.strategic_idea")
+    for key in ("strategic_idea", "vision"):
+        b.tag(f"if strategy.{key}")
+        b.heading(key, 2)
+        b.md(f"strategy.{key}")
+        b.tag("endif")
+    b.tag("if strategy.shared_values")
+    b.heading("shared_values", 2)
+    b.bullets("strategy.shared_values")
+    b.tag("endif")
+    b.tag("if strategy.focus_areas")
+    b.heading("focus_areas_only", 2)
+    focus_areas_table(b)
     b.tag("endif")
     b.heading("goals", 2)
     with b.if_else("strategy.goals", "goals"):
@@ -934,65 +1077,14 @@ def forstudie() -> TemplateBuilder:
             ],
             loop="g in strategy.goals",
         )
-    b.heading("context")
-    with b.if_else(
-        "context.competence_area or context.trends or context.industry or context.region", "context"
-    ):
-        for key in ("competence_area", "industry", "region"):
-            b.tag(f"if context.{key}")
-            b.heading(key, 2)
-            b.md(f"context.{key}")
-            b.tag("endif")
-        b.tag("if context.trends")
-        b.heading("trends", 2)
-        b.bullets("context.trends")
-        b.tag("endif")
-    b.heading("swot", 2)
-    with b.if_else("context.swot", "swot"):
-        sw = "context.swot"
-        b.grid(
-            [
-                ["{{ t.columns.strength }}", "{{ t.columns.weakness }}"],
-                [
-                    f"{{{{p {sw}.strengths|bullets('TableBullet') }}}}",
-                    f"{{{{p {sw}.weaknesses|bullets('TableBullet') }}}}",
-                ],
-                ["{{ t.columns.opportunity }}", "{{ t.columns.threat }}"],
-                [
-                    f"{{{{p {sw}.opportunities|bullets('TableBullet') }}}}",
-                    f"{{{{p {sw}.threats|bullets('TableBullet') }}}}",
-                ],
-            ],
-            [8.0, 8.0],
-            shade=[
-                ["C6E7C1", "F4C2BD"],
-                ["EEF7EC", "FBEDEB"],
-                ["CFE3F4", "FCE8A6"],
-                ["EDF4FA", "FEF8E4"],
-            ],
-        )
-    b.heading("inventory")
-    with b.if_else("context.problems or context.opportunities", "inventory"):
-        b.tag("if context.problems")
-        b.heading("problems", 2)
-        b.bullets("context.problems")
-        b.tag("endif")
-        b.tag("if context.opportunities")
-        b.heading("opportunities", 2)
-        b.bullets("context.opportunities")
-        b.tag("endif")
+    context_sections(b)
     b.heading("baseline")
     with b.if_else("baselines", "baseline"):
-        b.table(
-            [
-                ("indicator", "{{ i.name }}", 4.6),
-                ("type", "{{ i.type }}", 2.8),
-                ("baseline", "{{ i.baseline }}", 2.2),
-                ("baseline_date", "{{ i.baseline_date }}", 2.6),
-                ("source", "{{ i.source }}", 3.8),
-            ],
-            loop="i in baselines",
-        )
+        baselines_table(b)
+    b.tag("if indicators")
+    b.heading("indicators_targets", 2)
+    indicators_table(b)
+    b.tag("endif")
     b.heading("actors_summary")
     with b.if_else("actors", "actors"):
         b.table(
@@ -1014,6 +1106,11 @@ def forstudie() -> TemplateBuilder:
     b.heading("next_phase_plan")
     with b.if_else("upcoming_activities", "next_activities"):
         activities_table(b, "a in upcoming_activities")
+    b.tag("if past_activities")
+    b.heading("done_so_far", 2)
+    activities_table(b, "a in past_activities")
+    b.tag("endif")
+    activity_details(b)
     b.text("{{ t.headings.next_steps }}:", None)
     b.bullets("phase.next_steps")
     b.heading("recommendation")

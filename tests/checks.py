@@ -7,6 +7,7 @@ python-docx or python-pptx; its PDF holds every word of it and passes `pdfua che
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 import re
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 from pptx import Presentation
@@ -150,3 +152,127 @@ def has_document_fonts() -> bool:
 
     templates = Path(__file__).resolve().parent.parent / "templates"
     return not missing_fonts(sorted(templates.glob("*/default.*")))
+
+
+# -- every value a user typed reaches a document ---------------------------------------------
+
+# Values that name a file or the format rather than saying something in a document.
+_NOT_SHOWN = {"id", "short_name", "klusterdocs", "language", "currency"}
+
+
+def typed_values(model: Any) -> list[tuple[str, list[str]]]:
+    """Each value of an initiative file, with the ways a document may show it.
+
+    Walks the model by its own field types, so a field added to the model is checked without a
+    change here: text as typed or as its Markdown reads, numbers and amounts as the document's
+    language writes them, an enum value by its label, a reference by what it points at.
+    """
+    from klusterdocs.context.format import Formatter, clean_text
+    from klusterdocs.i18n import labels
+    from klusterdocs.loading import _REFERENCES
+    from klusterdocs.model.base import Strict, field_types
+    from klusterdocs.model.types import FlexDate
+    from klusterdocs.render.markup import plain
+
+    fmt = Formatter(model.language, model.budget.currency)
+    enum_labels: dict[str, set[str]] = {}
+    for group in labels(model.language)["enums"].values():
+        for key, label in group.items():
+            enum_labels.setdefault(key, set()).add(label)
+    names = _names_by_id(model)
+    references = {path.replace("[]", "") for path in _REFERENCES["initiative"]}
+    out: list[tuple[str, list[str]]] = []
+
+    def text(value: str) -> list[str]:
+        cleaned = clean_text(value)
+        return [cleaned, plain(cleaned)]
+
+    def shown(value: Any, path: str, hint: Any) -> None:
+        if isinstance(value, Strict):
+            for name, field_hint in field_types(type(value)).items():
+                if name not in _NOT_SHOWN:
+                    shown(getattr(value, name), f"{path}.{name}".lstrip("."), field_hint)
+            return
+        if value is None or isinstance(value, bool):
+            return
+        if isinstance(value, list):
+            for item in value:
+                shown(item, path, None)
+            return
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if path.endswith(("budget", "amounts")):  # amounts per year
+                    out.append((path, [str(key)]))
+                    out.append((path, [fmt.money(item)]))
+                else:
+                    shown(item, f"{path}.{key}", None)
+            return
+        plain_path = re.sub(r"\.\d+", "", path)
+        if plain_path in references:
+            out.append((path, [names[value]]))
+        elif isinstance(value, str) and value in enum_labels and _is_choice(hint):
+            out.append((path, sorted(enum_labels[value])))
+        elif isinstance(value, str):
+            out.append((path, text(value)))
+        elif isinstance(value, FlexDate):
+            out.append((path, [fmt.flex_date(value), fmt.period(value, None)]))
+        elif isinstance(value, dt.date):
+            out.append((path, [fmt.date(value)]))
+        elif isinstance(value, int | float):
+            out.append((path, [fmt.number(value), str(value)]))
+
+    shown(model, "", None)
+    return out
+
+
+def _is_choice(hint: Any) -> bool:
+    import typing
+
+    return "Literal" in str(hint) or any("Literal" in str(a) for a in typing.get_args(hint))
+
+
+def _names_by_id(model: Any) -> dict[str, str]:
+    """What each id of the file is called: a reference shows as the name it points at."""
+    from klusterdocs.context.format import clean_text
+
+    found: dict[str, str] = {}
+    for items in (
+        model.strategy.focus_areas,
+        model.strategy.goals,
+        model.actors,
+        model.indicators,
+        model.activities,
+        model.risks,
+    ):
+        for item in items:
+            label = getattr(item, "name", None) or getattr(item, "title", None) or item.text
+            found[item.id] = clean_text(label)
+    return found
+
+
+def document_text(path: Path) -> str:
+    """Every text of a .docx a reader sees: body, tables, headers and footers."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [
+            n
+            for n in archive.namelist()
+            if re.match(r"word/(document|header\d*|footer\d*)\.xml$", n)
+        ]
+        xml = "".join(archive.read(n).decode("utf-8") for n in parts)
+    from lxml import etree
+
+    texts = []
+    for part in re.findall(r"<w:(?:document|hdr|ftr)\b.*?</w:(?:document|hdr|ftr)>", xml, re.S):
+        root = etree.fromstring(part.encode("utf-8"))
+        texts += [_SHOWN[e.tag] or e.text or "" for e in root.iter(*_SHOWN)]
+    return "".join(texts)
+
+
+def values_missing(model: Any, documents: list[Path]) -> list[str]:
+    """The values of `model` that none of `documents` shows, as `path: value` lines."""
+    shown = _SPACE.sub("", "".join(document_text(d) for d in documents))
+    missing = []
+    for path, ways in typed_values(model):
+        if not any(_SPACE.sub("", way) in shown for way in ways if way.strip()):
+            missing.append(f"{path}: {ways[0][:60]!r}")
+    return missing

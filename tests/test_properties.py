@@ -16,9 +16,10 @@ from pptx import Presentation
 
 from klusterdocs.context.format import clean_text
 from klusterdocs.documents import WORD_DOCUMENTS, write_deck, write_word_document
-from klusterdocs.loading import LoadedProgram
+from klusterdocs.loading import LoadedProgram, load_initiative
 from klusterdocs.model import InitiativeFile, ProgramFile
 from klusterdocs.pdf import convert_to_pdf
+from klusterdocs.phases import phases
 from tests.checks import (
     HAVE_LIBREOFFICE,
     assert_valid_office,
@@ -27,8 +28,11 @@ from tests.checks import (
     has_split_rows,
     pdfua_errors,
     stranded_headings,
+    typed_values,
+    values_missing,
     words_missing_from_pdf,
 )
+from tests.conftest import INPUTS
 from tests.strategies import initiatives, program_data
 
 
@@ -145,3 +149,28 @@ def test_any_initiative_gives_accessible_pdfs_that_lose_no_word(model: Initiativ
             # than half a page may split): the .docx keeps, its PDF may not.
             if has_document_fonts() and not has_split_rows(document):
                 assert not stranded_headings(pdf), document.name
+
+
+@given(initiatives())
+def test_every_value_typed_reaches_a_document_of_the_phases_set(model: InitiativeFile) -> None:
+    """Nothing a team writes is dropped: each value of the file (walked by the model's own
+    field types, so a new field cannot be forgotten) is in a document `build` writes for the
+    initiative's phase."""
+    with tempfile.TemporaryDirectory() as folder:
+        documents = [
+            write_word_document(model, d, Path(folder))
+            for d in phases()[model.initiative.phase].documents
+        ]
+        assert not values_missing(model, documents)
+
+
+@pytest.mark.parametrize("example", ["smart-textiles.yaml", "automation-region.yaml"])
+def test_every_value_of_the_examples_reaches_a_document(example: str) -> None:
+    model = load_initiative(INPUTS / example)
+    with tempfile.TemporaryDirectory() as folder:
+        documents = [
+            write_word_document(model, d, Path(folder))
+            for d in phases()[model.initiative.phase].documents
+        ]
+        assert not values_missing(model, documents)
+        assert len(typed_values(model)) > 50  # the walk reaches the file's values

@@ -124,7 +124,12 @@ class _Builder:
             "strategy": self.strategy(),
             "context": self.context_analysis(),
             "actors": actors,
-            "expectations_given": any(a.expectations or a.contribution for a in m.actors),
+            "expectations_given": any(
+                a.expectations or a.contribution or a.engagement for a in m.actors
+            ),
+            "contacts": [
+                a for a, model in zip(actors, m.actors, strict=True) if model.contact or model.owner
+            ],
             "stakeholders": stakeholders,
             "grid_intro": t["notes"]["grid_intro"].format(high=HIGH_SCORE),
             "grid_has_actors": any(a.quadrant for a in m.actors),
@@ -144,6 +149,9 @@ class _Builder:
             "baselines": [i for i in indicators if i["baseline"]],
             "activities": activities,
             "upcoming_activities": [a for a in activities if a["upcoming"]],
+            "past_activities": [a for a in activities if not a["upcoming"]],
+            "activity_details": [a for a in activities if a["deliverable"] or a["goals"]],
+            "activity_budget": self.activity_budget(activities),
             "organisation": self.organisation(),
             "budget": self.budget(m.budget),
             "risks": [self.risk(r) for r in m.risks_by_score],
@@ -164,7 +172,11 @@ class _Builder:
         c = self.t["documents"]["common"]
         leader = initiative["leader"]
         leader_text = (
-            ", ".join(x for x in (leader["name"], leader["title"], leader["organisation"]) if x)
+            ", ".join(
+                x
+                for x in (leader["name"], leader["title"], leader["organisation"], leader["email"])
+                if x
+            )
             if leader
             else ""
         )
@@ -244,11 +256,23 @@ class _Builder:
                 }
                 for group in GROUPS
             ],
+            "other_marks": self.other_marks(key),
             "done": [r.item.label[self.lang] for r in results if r.status == "done"],
             "open": [self.checklist_item(r) for r in results if r.status != "done"],
             "done_count": sum(r.status == "done" for r in results),
             "total_count": len(results),
         }
+
+    def other_marks(self, current: str) -> list[dict[str, str]]:
+        """The file's marks on checklist items of other phases (done ahead, or still open)."""
+        marked = self.model.checklist
+        return [
+            {**self.checklist_item(r), "phase": info.name[self.lang]}
+            for key, info in phases().items()
+            if key != current and any(item.key in marked for item in info.checklist)
+            for r in assess(self.model, key)
+            if r.overridden
+        ]
 
     def checklist_item(self, result: ItemStatus) -> dict[str, str]:
         return {
@@ -345,6 +369,9 @@ class _Builder:
             )
             if a.contact
             else "",
+            "contact_name": _text(a.contact.name) if a.contact else "",
+            "contact_email": _text(a.contact.email) if a.contact else "",
+            "contact_phone": _text(a.contact.phone) if a.contact else "",
         }
 
     def stakeholders(self) -> dict[str, Any]:
@@ -416,6 +443,10 @@ class _Builder:
             "target": f"{self.fmt.number(final.value)}{unit} ({final.year})" if final else "",
             "latest": f"{self.fmt.number(latest.value)}{unit}" if latest else "",
             "latest_date": self.fmt.date(latest.date) if latest else "",
+            "actuals": ", ".join(
+                f"{self.fmt.number(a.value)}{unit} ({self.fmt.date(a.date)})"
+                for a in sorted(i.actuals, key=lambda a: a.date)
+            ),
         }
 
     def activity(self, a: Any) -> dict[str, Any]:
@@ -423,6 +454,7 @@ class _Builder:
             "title": _text(a.title),
             "focus_area": self.focus_names.get(a.focus_area or "", ""),
             "goals": [self.goal_texts[g] for g in a.goals],
+            "goal_list": "; ".join(self.goal_texts[g] for g in a.goals),
             "responsible": _text(a.responsible),
             "partners": ", ".join(self.actor_names[p] for p in a.partners),
             "period": self.fmt.period(a.start, a.end),
@@ -506,7 +538,14 @@ class _Builder:
         ]
         return {
             "overview": overview,
-            "groups": self.year_groups(years, income, costs, overview),
+            "groups": self.year_groups(
+                years,
+                income=income,
+                costs=costs,
+                overview=overview,
+                income_cells=overview[0]["cells"],
+                cost_cells=overview[1]["cells"],
+            ),
             "deficit_text": self.t["documents"]["notes"]["deficit"].format(
                 amount=money(-b.balance)
             ),
@@ -558,37 +597,50 @@ class _Builder:
             return notes["deficit"].format(amount=money(-b.balance))
         return notes["result_balanced"].format(amount=money(b.total_costs))
 
-    def year_groups(
-        self,
-        years: list[int],
-        income: list[dict[str, Any]],
-        costs: list[dict[str, Any]],
-        overview: list[dict[str, Any]],
-    ) -> list[dict[str, Any]]:
-        """The budget's tables, a few years each: a budget of ten years in one table would
-        leave each amount a column too narrow to read."""
+    def activity_budget(self, activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The activities' budgets, a column per year, in groups of a few years."""
+        budgeted = [
+            (a, m) for a, m in zip(activities, self.model.activities, strict=True) if m.budget
+        ]
+        years = sorted({y for _, m in budgeted for y in m.budget})
+        rows = [
+            {
+                "title": a["title"],
+                "cells": [self.fmt.money(m.budget[y]) if y in m.budget else "–" for y in years],
+                "total": a["budget"],
+            }
+            for a, m in budgeted
+        ]
+        total = {y: sum(m.budget.get(y, 0) for _, m in budgeted) for y in years}
+        cells = [self.fmt.money(total[y]) for y in years]
+        groups = self.year_groups(years, rows=rows, total_cells=cells)
+        grand = self.fmt.money(sum(total.values()))
+        return [{**group, "total": grand} for group in groups]
+
+    def year_groups(self, years: list[int], **columns: list[Any]) -> list[dict[str, Any]]:
+        """Tables with a column per year, a few years each: a budget of ten years in one table
+        would leave each amount a column too narrow to read.
+
+        Each of `columns` is a list of rows (mappings whose `cells` hold a value per year) or a
+        list of values per year (a total row); each group holds its slice of every one.
+        """
         total = self.t["documents"]["common"]["total"]
         groups = []
-        for start in range(0, len(years), YEARS_PER_TABLE):
+        for start in range(0, max(len(years), 1), YEARS_PER_TABLE):  # one table, even yearless
             part = slice(start, start + YEARS_PER_TABLE)
-
-            def sliced(rows: list[dict[str, Any]], part: slice = part) -> list[dict[str, Any]]:
-                return [{**row, "cells": row["cells"][part]} for row in rows]
-
-            groups.append(
-                {
-                    "years": [str(y) for y in years[part]],
-                    "span": _span(years[part]),
-                    "total_label": total
-                    if len(years) <= YEARS_PER_TABLE
-                    else f"{total} {_span(years)}",
-                    "income": sliced(income),
-                    "costs": sliced(costs),
-                    "overview": sliced(overview),
-                    "income_cells": overview[0]["cells"][part],
-                    "cost_cells": overview[1]["cells"][part],
-                }
-            )
+            group: dict[str, Any] = {
+                "years": [str(y) for y in years[part]],
+                "span": _span(years[part]),
+                "total_label": total
+                if len(years) <= YEARS_PER_TABLE
+                else f"{total} {_span(years)}",
+            }
+            for name, values in columns.items():
+                rows = bool(values) and isinstance(values[0], dict)
+                group[name] = (
+                    [{**v, "cells": v["cells"][part]} for v in values] if rows else values[part]
+                )
+            groups.append(group)
         return groups
 
     def risk(self, r: Any) -> dict[str, Any]:
