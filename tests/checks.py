@@ -48,9 +48,18 @@ def assert_valid_office(path: Path) -> None:
 
 
 def body_text(path: Path) -> str:
-    """The text of a .docx's body as a reader sees it: every paragraph, in tables too."""
+    """The text of a .docx's body or a .pptx's slides as a reader sees it: every paragraph,
+    in tables too."""
     from lxml import etree
 
+    if path.suffix == ".pptx":
+        a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+        slides = Presentation(str(path)).slides
+        return "\n".join(
+            "".join(t.text or "" for t in paragraph.iter(f"{a}t"))
+            for slide in slides
+            for paragraph in slide._element.iter(f"{a}p")
+        )
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     with zipfile.ZipFile(path) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
@@ -114,6 +123,23 @@ def has_split_rows(document: Path) -> bool:
 
 
 _HEADINGS = {f"/H{level}" for level in range(1, 7)}
+
+
+def heading_jumps(document: Path) -> list[str]:
+    """Headings that skip a level (a Heading 3 after a Heading 1): a screen reader's outline
+    of the document, and the PDF's structure, would have a hole there."""
+    levels = [
+        (int(p.style.name.split()[-1]), p.text)
+        for p in docx.Document(str(document)).paragraphs
+        if p.style is not None and re.fullmatch(r"Heading \d", p.style.name) and p.text.strip()
+    ]
+    jumps = []
+    previous = 0
+    for level, text in levels:
+        if level > previous + 1:
+            jumps.append(f"{text!r}: Heading {level} after Heading {previous}")
+        previous = level
+    return jumps
 
 
 def stranded_headings(pdf: Path) -> list[str]:

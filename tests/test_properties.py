@@ -26,6 +26,7 @@ from tests.checks import (
     body_text,
     has_document_fonts,
     has_split_rows,
+    heading_jumps,
     pdfua_errors,
     stranded_headings,
     typed_values,
@@ -46,6 +47,7 @@ def test_any_valid_initiative_gives_documents_valid_for_word(model: InitiativeFi
         for document in WORD_DOCUMENTS:
             path = write_word_document(model, document, Path(folder))
             assert_valid_office(path)
+            assert not heading_jumps(path)
             text = body_text(path)
             assert name.split()[0] in text
             assert _residue_free(path)
@@ -174,3 +176,15 @@ def test_every_value_of_the_examples_reaches_a_document(example: str) -> None:
         ]
         assert not values_missing(model, documents)
         assert len(typed_values(model)) > 50  # the walk reaches the file's values
+
+
+@pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice and poppler are not installed")
+@settings(max_examples=PDF_EXAMPLES, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(program_data())
+def test_any_program_gives_accessible_deck_pdfs_that_lose_no_word(data: dict[str, object]) -> None:
+    loaded = LoadedProgram(ProgramFile.validate(data), Path("program.yaml"))
+    with tempfile.TemporaryDirectory() as folder:
+        decks = [write_deck(loaded, m.number, Path(folder)) for m in loaded.model.modules]
+        for deck, pdf in zip(decks, convert_to_pdf(decks), strict=True):
+            assert not words_missing_from_pdf(deck, pdf), deck.name
+            assert not pdfua_errors(pdf), deck.name

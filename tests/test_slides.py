@@ -231,6 +231,28 @@ def test_long_titles_get_smaller_within_limits(tmp_path: Path, write) -> None:
     assert max(sizes) < 40 and min(sizes) >= 24
 
 
+def test_text_too_long_for_any_size_is_cut_and_given_whole_in_the_notes(
+    tmp_path: Path, write
+) -> None:
+    """A title or agenda item of a thousand words cannot fit a slide at any size: it is cut at
+    a word, with an ellipsis, so nothing runs off the slide, and the notes hold it whole."""
+    words = " ".join(f"ord{n}" for n in range(600))
+    program = write(f"""
+        program: {{title: "{words}"}}
+        modules: [{{number: 1, title: Kort, agenda: [{{time: "10:00", item: "{words}"}}]}}]
+    """)
+    path = write_deck(load_program(program), 1, tmp_path)
+    slides = Presentation(str(path)).slides
+    cover = slides[0].shapes.title.text_frame.text
+    assert cover.endswith("…") and cover.startswith("ord0 ord1")
+    assert words in slides[0].notes_slide.notes_text_frame.text
+    agenda = next(s for s in slides if any(sh.has_table for sh in s.shapes))
+    cell = next(sh for sh in agenda.shapes if sh.has_table).table.cell(1, 1).text
+    assert cell.endswith("…") and len(cell) < len(words)
+    assert words in agenda.notes_slide.notes_text_frame.text
+    assert not _overflowing(path)
+
+
 def test_fit_estimate_rejects_what_cannot_fit() -> None:
     box = Box(width=914400 * 5, height=914400)  # 5 x 1 inch
     assert fits(["kort"], box, 24)

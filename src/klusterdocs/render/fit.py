@@ -7,7 +7,7 @@ Calibri with a margin) and the height they take, and splits or shrinks before wr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 EMU_PER_PT = 12700
@@ -78,3 +78,36 @@ def fits(
         )
         <= box.height
     )
+
+
+def longest_fitting(words: list[str], fits_box: Callable[[str], bool], ending: str = "") -> int:
+    """How many of `words` (at least one) fit, joined by spaces and followed by `ending`."""
+    low, high = 1, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits_box(" ".join(words[:middle]) + ending):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def shortened(text: str, box: Box, size_pt: float) -> str:
+    """`text` cut at a word so that it, with an ellipsis, fits `box` (or `text` if it fits)."""
+    if fits([text], box, size_pt):
+        return text
+    words = text.split()
+    count = longest_fitting(words, lambda t: fits([t], box, size_pt), "…")
+    return " ".join(words[:count]) + "…"
+
+
+def pieces_that_fit(text: str, box: Box, size_pt: float, *, indent: int = 0) -> list[str]:
+    """`text` cut at words into pieces that each fit `box` alone (a paragraph too long for any
+    one slide goes on over several)."""
+    words = text.split()
+    pieces: list[str] = []
+    while words:
+        count = longest_fitting(words, lambda t: fits([t], box, size_pt, indent=indent))
+        pieces.append(" ".join(words[:count]))
+        words = words[count:]
+    return pieces

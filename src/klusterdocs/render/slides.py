@@ -23,7 +23,14 @@ from pptx.util import Emu, Pt
 from klusterdocs.context.program import Slide
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path, normalise_zip
-from klusterdocs.render.fit import Box, fits, text_height, wrapped_lines
+from klusterdocs.render.fit import (
+    Box,
+    fits,
+    pieces_that_fit,
+    shortened,
+    text_height,
+    wrapped_lines,
+)
 from klusterdocs.render.markup import LINE_BREAK, inline, literal, plain
 
 TITLE_SIZES = (30, 28, 26, 24, 22, 20)
@@ -166,6 +173,23 @@ def _fill(frame: Any, paragraphs: list[tuple[str, str, bool]], size: float) -> N
         _set_runs(paragraph, text, size, bold=bold)
 
 
+def _cut_to_fit(
+    paragraphs: list[tuple[str, str, bool]], box: Box, size: float
+) -> list[tuple[str, str, bool]]:
+    """As many of `paragraphs` as fit `box`, the last one cut at a word with an ellipsis."""
+    kept: list[tuple[str, str, bool]] = []
+    for text, kind, bold in paragraphs:
+        if _fitting_size([*kept, (text, kind, bold)], box, (size,)) is not None:
+            kept.append((text, kind, bold))
+            continue
+        room = Box(
+            box.width, box.height - text_height([plain(t) for t, _, _ in kept], box.width, size)
+        )
+        kept.append((shortened(plain(text), room, size), kind, bold))
+        break
+    return kept
+
+
 def _fitting_size(
     paragraphs: list[tuple[str, str, bool]], box: Box, sizes: tuple[float, ...]
 ) -> float | None:
@@ -206,6 +230,10 @@ class DeckWriter:
             size = next(
                 (s for s in sizes if text_height([title], box.width, s) <= box.height), sizes[-1]
             )
+            short = shortened(title, box, size)
+            if short != title:  # too long for any size: the whole title goes in the notes
+                self._notes(slide, title)
+                title = short
             frame = heading.text_frame
             frame.word_wrap = True
             frame.clear()
@@ -245,8 +273,27 @@ class DeckWriter:
         _set_runs(paragraph, text, SOURCE_SIZE, italic=True, colour=GREY, markdown=False)
 
     def _notes(self, slide: Any, text: str) -> None:
+        """Add `text` to the slide's speaker notes (after what they hold)."""
         if text:
-            slide.notes_slide.notes_text_frame.text = text
+            frame = slide.notes_slide.notes_text_frame
+            frame.text = f"{frame.text}\n\n{text}" if frame.text else text
+
+    def _fit(
+        self,
+        slide: Any,
+        shape: Any,
+        paragraphs: list[tuple[str, str, bool]],
+        sizes: tuple[float, ...],
+    ) -> None:
+        """Write `paragraphs` into `shape` at the largest of `sizes` they fit at. What fits at
+        none is cut at a word, with an ellipsis, and given whole in the speaker notes."""
+        box = _box(shape)
+        size = _fitting_size(paragraphs, box, sizes)
+        if size is None:
+            size = sizes[-1]
+            self._notes(slide, "\n".join(plain(text) for text, _, _ in paragraphs))
+            paragraphs = _cut_to_fit(paragraphs, box, size)
+        _fill(shape.text_frame, paragraphs, size)
 
     def _continued(self, title: str, part: int, word: str) -> str:
         return title if part == 0 else f"{title} {word}"
@@ -260,7 +307,7 @@ class DeckWriter:
         slide = self._new(self.layouts.title, spec.title, COVER_SIZES)
         body = self._body(slide)
         if body is not None and spec.subtitle:
-            _fill(body.text_frame, [(spec.subtitle, "none", False)], 20)
+            self._fit(slide, body, [(spec.subtitle, "none", False)], (20, 18, 16, 14))
         self._notes(slide, spec.notes)
         self._tidy(slide)
 
@@ -268,7 +315,7 @@ class DeckWriter:
         slide = self._new(self.layouts.section, spec.title, (36, 32, 28, 24))
         body = self._body(slide)
         if body is not None and spec.subtitle:
-            _fill(body.text_frame, [(spec.subtitle, "none", False)], 20)
+            self._fit(slide, body, [(spec.subtitle, "none", False)], (20, 18, 16, 14))
         self._tidy(slide)
 
     def _closing(self, spec: Slide, continued: str) -> None:
@@ -276,8 +323,7 @@ class DeckWriter:
         body = self._body(slide)
         if body is not None:
             paragraphs = [(line, "none", False) for line in spec.bullets]
-            size = _fitting_size(paragraphs, _box(body), (20, 18, 16, 14)) or 14
-            _fill(body.text_frame, paragraphs, size)
+            self._fit(slide, body, paragraphs, (20, 18, 16, 14))
         self._tidy(slide)
 
     def _bullets(
@@ -308,6 +354,11 @@ class DeckWriter:
             yield paragraphs, size or BODY_SIZES[0]
             return
         smallest = BODY_SIZES[-1]
+        paragraphs = [  # a paragraph longer than a slide goes on over several
+            (piece, kind, bold)
+            for text, kind, bold in paragraphs
+            for piece in pieces_that_fit(text, box, smallest, indent=BULLET_INDENT)
+        ]
         chunk: list[tuple[str, str, bool]] = []
         for paragraph in paragraphs:
             if chunk and _fitting_size([*chunk, paragraph], box, (smallest,)) is None:
@@ -322,8 +373,7 @@ class DeckWriter:
         body = self._body(slide)
         if body is not None:
             paragraphs = [(f"”{spec.bullets[0]}”", "none", False)]
-            size = _fitting_size(paragraphs, _box(body), (28, 24, 20, 18, 16)) or 16
-            _fill(body.text_frame, paragraphs, size)
+            self._fit(slide, body, paragraphs, (28, 24, 20, 18, 16))
             for run in body.text_frame.paragraphs[0].runs:
                 run.font.italic = True
                 run.font.color.rgb = _colour(NAVY)
@@ -378,8 +428,16 @@ class DeckWriter:
             for i in range(len(spec.columns))
         ]
         widths = [int(area.width * w / sum(weights)) for w in weights]
+        room = area.height - self._row_height(spec.columns, widths)
         for part, rows in enumerate(self._row_chunks(spec, widths, area.height)):
             slide = self._new(layout, self._continued(spec.title, part, continued))
+            for row in rows:  # a row taller than the slide: cut, and given whole in the notes
+                if self._row_height(row, widths) > room:
+                    self._notes(slide, " · ".join(plain(text) for text in row))
+                    row[:] = [
+                        shortened(text, Box(w - 2 * INSET_X, room - 2 * INSET_Y), TABLE_SIZE)
+                        for text, w in zip(row, widths, strict=True)
+                    ]
             shape = slide.shapes.add_table(
                 len(rows) + 1, len(spec.columns), area.left, area.top, area.width, Emu(1)
             )
@@ -458,8 +516,7 @@ class DeckWriter:
             card.line.color.rgb = _colour(LIGHT)
             card.text_frame.vertical_anchor = MSO_ANCHOR.TOP
             paragraphs = [(n, "none", False) for n in initiatives] or [("–", "none", False)]
-            size = _fitting_size(paragraphs, _box(card), (16, 14, 12, 10)) or 10
-            _fill(card.text_frame, paragraphs, size)
+            self._fit(slide, card, paragraphs, (16, 14, 12, 10))
             for paragraph in card.text_frame.paragraphs:
                 for run in paragraph.runs:
                     run.font.color.rgb = _colour(NAVY)
