@@ -77,7 +77,14 @@ _TABLE_STYLE_XML = f"""
 
 
 # Columns of money and shares, right-aligned so that figures line up.
-_AMOUNT_COLUMNS = {"budget", "amount", "share", "{{ y }}", "{{ t.common.total }}"}
+_AMOUNT_COLUMNS = {
+    "budget",
+    "amount",
+    "share",
+    "{{ y }}",
+    "{{ t.common.total }}",
+    "{{ g.total_label }}",
+}
 
 
 class TemplateBuilder:

@@ -158,6 +158,8 @@ def test_budget_year_columns_and_totals_line_up(rendered: dict) -> None:
     assert header == ["Källa", "Slag", "Beslut", "2012", "2013", "Summa"]
     last = [c.text for c in income.rows[-1].cells]
     assert last[0] == "Summa finansiering"
+    right = docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+    assert all(row.cells[-1].paragraphs[0].alignment == right for row in income.rows)
     assert last[3:] == [
         "4\u00a0650\u00a0000\u00a0kr",
         "5\u00a0050\u00a0000\u00a0kr",
