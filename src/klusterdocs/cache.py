@@ -27,7 +27,7 @@ from klusterdocs import __version__
 T = TypeVar("T")
 
 # bump when the way a template part becomes Jinja source changes
-COMPILER_REVISION = 3
+COMPILER_REVISION = 4
 
 
 def cache_folder() -> Path | None:

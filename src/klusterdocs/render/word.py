@@ -62,6 +62,7 @@ from klusterdocs.render.wordxml import (
     introduces,
     is_table_of_contents,
     keep_with_next,
+    put_properties_in_order,
     qn,
     release_if_tall,
     serialise,
@@ -151,7 +152,18 @@ def _canonical_on_off(match: re.Match[str]) -> str:
 
 def _jinja_source(xml: str) -> str:
     xml = _ON_OFF_ONLY.sub(_canonical_on_off, _XML_DECLARATION.sub("", xml))
-    return patch_template_xml(xml)
+    return patch_template_xml(_in_schema_order(xml))
+
+
+def _in_schema_order(xml: str) -> str:
+    """The part's XML with its property lists in the schema's order (see wordxml)."""
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), _PARSER)
+    except etree.XMLSyntaxError:
+        return xml  # reported where the rendered part is parsed
+    put_properties_in_order(root)
+    text: str = etree.tostring(root, encoding="unicode")
+    return text
 
 
 def _syntax_error_context(xml: str) -> str:
@@ -262,10 +274,12 @@ def _write_package(
                     _render_part(source, name, data.decode("utf-8"), context, entry)
             elif name == "docProps/core.xml":
                 archive.writestr(info, _core_properties(source, data, context, properties))
-            elif name == "word/styles.xml":
-                styles = etree.fromstring(data, _PARSER)
-                set_proofing_language(styles, properties.language)
-                archive.writestr(info, _xml_bytes(styles))
+            elif name in ("word/styles.xml", "word/numbering.xml"):
+                root = etree.fromstring(data, _PARSER)
+                put_properties_in_order(root)
+                if name == "word/styles.xml":
+                    set_proofing_language(root, properties.language)
+                archive.writestr(info, _xml_bytes(root))
             elif name == "word/settings.xml":
                 settings = etree.fromstring(data, _PARSER)
                 ask_word_to_update_fields(settings)

@@ -436,6 +436,48 @@ _TBLPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TBLPR_ORDER)
 _TCPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TCPR_ORDER)}
 
 
+# Run and paragraph properties in the schema's order (ECMA-376 part 1, CT_RPr and CT_PPrBase):
+# LibreOffice writes some out of it (a colour after a size), which Word's schema refuses.
+_RPR_ORDER = (
+    *("ins", "del", "moveFrom", "moveTo", "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps"),
+    *("smallCaps", "strike", "dstrike", "outline", "shadow", "emboss", "imprint", "noProof"),
+    *("snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz"),
+    *("szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs"),
+    *("em", "lang", "eastAsianLayout", "specVanish", "oMath", "rPrChange"),
+)
+_PPR_ORDER = (
+    *("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr"),
+    *("suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku"),
+    *("wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi"),
+    *("adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents"),
+    *("suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap"),
+    *("outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"),
+)
+_PROPERTY_RANKS = {
+    qn(f"w:{kind}"): {qn(f"w:{name}"): index for index, name in enumerate(order)}
+    for kind, order in (
+        ("rPr", _RPR_ORDER),
+        ("pPr", _PPR_ORDER),
+        ("tcPr", _TCPR_ORDER),
+        ("tblPr", _TBLPR_ORDER),
+    )
+}
+
+
+def put_properties_in_order(root: Any) -> None:
+    """Sort every run, paragraph, cell and table property list under `root` into the schema's
+    order, each property once, as Word wants it (a template saved by LibreOffice has some out
+    of order, and some twice)."""
+    for properties in root.iter(*_PROPERTY_RANKS):
+        rank = _PROPERTY_RANKS[properties.tag]
+        seen: set[str] = set()
+        for child in list(properties):
+            if child.tag in rank and child.tag in seen:
+                properties.remove(child)
+            seen.add(child.tag)
+        _schema_order(properties, rank)
+
+
 def _schema_order(parent: Any, rank: dict[str, int]) -> None:
     """Sort `parent`'s children into the schema's order (unknown ones last, kept in order)."""
     children = list(parent)
