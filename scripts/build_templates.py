@@ -491,10 +491,13 @@ def drop_thumbnail_and_styles_copy(*relationships: Any) -> None:
 def phase_section(b: TemplateBuilder, *, heading_level: int = 1) -> None:
     """Where the initiative stands in Reglab's model, the checklist and the next steps."""
     b.heading("phase", heading_level)
-    b.grid(
+    strip = b.grid(
         [["{%tc for p in phase.all %}", "{% cellbg p.colour %}{{ p.name }}", "{%tc endfor %}"]],
         [0.4, TEXT_WIDTH_CM / 4, 0.4],
     )
+    for cell in strip.rows[0].cells:  # the strip stays with the sentence that explains it
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
     b.text("{{ phase_position }}", "Lead")
     b.text("{{ phase.about }}")
     b.text("{{ t.notes.leadership }}: {{ phase.leadership }}")
@@ -798,9 +801,10 @@ def activity_details(b: TemplateBuilder) -> None:
     b.heading("activity_details", 2)
     b.table(
         [
-            ("activity", "{{ a.title }}", 4.6),
-            ("deliverable", "{{ a.deliverable }}", 5.4),
-            ("contributes_to", "{{ a.goal_list }}", 6.0),
+            ("activity", "{{ a.title }}", 4.2),
+            ("focus_area", "{{ a.focus_area }}", 3.2),
+            ("deliverable", "{{ a.deliverable }}", 4.4),
+            ("contributes_to", "{{ a.goal_list }}", 4.2),
         ],
         loop="a in activity_details",
         first_column=True,
@@ -1009,11 +1013,9 @@ def intressentanalys() -> TemplateBuilder:
     b.heading("contacts", 2)
     b.table(
         [
-            ("actor", "{{ a.name }}", 3.6),
-            ("contact_name", "{{ a.contact_name }}", 3.2),
-            ("email", "{{ a.contact_email }}", 4.2),
-            ("phone", "{{ a.contact_phone }}", 2.6),
-            ("relationship_owner", "{{ a.owner }}", 2.4),
+            ("actor", "{{ a.name }}", 4.4),
+            ("contact_name", "{{ a.contact }}", 7.6),
+            ("relationship_owner", "{{ a.owner }}", 4.0),
         ],
         loop="a in contacts",
         first_column=True,

@@ -143,14 +143,20 @@ def test_counts_are_said_in_words_with_the_right_number() -> None:
         "actors": [{"id": "x", "name": "X AB", "helix": "industry", "member": True}],
     }
     sv, en = _context(one)["summary"], _context(one, "en")["summary"]
-    assert "Handlingsplanen omfattar en aktivitet inom ett insatsområde." in sv[2]
-    assert "Initiativet har satt ett mål." in sv[2]
-    assert "The action plan has one activity in one focus area." in en[2]
+    assert "Handlingsplanen omfattar en aktivitet, och strategin har ett insatsområde." in sv[2]
+    assert "Initiativet har satt upp ett mål." in sv[2]
+    assert "The action plan has one activity, and the strategy has one focus area." in en[2]
     assert "The actor register has one actor in one category." in en[1]
     # the Triple Helix has three parts; the register's categories are counted as categories
     assert "Av Triple Helix tre delar finns företag med; akademi och offentlig förvaltning" in sv[1]
     critical = _context(one)["critical_mass_text"]
-    assert critical == "Aktörsregistret listar ett företag, och en medlem finns bland dem."
+    assert critical == "Aktörsregistret listar ett företag, som är medlem."
+    three = [
+        {"id": f"f{n}", "name": f"F{n}", "helix": "industry", "member": n == 0} for n in range(3)
+    ]
+    assert _context({"actors": three})["critical_mass_text"] == (
+        "Aktörsregistret listar tre företag, varav ett är medlem."
+    )
 
 
 @pytest.mark.parametrize("phase", ["initiering", "mobilisering", "formering", "organisering"])

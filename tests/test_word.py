@@ -230,7 +230,7 @@ def test_activity_traffic_lights_are_coloured_cells(rendered: dict) -> None:
 
 def test_stakeholder_grid_places_every_scored_actor(rendered: dict, example) -> None:
     opened = docx.Document(str(rendered[("intressentanalys", "sv")]))
-    grid = next(t for t in opened.tables if t.rows[0].cells[1].text == "Lägre intresse")
+    grid = next(t for t in opened.tables if t.rows[0].cells[1].text == "Lågt intresse")
     manage_closely = grid.rows[1].cells[2].text
     assert manage_closely.startswith("Hantera nära")
     assert "Högskolan i Borås" in manage_closely
@@ -663,6 +663,8 @@ def test_small_tables_stay_on_one_page_and_long_ones_keep_head_and_total(tmp_pat
         for table in re.findall(r"<w:tbl>.*?</w:tbl>", body):
             rows = re.findall(r"<w:tr[ >].*?</w:tr>", table)
             kept = [_keeps(row) for row in rows]
+            if len(rows) == 1:
+                continue  # the phase strip keeps with the sentence under it, by its template
             assert not kept[-1]
             if len(rows) <= 10:
                 assert all(kept[:-1]), table[:200]

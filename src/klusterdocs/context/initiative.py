@@ -150,7 +150,9 @@ class _Builder:
             "activities": activities,
             "upcoming_activities": [a for a in activities if a["upcoming"]],
             "past_activities": [a for a in activities if not a["upcoming"]],
-            "activity_details": [a for a in activities if a["deliverable"] or a["goals"]],
+            "activity_details": [
+                a for a in activities if a["deliverable"] or a["goals"] or a["focus_area"]
+            ],
             "activity_budget": self.activity_budget(activities),
             "organisation": self.organisation(),
             "budget": self.budget(m.budget),
@@ -418,7 +420,13 @@ class _Builder:
             "outer": [self.actor(a) for a in actors if a.core == "outer"],
             "key": [_text(a.name) for a in by_quadrant["manage_closely"]],
             "priorities": [
-                {**self.actor(a), "rank": str(n), "strategy": strategies[a.quadrant or "monitor"]}
+                {
+                    **self.actor(a),
+                    "rank": str(n),
+                    "strategy": self.t["documents"]["notes"]["suggested"].format(
+                        strategy=strategies[a.quadrant or "monitor"]
+                    ),
+                }
                 for n, a in enumerate(ranked, start=1)
             ],
             "industry_count": sum(a.helix == "industry" for a in actors),
@@ -517,6 +525,7 @@ class _Builder:
                 "total": money(b.balance),
             },
         ]
+        shares = _whole_percents(b.shares_by_kind)
         income = [
             {
                 "source": _text(r.source),
@@ -566,7 +575,7 @@ class _Builder:
                 {
                     "kind": self.label("income_kind", kind),
                     "amount": money(amount),
-                    "share": self.fmt.percent(b.shares_by_kind[kind]),
+                    "share": self.fmt.percent(shares[kind]),
                 }
                 for kind, amount in b.income_by_kind.items()
             ],
@@ -592,26 +601,42 @@ class _Builder:
         if not b.income:
             return notes["result_no_income"].format(costs=money(b.total_costs))
         if b.balance > 0:
-            return notes["result_surplus"].format(amount=money(b.balance))
-        if b.balance < 0:
-            return notes["deficit"].format(amount=money(-b.balance))
-        return notes["result_balanced"].format(amount=money(b.total_costs))
+            result = notes["result_surplus"].format(amount=money(b.balance))
+        elif b.balance < 0:
+            result = notes["deficit"].format(amount=money(-b.balance))
+        else:
+            result = notes["result_balanced"].format(amount=money(b.total_costs))
+        return f"{result} {self.granted(b)}".rstrip()
+
+    def granted(self, b: Budget) -> str:
+        """How much of the funding is granted, when the file says: a balance of money applied
+        for is not a balance yet."""
+        notes: dict[str, str] = self.t["documents"]["notes"]
+        if all(row.status is None for row in b.income):
+            return ""
+        granted = sum(sum(r.amounts.values()) for r in b.income if r.status == "granted")
+        if granted == b.total_income:
+            return notes["all_granted"]
+        rest = self.fmt.money(b.total_income - granted)
+        return notes["part_granted"].format(granted=self.fmt.money(granted), rest=rest)
 
     def activity_budget(self, activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The activities' budgets, a column per year, in groups of a few years."""
         budgeted = [
             (a, m) for a, m in zip(activities, self.model.activities, strict=True) if m.budget
         ]
+        cancelled = self.t["documents"]["notes"]["cancelled"]
         years = sorted({y for _, m in budgeted for y in m.budget})
         rows = [
             {
-                "title": a["title"],
+                "title": a["title"] + (f" ({cancelled})" if m.status == "cancelled" else ""),
                 "cells": [self.fmt.money(m.budget[y]) if y in m.budget else "–" for y in years],
                 "total": a["budget"],
             }
             for a, m in budgeted
         ]
-        total = {y: sum(m.budget.get(y, 0) for _, m in budgeted) for y in years}
+        counted = [m for _, m in budgeted if m.status != "cancelled"]  # costs nothing
+        total = {y: sum(m.budget.get(y, 0) for m in counted) for y in years}
         cells = [self.fmt.money(total[y]) for y in years]
         groups = self.year_groups(years, rows=rows, total_cells=cells)
         grand = self.fmt.money(sum(total.values()))
@@ -726,7 +751,12 @@ class _Builder:
         if all(a.member is None for a in firms):
             return say(notes["critical_mass"], self.lang, firms=len(firms))
         members = sum(bool(a.member) for a in firms)
-        return say(notes["critical_mass_members"], self.lang, firms=len(firms), members=members)
+        if len(firms) == 1:
+            key = "one_firm_member" if members else "one_firm_not_member"
+        else:
+            key = "none" if not members else "one" if members == 1 else "many"
+        variants = notes["critical_mass_members"]
+        return say(variants[key], self.lang, firms=len(firms), members=members)
 
     def recommendation(self) -> dict[str, Any]:
         """The förstudie's recommendation, from the phase's exit check: go on to the next phase,
@@ -739,7 +769,10 @@ class _Builder:
         judged = [r for r in exit_check if r.status != "unknown"]
         done = sum(r.status == "done" for r in judged)
         progress = sum({"done": 2, "partial": 1}.get(r.status, 0) for r in judged)
-        if judged and done == len(judged):
+        tasks_open = [
+            r for r in results if r.item.group == "tasks" and r.status in ("partial", "missing")
+        ]
+        if judged and done == len(judged) and not any(r.status == "missing" for r in tasks_open):
             decision = "go"
         elif judged and progress >= len(judged):  # half way, a partial item counting half
             decision = "go_with_conditions"
@@ -748,8 +781,8 @@ class _Builder:
         following = next_phase(self.model.initiative.phase)
         texts = self.t["documents"]["notes"]["recommendation"]
         key = decision if following else f"last_{decision}"
-        open_items = [r for r in results if r.status in ("partial", "missing")]
-        conditions = [r for r in exit_check if r.status != "done"] or open_items
+        # what must come first: the exit check's open items, then the phase's open tasks
+        conditions = [r for r in exit_check if r.status in ("partial", "missing")] + tasks_open
         return {
             "decision": decision,
             "text": say(
@@ -761,9 +794,22 @@ class _Builder:
             ),
             "conditions": [
                 f"{r.item.label[self.lang]}: {_lower_first(r.shortfall(self.lang))}"
-                for r in (conditions if decision != "go" else [])
+                for r in (conditions if decision != "go" else tasks_open)
             ],
         }
+
+
+def _whole_percents(shares: dict[Any, float]) -> dict[Any, float]:
+    """`shares` (0–1) rounded to whole percents that add up to 100 (largest remainders first):
+    76 %, 7 % and 18 % would add up to 101."""
+    if not any(shares.values()):
+        return shares
+    floors = {k: int(v * 100) for k, v in shares.items()}
+    left = 100 - sum(floors.values())
+    by_remainder = sorted(shares, key=lambda k: shares[k] * 100 - floors[k], reverse=True)
+    for key in by_remainder[: max(left, 0)]:
+        floors[key] += 1
+    return {k: v / 100 for k, v in floors.items()}
 
 
 def _lower_first(text: str) -> str:

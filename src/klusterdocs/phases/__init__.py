@@ -121,10 +121,11 @@ class ItemStatus:
         from klusterdocs.i18n import capitalised, labels
 
         texts = labels(lang)["checklist"]
+        if self.overridden and self.comment:  # the team's own words, as a sentence
+            comment = self.comment.rstrip()
+            return comment if comment[-1:] in ".!?…" else f"{comment}."
         if self.overridden:
-            return self.comment or str(
-                texts["marked_done" if self.status == "done" else "marked_open"]
-            )
+            return str(texts["marked_done" if self.status == "done" else "marked_open"])
         if not self.evidence:
             return str(texts["not_judged"])
         said = dict.fromkeys(e.text(lang) for e in self.evidence)  # each once, in order

@@ -108,12 +108,17 @@ def _blocks(tokens: list[Any]) -> list[Block]:
     for token in tokens:
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
-            start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else -1
+            given = token.attrGet("start") if kind == "ordered_list_open" else None
+            start = -1 if kind == "bullet_list_open" else int(given) if given is not None else 1
             lists.append([start])
         elif kind in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
         elif kind == "list_item_open":
             item_started = True
+        elif kind == "list_item_close" and item_started and lists and lists[-1][0] >= 0:
+            item_started = False  # an empty numbered item ("3.") still shows its number
+            out.append(Block("number", (), lists[-1][0]))
+            lists[-1][0] += 1
         elif kind == "heading_open":
             emphasis = True
         elif kind == "heading_close":
@@ -132,7 +137,8 @@ def _blocks(tokens: list[Any]) -> list[Block]:
                 out.append(Block("paragraph", spans))
         elif kind in ("code_block", "fence") and token.content.strip():
             out.append(Block("paragraph", tuple(literal(token.content.rstrip("\n")))))
-    return [block for block in out if any(span.text.strip() for span in block.spans)]
+    # an empty paragraph shows nothing; an empty numbered item still shows its number
+    return [b for b in out if b.kind == "number" or any(s.text.strip() for s in b.spans)]
 
 
 def _spans(children: list[Any], *, bold: bool = False) -> list[Span]:

@@ -549,6 +549,9 @@ def is_blank(paragraph: Any) -> bool:
     return paragraph.tag == P and not any(e.tag != T or e.text for e in paragraph.iter(*_VISIBLE))
 
 
+INTRODUCTION = 300  # characters: a paragraph this short before a table introduces it
+
+
 def introduces(paragraph: Any, following: Any, levels: dict[str, int]) -> bool:
     """Whether `paragraph` belongs on the page of what follows it, as a heading does.
 
@@ -559,7 +562,8 @@ def introduces(paragraph: Any, following: Any, levels: dict[str, int]) -> bool:
     if is_blank(paragraph):
         return bool(heading_level(following, levels))
     text = "".join(t.text or "" for t in paragraph.iter(T)).rstrip()
-    return text.endswith(":")
+    # a colon introduces what follows; so does a sentence or two right before a table
+    return text.endswith(":") or (following.tag == TBL and 0 < len(text) <= INTRODUCTION)
 
 
 def bookmark_heading(
