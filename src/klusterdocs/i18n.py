@@ -67,9 +67,14 @@ def number_in_words(n: int, lang: str, gender: str = "common") -> str:
 
 def plural_form(n: int, lang: str) -> str:
     """Babel's plural category of `n` in `lang`: `one` or `other` for Swedish and English."""
+    return str(_locale(lang).plural_form(n))
+
+
+@cache
+def _locale(lang: str) -> Any:
     from babel import Locale
 
-    return str(Locale.parse(lang).plural_form(n))
+    return Locale.parse(lang)
 
 
 class Count:

@@ -81,6 +81,7 @@ class _Builder:
         self.indicator_names = {i.id: _text(i.name) for i in model.indicators}
         self.focus_names = {f.id: _text(f.name) for f in model.strategy.focus_areas}
         self._actors: dict[int, dict[str, Any]] = {}
+        self.results = assess(model)  # the phase checklist, judged once for every section
 
     def label(self, enum: str, value: str | None) -> str:
         return enum_label(self.lang, enum, value)
@@ -226,7 +227,7 @@ class _Builder:
     def phase(self) -> dict[str, Any]:
         key = self.model.initiative.phase
         info = phases()[key]
-        results = assess(self.model)
+        results = self.results
         order = list(phases())
         following = next_phase(key)
         names = group_names()
@@ -764,7 +765,7 @@ class _Builder:
 
         In the last phase there is no next one: the recommendation is about continuing.
         """
-        results = assess(self.model)
+        results = self.results
         exit_check = [r for r in results if r.item.group == "exit"]
         judged = [r for r in exit_check if r.status != "unknown"]
         done = sum(r.status == "done" for r in judged)
