@@ -25,6 +25,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
+from klusterdocs.render.wordxml import styles_in_use
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "templates"
 
@@ -456,15 +458,7 @@ class TemplateBuilder:
         }
         wanted = [e.get(qn("w:val")) for e in self.doc.element.iter(qn("w:tblStyle"))]
         wanted += [i for i, s in table_styles.items() if s.get(qn("w:default")) == "1"]
-        keep: set[str] = set()
-        while wanted:
-            style_id = wanted.pop()
-            if style_id in keep or style_id not in table_styles:
-                continue
-            keep.add(style_id)
-            based_on = table_styles[style_id].find(qn("w:basedOn"))
-            if based_on is not None:
-                wanted.append(based_on.get(qn("w:val")))
+        keep = styles_in_use(table_styles, wanted)
         for style_id, style in table_styles.items():
             if style_id not in keep:
                 styles.remove(style)

@@ -14,6 +14,7 @@ file, a new klusterdocs or a new Jinja simply makes a new entry.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import marshal
@@ -52,6 +53,7 @@ def digest(source: bytes, *versions: str) -> str:
     return hashlib.sha256(made_by.encode() + b"\0" + source).hexdigest()
 
 
+@functools.cache
 def installed(package: str) -> str:
     """Which installation of `package` is in use, without importing it (that takes long)."""
     spec = importlib.util.find_spec(package)

@@ -140,17 +140,10 @@ def _word_fonts(styles: Any, document: Any, theme: dict[str, str]) -> set[str]:
     if document is not None:
         for tag in ("pStyle", "rStyle", "tblStyle"):
             wanted += [e.get(f"{_W}val") for e in document.iter(f"{_W}{tag}")]
-    elements = [styles.find(f"{_W}docDefaults")]
-    seen: set[str] = set()
-    while wanted:
-        style_id = wanted.pop()
-        if style_id in seen or style_id not in by_id:
-            continue
-        seen.add(style_id)
-        elements.append(by_id[style_id])
-        based_on = by_id[style_id].find(f"{_W}basedOn")
-        if based_on is not None:
-            wanted.append(based_on.get(f"{_W}val"))
+    from klusterdocs.render.wordxml import styles_in_use
+
+    in_use = styles_in_use(by_id, wanted)
+    elements = [styles.find(f"{_W}docDefaults"), *(by_id[i] for i in sorted(in_use))]
     fonts = set()
     for element in elements:
         for rfonts in element.iter(f"{_W}rFonts") if element is not None else ():

@@ -54,7 +54,10 @@ class Block:
 # Text no Markdown rule can touch: one line, none of the characters that start inline markup,
 # not starting like a block (a list, heading, quote or code). Most values (names, short texts)
 # are such, and need neither markdown-it nor its import.
-_PLAIN = re.compile(r"(?![ \t]*(?:[-+*#>=]|\d+[.)]|    ))[^\n\r\u2028*_`\[\]!<&\\]*")
+_PLAIN = re.compile(
+    r"(?![ \t]*(?:[-+*#>=]|\d+[.)]|    ))"  # no list, heading, quote or code block
+    r"(?:[^\n\r\u2028*_`\[\]!<&\\]|&(?!#?\w+;)|<(?![A-Za-z/!?])|!(?!\[))*"  # no markup
+)
 _WORD_BULLET = re.compile(r"^([ \t]*)•[ \t]+", re.MULTILINE)  # pasted from Word
 
 
@@ -72,9 +75,10 @@ def parse(text: str) -> list[Block]:
         return []
     if _PLAIN.fullmatch(text):
         return [Block("paragraph", (Span(text),))]
-    return _parsed(text)
+    return list(_parsed(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def _parsed(text: str) -> list[Block]:
     """`text` read by markdown-it, kept in the cache: importing markdown-it (30 ms) costs more
     than the rest of a small document, and a document's texts are mostly the same next time."""

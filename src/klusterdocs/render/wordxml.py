@@ -307,6 +307,8 @@ def finish_tables(block: Any, layout: PageLayout) -> bool:
 
 
 _CANT_SPLIT = f"{qn('w:trPr')}/{qn('w:cantSplit')}"
+# characters: a row with less text is not half a page tall even in a column of a centimetre
+_SHORT_ROW = 150
 
 
 def release_if_tall(row: Any, layout: PageLayout) -> bool:
@@ -316,7 +318,10 @@ def release_if_tall(row: Any, layout: PageLayout) -> bool:
     kept whole, and with the heading above kept with it, would leave the heading alone at
     the foot of the page before.
     """
-    if estimated_height(row, layout) * 2 <= layout.height:
+    if (
+        len("".join(row.itertext())) < _SHORT_ROW
+        or estimated_height(row, layout) * 2 <= layout.height
+    ):
         return False
     for flag in row.findall(_CANT_SPLIT):
         flag.getparent().remove(flag)
@@ -519,6 +524,20 @@ def heading_levels(styles: Any) -> dict[str, int]:
                 break
             current = parents[current]
     return levels
+
+
+def styles_in_use(by_id: dict[str, Any], used: list[str]) -> set[str]:
+    """The ids of the styles in `used`, with every style they are based on (of `by_id`)."""
+    wanted, found = list(used), set()
+    while wanted:
+        style_id = wanted.pop()
+        if style_id in found or style_id not in by_id:
+            continue
+        found.add(style_id)
+        based_on = by_id[style_id].find(qn("w:basedOn"))
+        if based_on is not None:
+            wanted.append(based_on.get(VAL))
+    return found
 
 
 @dataclass(frozen=True)
