@@ -93,6 +93,17 @@ def actors_file(folder: Path, count: int) -> Path:
     return path
 
 
+def typos_file(folder: Path, count: int, typos: int) -> Path:
+    """`count` actors and `typos` activities, each naming a partner misspelt."""
+    path = actors_file(folder, count)
+    lines = ["activities:"]
+    for i in range(typos):
+        lines += [f"  - id: act{i}", f"    title: Aktivitet {i}", f"    partners: [a{i * 7}x]"]
+    typo_path = folder / f"typos-{count}.yaml"
+    typo_path.write_text(path.read_text(encoding="utf-8") + "\n".join(lines) + "\n", "utf-8")
+    return typo_path
+
+
 def markdown_table(folder: Path, count: int) -> Path:
     """The intressentanalys' actor table for `count` actors, as Markdown for pandoc."""
     rows = [
@@ -182,6 +193,16 @@ def main() -> None:
             )
             rows.append(
                 ("t(20,000 actors) / t(2,000 actors)", "", f"{large_time / small_time:.1f}", "≤ 12")
+            )
+            typos = typos_file(work, 20_000, 600)
+            typo_time, _ = measure([*CLI, "validate", str(typos)], 1)
+            rows.append(
+                (
+                    "`validate`, 20,000 actors, 600 misspelt partners",
+                    f"{typo_time:.1f} s",
+                    "",
+                    "≤ 10 s",
+                )
             )
             rows.append(("peak memory, 20,000 actors", f"{large_memory:.0f} MiB", "", "≤ 300 MiB"))
             if shutil.which("pandoc"):

@@ -107,10 +107,13 @@ def values_for(annotation: Any, limit: Constraint = _NO_LIMIT) -> st.SearchStrat
         if limit.ge == 1900:  # a year
             low, high = 2000, 2030
         return st.integers(low, high)
-    if annotation is float:
+    if annotation is float:  # up to the bounds the model accepts, which are extreme
         low = limit.ge if limit.ge is not None else -(10**6)
-        return st.integers(int(low), 10**10) | st.floats(low, 10**6, allow_nan=False).map(
-            lambda x: round(x, 2)
+        high = limit.le if limit.le is not None else 10**12
+        return (
+            st.integers(int(low), int(high))
+            | st.sampled_from([low, high])
+            | st.floats(low, min(high, 10**6), allow_nan=False).map(lambda x: round(x, 2))
         )
     if annotation is bool:
         return st.booleans()

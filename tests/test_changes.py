@@ -144,3 +144,25 @@ def test_only_plan_offers_changes_since(runner: CliRunner) -> None:
     assert "--changes-since" in runner.invoke(main, ["plan", "--help"]).output
     for command in ("stakeholders", "prestudy"):
         assert "--changes-since" not in runner.invoke(main, [command, "--help"]).output
+
+
+def test_a_revision_not_in_utf8_is_a_located_error(repo: Path, runner: CliRunner) -> None:
+    """A file committed from a Windows editor in cp1252: `changes` names the line, no crash."""
+    text = (repo / "cluster.yaml").read_text(encoding="utf-8")
+    (repo / "cluster.yaml").write_bytes(text.encode("cp1252", "replace"))
+    _git(repo, "commit", "-qam", "saved in cp1252")
+    (repo / "cluster.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["changes", str(repo / "cluster.yaml"), "--since", "HEAD"])
+    assert result.exit_code == 1
+    line = next(
+        n for n, row in enumerate(text.splitlines(), 1) if any(ord(c) > 127 for c in row)
+    )
+    assert f"at {_short(repo)}, line {line}: not UTF-8 text" in result.output
+    assert "Traceback" not in result.output
+
+
+def _short(repo: Path) -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True
+    )
+    return done.stdout.strip()

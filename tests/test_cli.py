@@ -26,14 +26,17 @@ def test_validate_a_folder_and_the_settings_file(runner: CliRunner, tmp_path: Pa
     folder = tmp_path / "inputs"
     shutil.copytree(INPUTS, folder)
     settings = folder / "klusterdocs.yaml"
-    settings.write_text("tempaltes: ../mallar\n", encoding="utf-8")
+    settings.write_text("templates: ../mallar\n", encoding="utf-8")
     result = runner.invoke(main, ["validate", str(folder)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.count(": ok (") == 3  # the settings file is not an input
-    result = runner.invoke(main, ["validate", str(settings)])
-    assert result.exit_code == 1
-    assert "klusterdocs.yaml:1:1: tempaltes: unknown key 'tempaltes'" in result.stdout
-    assert "did you mean 'templates'?" in result.stdout
+    assert result.stdout.count(": ok (") == 4
+    assert "klusterdocs.yaml: ok (settings file)" in result.stdout
+    settings.write_text("tempaltes: ../mallar\n", encoding="utf-8")
+    for named in (folder, settings):  # the folder's settings are checked with its inputs
+        result = runner.invoke(main, ["validate", str(named)])
+        assert result.exit_code == 1
+        assert "klusterdocs.yaml:1:1: tempaltes: unknown key 'tempaltes'" in result.stdout
+        assert "did you mean 'templates'?" in result.stdout
     (tmp_path / "schemas").mkdir()
     shutil.copy(folder / "initiative.schema.json", tmp_path / "schemas")
     empty = runner.invoke(main, ["validate", str(tmp_path / "schemas")])
@@ -87,6 +90,12 @@ def test_init_writes_a_valid_starter_and_refuses_to_overwrite(
     assert 'name: "Bär & Bröd"' in text
     assert (tmp_path / "inputs" / "initiative.schema.json").is_file()
     assert runner.invoke(main, ["validate", str(target)]).exit_code == 0
+    schema = tmp_path / "inputs" / "initiative.schema.json"
+    schema.write_text('{"description": "our own"}', encoding="utf-8")
+    second = runner.invoke(main, ["init", str(tmp_path / "inputs" / "andra.yaml")])
+    assert second.exit_code == 0
+    assert schema.read_text(encoding="utf-8") == '{"description": "our own"}'
+    assert "kept " in second.stderr and "klusterdocs schema initiative >" in second.stderr
     again = runner.invoke(main, ["init", str(target)])
     assert again.exit_code == 1
     assert "already exists" in again.output

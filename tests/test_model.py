@@ -88,6 +88,10 @@ def test_empty_section_means_not_given() -> None:
         ("nul.txt", "initiativ-nul-txt"),
         ("Com1 Cluster", "initiativ-com1-cluster"),
         ("???", "initiativ"),
+        ("日本", "riben"),  # other scripts transliterated: not all "initiativ"
+        ("中国", "zhongguo"),
+        ("Москва", "moskva"),
+        ("Ærø Fjord", "aero-fjord"),
     ],
 )
 def test_slugify(text: str, slug: str) -> None:

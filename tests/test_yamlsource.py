@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,36 @@ def test_merge_keys_are_refused(write) -> None:
 def test_missing_file_names_it(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="file not found"):
         load_yaml(tmp_path / "nope.yaml")
+
+
+def test_a_pipe_or_device_is_refused_without_reading(tmp_path: Path) -> None:
+    """A FIFO would block for ever and /dev/zero never end: neither is read."""
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="is a device or pipe, not a YAML file"):
+        load_yaml(fifo)
+    with pytest.raises(InputError, match="is a device or pipe"):
+        load_yaml(Path("/dev/zero"))
+
+
+def test_a_pasted_control_character_is_located_and_named(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("initiative:\n  name: Kluster\n  focus: Trä\x0c och skog\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_yaml(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (3, 13)
+    assert "U+000C" in problem.message and "pasted from a PDF" in problem.message
+
+
+def test_a_tab_in_the_indentation_says_so(write) -> None:
+    with pytest.raises(InputError, match="it is a tab: YAML indents with spaces"):
+        load_yaml(write("initiative:\n\tname: Kluster\n"))
+
+
+def test_aliases_of_one_long_text_are_bounded_by_their_expanded_size(write) -> None:
+    """Few values, each a 100,000-character text: the text budget stops it at once."""
+    text = "x" * 100_000
+    lines = [f"a: &t {text}", "b: [" + ", ".join(["*t"] * 400) + "]"]
+    with pytest.raises(InputError, match="MiB of text"):  # 40 million characters
+        load_yaml(write("\n".join(lines) + "\n"))

@@ -39,42 +39,53 @@ class ChangeReport:
         return not any(section.lines for section in self.sections)
 
 
-def _git(folder: Path, *args: str) -> str:
+def _git(folder: Path, *args: str) -> bytes:
     try:
         done = subprocess.run(
-            ["git", "-C", str(folder), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
+            ["git", "-C", str(folder), *args], capture_output=True, check=False, timeout=60
         )
     except FileNotFoundError:
         raise KlusterdocsError("`changes` needs git, which is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise KlusterdocsError(f"git {' '.join(args)} did not finish within 60 s") from None
     if done.returncode != 0:
-        raise KlusterdocsError(done.stderr.strip() or f"git {' '.join(args)} failed")
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise KlusterdocsError(message or f"git {' '.join(args)} failed")
     return done.stdout
+
+
+def _git_text(folder: Path, *args: str) -> str:
+    return _git(folder, *args).decode("utf-8", "replace")
 
 
 def revision_text(path: Path, since: str | None) -> tuple[str, str]:
     """The file's content at `since` (default: its last commit) and that revision's short id."""
     folder = path.resolve().parent
     try:
-        top = Path(_git(folder, "rev-parse", "--show-toplevel").strip())
+        top = Path(_git_text(folder, "rev-parse", "--show-toplevel").strip())
     except KlusterdocsError:
         raise KlusterdocsError(f"{display_path(path)} is not in a git repository") from None
     relative = path.resolve().relative_to(top.resolve()).as_posix()
     if since is None:
-        since = _git(folder, "log", "-n", "1", "--format=%H", "--", relative).strip()
+        since = _git_text(folder, "log", "-n", "1", "--format=%H", "--", relative).strip()
         if not since:
             raise KlusterdocsError(f"{display_path(path)} has no commits yet; commit it first")
     try:
-        short = _git(folder, "rev-parse", "--short", f"{since}^{{commit}}").strip()
+        short = _git_text(folder, "rev-parse", "--short", f"{since}^{{commit}}").strip()
     except KlusterdocsError:
         raise KlusterdocsError(f"unknown revision '{since}'") from None
     try:
-        text = _git(folder, "show", f"{short}:{relative}")
+        raw = _git(folder, "show", f"{short}:{relative}")
     except KlusterdocsError:
         raise KlusterdocsError(f"{display_path(path)} did not exist at {short}") from None
+    try:
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise KlusterdocsError(
+            f"{display_path(path)} at {short}, line {line}: not UTF-8 text "
+            f"(byte 0x{raw[exc.start]:02x}); that revision cannot be compared"
+        ) from None
     return text, short
 
 

@@ -81,9 +81,16 @@ def _walk(data: Any, path: str, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
             yield item_loc, item
 
 
+def _known(choices: list[str], noun: str) -> str:
+    """The tail of an unknown-reference message: the ids to choose from, if they are few."""
+    if not choices:
+        return f"; no {noun} is defined"
+    return f"; known: {', '.join(choices)}" if len(choices) <= 12 else ""
+
+
 def _cross_checks(source: Source, kind: Kind) -> list[Problem]:
     problems: list[Problem] = []
-    known: dict[str, list[str]] = {}
+    known: dict[str, dict[str, Loc]] = {}  # ordered, and quick to look up at 20,000 actors
     for path, noun in _IDS[kind].items():
         seen: dict[str, Loc] = {}
         for loc, value in _walk(source.data, path):
@@ -95,15 +102,13 @@ def _cross_checks(source: Source, kind: Kind) -> list[Problem]:
                     )
                 )
             seen.setdefault(str(value), loc)
-        known[path] = list(seen)
+        known[path] = seen
     for ref_path, target in _REFERENCES[kind].items():
         noun = _IDS[kind][target]
         for loc, value in _walk(source.data, ref_path):
             if str(value) not in known[target]:
-                choices = known[target]
-                hint = suggestion(str(value), choices) or (
-                    f"; known: {', '.join(choices)}" if choices else f"; no {noun} is defined"
-                )
+                choices = list(known[target])
+                hint = suggestion(str(value), choices) or _known(choices, noun)
                 problems.append(source.problem(loc, f"unknown {noun} '{value}'{hint}"))
     for list_path, start_key, end_key in _ORDERED[kind]:
         for loc, item in _walk_items(source.data, list_path):
@@ -247,9 +252,14 @@ def _linked_initiatives(source: Source, loaded: LoadedProgram) -> list[Problem]:
     for index, participant in enumerate(loaded.model.participants):
         if not participant.initiative:
             continue
-        target = (loaded.path.parent / participant.initiative).resolve()
         loc: Loc = ("participants", index, "initiative")
-        if not target.is_file():
+        try:
+            target = (loaded.path.parent / participant.initiative).resolve()
+            found_file = target.is_file()
+        except (OSError, ValueError, RuntimeError) as exc:  # a NUL, a symlink loop
+            problems.append(source.problem(loc, f"cannot follow the link to a file: {exc}"))
+            continue
+        if not found_file:
             problems.append(
                 source.problem(loc, f"initiative file not found: {display_path(target)}")
             )
@@ -271,11 +281,12 @@ def _linked_initiatives(source: Source, loaded: LoadedProgram) -> list[Problem]:
     return problems
 
 
-def input_files(paths: Sequence[Path]) -> list[Path]:
+def input_files(paths: Sequence[Path], *, settings: bool = False) -> list[Path]:
     """The input files named by `paths`, each once, in a stable order.
 
-    A folder is searched for YAML files, leaving out hidden folders and the settings file
-    (`klusterdocs.yaml`), which describes the inputs rather than being one.
+    A folder is searched for YAML files, leaving out hidden folders and, unless `settings`
+    (for `validate`), the settings file (`klusterdocs.yaml`), which describes the inputs
+    rather than being one.
     """
     from klusterdocs.config import CONFIG_NAME
 
@@ -286,7 +297,7 @@ def input_files(paths: Sequence[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.suffix in (".yaml", ".yml")
-                and p.name != CONFIG_NAME
+                and (settings or p.name != CONFIG_NAME)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:

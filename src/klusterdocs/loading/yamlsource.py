@@ -13,6 +13,7 @@ found (by reading the text again) the first time a problem asks where something 
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ _STANDARD_TAGS = {
 # libyaml's parser when PyYAML has it: several times faster, with the same marks and messages
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_ALIAS_EXPANSION = 100_000
+MAX_EXPANDED_TEXT = 20 * 2**20  # characters of text aliases may repeat, as much as a file holds
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -102,6 +104,7 @@ class _Frame:
     anchor: str | None
     size: int = 1
     key: str | None = None
+    characters: int = 0
 
 
 class _NeedsPositions(Exception):
@@ -117,8 +120,10 @@ class _Builder:
         self.values: dict[Loc, tuple[int, int]] = {}
         self.keys: dict[Loc, tuple[int, int]] = {}
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, number of values)
+        # name -> (value, number of values, characters of text)
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.alias_budget = MAX_ALIAS_EXPANSION
+        self.text_budget = MAX_EXPANDED_TEXT
         self.root: Any = None
         self.done = False
 
@@ -132,8 +137,8 @@ class _Builder:
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             frame = self.stack.pop()
             if frame.anchor:
-                self.anchors[frame.anchor] = (frame.container, frame.size)
-            self._attach(frame.container, frame.size)
+                self.anchors[frame.anchor] = (frame.container, frame.size, frame.characters)
+            self._attach(frame.container, frame.size, frame.characters)
             return
         if not isinstance(
             event,
@@ -157,24 +162,26 @@ class _Builder:
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
                 raise self.fail(mark, loc, f"unknown alias *{event.anchor}")
-            value, size = self.anchors[event.anchor]
+            value, size, characters = self.anchors[event.anchor]
             self.alias_budget -= size
-            if self.alias_budget < 0:
+            self.text_budget -= characters
+            if self.alias_budget < 0 or self.text_budget < 0:
                 raise self.fail(
                     mark,
                     loc,
                     (
-                        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values; "
-                        "refusing to read the file (an alias bomb?)"
+                        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values or "
+                        f"{MAX_EXPANDED_TEXT // 2**20} MiB of text; refusing to read the file "
+                        "(an alias bomb?)"
                     ),
                 )
-            self._attach(value, size)
+            self._attach(value, size, characters)
         elif isinstance(event, yaml.ScalarEvent):
             plain = not event.style
             value = None if plain and event.value in _NULLS else event.value
             if event.anchor:
-                self.anchors[event.anchor] = (value, 1)
-            self._attach(value, 1)
+                self.anchors[event.anchor] = (value, 1, len(event.value))
+            self._attach(value, 1, len(event.value))
         else:
             if len(self.stack) >= MAX_DEPTH:
                 raise self.fail(mark, loc, f"nested more than {MAX_DEPTH} levels deep")
@@ -208,12 +215,13 @@ class _Builder:
             self.keys[(*parent.loc, key)] = _line_column(mark)
         parent.key = key
 
-    def _attach(self, value: Any, size: int) -> None:
+    def _attach(self, value: Any, size: int, characters: int) -> None:
         if not self.stack:
             self.root, self.done = value, True
             return
         parent = self.stack[-1]
         parent.size += size
+        parent.characters += characters
         if isinstance(parent.container, dict):
             parent.container[parent.key] = value  # type: ignore[index]
             parent.key = None
@@ -223,13 +231,16 @@ class _Builder:
 
 def _read_text(path: Path, name: str) -> str:
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe would block, /dev/zero never end
+            kind = "a folder" if path.is_dir() else "a device or pipe"
+            raise InputError([Problem(name, 1, 1, "", f"is {kind}, not a YAML file")])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # what it says of its size need not be true
     except FileNotFoundError:
         raise InputError([Problem(name, 1, 1, "", "file not found")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(name, 1, 1, "", "is a folder, not a YAML file")]) from None
-    except OSError as exc:
-        raise InputError([Problem(name, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError([Problem(name, 1, 1, "", f"cannot read: {reason}")]) from None
     if len(raw) > MAX_BYTES:
         raise InputError(
             [
@@ -238,8 +249,7 @@ def _read_text(path: Path, name: str) -> str:
                     1,
                     1,
                     "",
-                    f"the file is {len(raw) / 2**20:.0f} MiB; klusterdocs reads files up to "
-                    f"{MAX_BYTES // 2**20} MiB",
+                    f"the file is larger than {MAX_BYTES // 2**20} MiB, the most klusterdocs reads",
                 )
             ]
         )
@@ -292,7 +302,24 @@ def _build(text: str, name: str, *, located: bool) -> _Builder:
         message = exc.problem or "invalid YAML"
         if exc.context:
             message = f"{exc.context}, {message}"
+        if mark and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+            message = message.replace(repr("\t") + " ", "")  # PyYAML's own parser quotes it
+            message += "; it is a tab: YAML indents with spaces, not tabs"
         raise InputError([Problem(name, line, column, "", f"invalid YAML: {message}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a position
+        position = exc.position
+        if _Loader is not yaml.SafeLoader:  # libyaml counts bytes of UTF-8, not characters
+            position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        before = text[:position]
+        line = before.count("\n") + 1
+        column = position - (before.rfind("\n") + 1) + 1
+        message = (
+            f"the character U+{exc.character:04X} is not allowed in YAML text; remove it "
+            "(a control character pasted from a PDF or Word?)"
+            if isinstance(exc.character, int)
+            else f"invalid YAML: {exc.reason}"
+        )
+        raise InputError([Problem(name, line, column, "", message)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(name, 1, 1, "", f"invalid YAML: {exc}")]) from None
     if not builder.done:

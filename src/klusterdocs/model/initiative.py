@@ -17,6 +17,7 @@ from klusterdocs.model.types import (
     Currency,
     FormatVersion,
     Id,
+    Measure,
     MonthOrDate,
     Score,
     Text,
@@ -189,19 +190,19 @@ class Actor(Strict):
 
 
 class Baseline(Strict):
-    value: float = field(description="Värde vid nollpunkten")
+    value: Measure = field(description="Värde vid nollpunkten")
     date: dt.date | None = field(default=None, description="Datum för nollpunktsmätningen")
     source: Text | None = field(default=None, description="Källa")
 
 
 class Target(Strict):
     year: Year = field(description="År")
-    value: float = field(description="Målvärde")
+    value: Measure = field(description="Målvärde")
 
 
 class Actual(Strict):
     date: dt.date = field(description="Mätdatum")
-    value: float = field(description="Uppmätt värde")
+    value: Measure = field(description="Uppmätt värde")
 
 
 class Indicator(Strict):

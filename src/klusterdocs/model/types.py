@@ -17,7 +17,13 @@ Text = Annotated[str, Constraint(min_length=1)]
 Id = Annotated[str, Constraint(pattern=ID_PATTERN, description="Kort unikt id: a-z, 0-9, - och _")]
 Score = Annotated[int, Constraint(ge=1, le=5, description="Heltal 1–5")]
 Year = Annotated[int, Constraint(ge=1900, le=2100)]
-Amount = Annotated[float, Constraint(ge=0, description="Belopp i filens valuta")]
+# A bound no cluster's budget or indicator comes near, which every formatter and sum can take
+# (Babel's decimal arithmetic gave up on 1e29).
+LARGEST = 1e12
+Amount = Annotated[float, Constraint(ge=0, le=LARGEST, description="Belopp i filens valuta")]
+Measure = Annotated[
+    float, Constraint(ge=-LARGEST, le=LARGEST, description="Värde i indikatorns enhet")
+]
 
 
 def _supported_version(value: int) -> int:
@@ -155,8 +161,15 @@ _RESERVED_NAMES = {
 
 
 def slugify(text: str) -> str:
-    """Return a file-system-safe slug: `Smart Textiles Borås` -> `smart-textiles-boras`."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """Return a file-system-safe slug: `Smart Textiles Borås` -> `smart-textiles-boras`.
+
+    Letters of any script are transliterated (anyascii: `日本` -> `riben`, `Москва` ->
+    `moskva`), so names in other scripts keep distinct folders instead of all becoming
+    `initiativ`.
+    """
+    from anyascii import anyascii
+
+    ascii_text = anyascii(unicodedata.normalize("NFC", text))
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     slug = slug[:60].strip("-") or "initiativ"
     if slug.split("-")[0] in _RESERVED_NAMES:  # Windows refuses CON, NUL, COM1 ... as names
