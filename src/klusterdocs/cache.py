@@ -28,7 +28,7 @@ from klusterdocs import __version__
 T = TypeVar("T")
 
 # bump when the way a template part becomes Jinja source changes
-COMPILER_REVISION = 4
+COMPILER_REVISION = 5
 
 
 def cache_folder() -> Path | None:
@@ -63,15 +63,29 @@ def installed(package: str) -> str:
     return f"{spec.origin} {stat.st_mtime_ns} {stat.st_size}"
 
 
+MAX_ENTRY_BYTES = 16 * 2**20  # a compiled template is a few hundred kB; more is not kept
+_CHECK = hashlib.sha256().digest_size
+
+
 def load(key: str, kind: type[T]) -> T | None:
-    """The `kind` of value stored under `key`, or None (not there, unreadable, another
-    Python's)."""
+    """The `kind` of value stored under `key`, or None (not there, unreadable, damaged, or
+    another Python's): an entry that does not match its checksum is removed, as a miss."""
     folder = cache_folder()
     if folder is None:
         return None
+    path = folder / f"{key}.marshal"
     try:
-        value = marshal.loads((folder / f"{key}.marshal").read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    check, content = stored[:_CHECK], stored[_CHECK:]
+    try:
+        if hashlib.sha256(content).digest() != check:
+            raise ValueError("damaged")
+        value = marshal.loads(content)
+    except (ValueError, EOFError, TypeError):
+        with contextlib.suppress(OSError):
+            path.unlink()
         return None
     return value if isinstance(value, kind) else None
 
@@ -88,6 +102,9 @@ def store(key: str, value: Any) -> None:
         content = marshal.dumps(value)
     except ValueError:
         return
+    if len(content) > MAX_ENTRY_BYTES:
+        return
+    content = hashlib.sha256(content).digest() + content
     with contextlib.suppress(OSError):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")

@@ -32,6 +32,7 @@ from klusterdocs.render.fit import (
     wrapped_lines,
 )
 from klusterdocs.render.markup import LINE_BREAK, inline, literal, plain
+from klusterdocs.render.package import read_package
 
 TITLE_SIZES = (30, 28, 26, 24, 22, 20)
 COVER_SIZES = (40, 36, 32, 28, 24)
@@ -206,7 +207,10 @@ class DeckWriter:
 
     def __init__(self, template: Path) -> None:
         try:
+            read_package(template, "PowerPoint")  # before python-pptx reads any XML
             self.prs = Presentation(str(template))
+        except TemplateError:
+            raise
         except Exception as exc:  # python-pptx raises many kinds for a bad file
             raise TemplateError(
                 f"{display_path(template)}: not a usable PowerPoint template ({exc})"

@@ -12,7 +12,6 @@ import datetime as dt
 import difflib
 import re
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,24 +186,23 @@ def _paragraph_of(xml: str, offset: int) -> tuple[int, str]:
 
 def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list[Finding]:
     """Every finding in one Word template."""
+    from klusterdocs.errors import TemplateError
+    from klusterdocs.render.package import read_package
     from klusterdocs.render.word import WORD_PARTS, environment, patch_template_xml
 
     name = display_path(path)
     try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        return [Finding(name, "file", f"not a Word document ({exc})")]
+        parts = dict(read_package(path, "Word"))
+    except TemplateError as exc:
+        return [Finding(name, "file", str(exc).removeprefix(f"{name}: "))]
     shape = shape or context_shape()
     findings: list[Finding] = []
-    with archive:
-        for part in sorted(n for n in archive.namelist() if WORD_PARTS.match(n)):
-            xml = archive.read(part).decode("utf-8")
-            label = part.removeprefix("word/").removesuffix(".xml")
-            findings += _split_tags(name, label, xml)
-            findings += _curly_quotes(name, label, xml)
-            findings += _syntax_and_fields(
-                name, label, patch_template_xml(xml), shape, environment()
-            )
+    for part in sorted(n for n in parts if WORD_PARTS.match(n)):
+        xml = parts[part].decode("utf-8")
+        label = part.removeprefix("word/").removesuffix(".xml")
+        findings += _split_tags(name, label, xml)
+        findings += _curly_quotes(name, label, xml)
+        findings += _syntax_and_fields(name, label, patch_template_xml(xml), shape, environment())
     return findings
 
 

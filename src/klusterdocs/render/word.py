@@ -35,14 +35,15 @@ from typing import IO, Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from klusterdocs import cache
-from klusterdocs.context.format import LINE_BREAK
+from klusterdocs.context.format import LINE_BREAK, clean_text
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path, fixed_zip_info
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
+from klusterdocs.render.package import read_package
+from klusterdocs.render.sandbox import BoundedSandbox
 from klusterdocs.render.wordxml import (
     TBL,
     TR,
@@ -97,7 +98,7 @@ class Properties:
     created: dt.datetime
 
 
-class _Environment(ImmutableSandboxedEnvironment):
+class _Environment(BoundedSandbox):
     """The sandbox every Word template renders in."""
 
     def __init__(self) -> None:
@@ -190,16 +191,31 @@ def _compiled(xml: str) -> jinja2.Template:
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
-def _template_error(template: Path, exc: Exception, xml: str = "") -> TemplateError:
+def _template_error(template: Path, part: str, exc: Exception, xml: str = "") -> TemplateError:
+    """What went wrong in the template's part `part` (its XML `xml`), said for its author.
+
+    The template is code its author wrote: whatever its expressions raise ({{ x / 0 }},
+    '%d' % text, range(10**9), cycler()) is a mistake in it, not a crash of klusterdocs.
+    """
     name = display_path(template)
+    if isinstance(exc, TemplateError):
+        return exc
     if isinstance(exc, SecurityError):
         return TemplateError(f"{name}: refused: the template reaches for something unsafe ({exc})")
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateError(f"{name}: unknown field: {exc.message}")
-    near = _syntax_error_context(xml) if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-    where = f" near: {near[:120]!r}" if near else ""
-    message = getattr(exc, "message", None) or str(exc)
-    return TemplateError(f"{name}: template error: {message}{where}")
+    if isinstance(exc, jinja2.TemplateError):
+        near = _syntax_error_context(xml) if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        where = f" near: {near[:120]!r}" if near else ""
+        message = getattr(exc, "message", None) or str(exc)
+        return TemplateError(f"{name}: template error: {message}{where}")
+    if isinstance(exc, etree.XMLSyntaxError):
+        return TemplateError(f"{name}: {part}: the rendered part is not well-formed XML ({exc})")
+    if isinstance(exc, RecursionError):
+        return TemplateError(f"{name}: {part}: the template calls itself without end")
+    return TemplateError(
+        f"{name}: {part}: the template failed while rendering ({type(exc).__name__}: {exc})"
+    )
 
 
 # -- the template file ----------------------------------------------------------------------
@@ -226,24 +242,15 @@ def read_template(path: Path) -> WordTemplate:
 
 @functools.lru_cache(maxsize=32)
 def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
+    entries = read_package(path, "Word")
+    parts = dict(entries)
     try:
-        with zipfile.ZipFile(path) as archive:
-            entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-        parts = dict(entries)
-        with_dtd = [
-            n for n, data in entries if n.endswith((".xml", ".rels")) and b"<!DOCTYPE" in data
-        ]
-        if with_dtd:
-            raise TemplateError(
-                f"{display_path(path)}: refused: {with_dtd[0]} declares a DOCTYPE, which no "
-                "Word document has (entities could read other files)"
-            )
         document = etree.fromstring(parts["word/document.xml"], _PARSER)
         styles = parts.get("word/styles.xml")
         style_tree = etree.fromstring(styles, _PARSER) if styles else None
         levels = heading_levels(style_tree) if style_tree is not None else {}
         sizes = text_sizes(style_tree) if style_tree is not None else {}
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+    except KeyError as exc:
         raise TemplateError(f"{display_path(path)}: not a usable Word template ({exc})") from None
     width, height = text_area(document)
     return WordTemplate(path, entries, PageLayout(width, sizes, height), levels)
@@ -299,12 +306,8 @@ def _render_part(
         template = _compiled(xml)
         pieces = template.generate(context)
         _BlockWriter(source, outline=name == "word/document.xml").write(pieces, out)
-    except (jinja2.TemplateError, SecurityError) as exc:
-        raise _template_error(source.path, exc, xml) from None
-    except etree.XMLSyntaxError as exc:
-        raise TemplateError(
-            f"{display_path(source.path)}: the rendered document is not well-formed XML ({exc})"
-        ) from None
+    except Exception as exc:
+        raise _template_error(source.path, name, exc, xml) from None
 
 
 @contextlib.contextmanager
@@ -645,9 +648,10 @@ def _core_properties(
         text = item.text or ""
         if "{{" in text or "{%" in text:
             try:
-                item.text = html.unescape(environment().from_string(text).render(context))
-            except (jinja2.TemplateError, SecurityError) as exc:
-                raise _template_error(source.path, exc) from None
+                rendered = environment().from_string(text).render(context)
+                item.text = clean_text(html.unescape(rendered))
+            except Exception as exc:
+                raise _template_error(source.path, "docProps/core.xml", exc, text) from None
     moment = properties.created.strftime("%Y-%m-%dT%H:%M:%SZ")
     for name, value in (
         ("dc:title", properties.title),
