@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +32,8 @@ from klusterdocs.errors import InputError, RenderError, TemplateError
 from klusterdocs.loading import load_initiative, load_program
 from klusterdocs.loading.yamlsource import MAX_BYTES, load_yaml
 from klusterdocs.render import word
-from tests.conftest import EXAMPLE, THIN
+from tests.checks import HAVE_LIBREOFFICE
+from tests.conftest import EXAMPLE, PROGRAM, THIN
 
 HOSTILE = "R&D <AB> \"citat\" 'apostrof' {{ 7*7 }} {% if true %}x{% endif %} {# c #} {_{ %_}"
 
@@ -143,7 +145,7 @@ def test_a_yaml_file_of_50_mb_is_refused_without_reading_it(tmp_path: Path) -> N
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:
         handle.truncate(50 * 2**20)  # a sparse file: no disk used
-    with pytest.raises(InputError, match=f"up to {MAX_BYTES // 2**20} MiB"):
+    with pytest.raises(InputError, match=f"larger than {MAX_BYTES // 2**20} MiB"):
         load_yaml(path)
 
 
@@ -303,6 +305,210 @@ def test_a_template_that_loops_without_end_is_stopped(tmp_path, monkeypatch) -> 
         write_word_document(
             load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
         )
+
+
+GREEDY = [
+    "{{ (9 ** (9 ** 9)) > 1 }}",  # Jinja folded this constant at compile time, outside any limit
+    "{{ 'A' * 600000000 }}",
+    "{{ '{:>999999999}'.format(1) }}",
+    "{{ '%999999999d' % 1 }}",
+    "{{ '%999999999d'|format(1) }}",
+    "{{ 'x'|center(999999999) }}",
+    "{{ lipsum(n=2000000) }}",
+]
+
+
+@pytest.mark.parametrize("body", GREEDY)
+def test_a_template_asking_for_gigabytes_is_refused_at_once(tmp_path, body) -> None:
+    templates = _template(tmp_path, body=body)
+    started = time.monotonic()
+    with pytest.raises(TemplateError, match="larger than a template may make"):
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
+    assert time.monotonic() - started < 10
+    assert not (tmp_path / "out").exists()
+    started = time.monotonic()
+    CliRunner().invoke(main, ["templates", "check", str(templates)])
+    assert time.monotonic() - started < 10  # checking compiles it, and compiling folds nothing
+
+
+MISTAKES = [
+    "{{ 1 / 0 }}",
+    "{{ '%d' % 'text' }}",
+    "{{ range(10**9)|list|length }}",
+    "{% include 'other.docx' %}",
+    "{% import 'macros' as m %}",
+    "{% extends 'base' %}",
+    "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    "{{ '{x}'.format_map({}) }}",
+]
+
+
+@pytest.mark.parametrize("body", MISTAKES)
+def test_a_mistake_in_a_template_expression_is_a_clear_error(runner, tmp_path, body) -> None:
+    templates = _template(tmp_path, body=body)
+    (tmp_path / "in.yaml").write_text(THIN, encoding="utf-8")
+    result = runner.invoke(
+        main,
+        ["plan", str(tmp_path / "in.yaml"), "--templates", str(templates), "-o", str(tmp_path)],
+    )
+    assert result.exit_code == 1, result.output
+    assert "verksamhetsplan/default.docx" in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # a located error, not a crash
+
+
+def _template_with_members(tmp_path: Path, extra: list[tuple[str, bytes]]) -> Path:
+    templates = _template(tmp_path, body="ok")
+    path = templates / "verksamhetsplan" / "default.docx"
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of a duplicate name: that is the test
+        for name, data in extra:
+            archive.writestr(name, data)
+    return templates
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("../../evil.xml", "a part is named"),
+        ("/etc/evil.xml", "a part is named"),
+        ("word/document.xml", "two parts are named"),
+    ],
+)
+def test_a_template_member_leaving_the_package_or_repeated_is_refused(tmp_path, name, said) -> None:
+    templates = _template_with_members(tmp_path, [(name, b"<x/>")])
+    with pytest.raises(TemplateError, match=said):
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
+
+
+def test_a_zip_bomb_template_is_refused_before_it_is_unpacked(tmp_path) -> None:
+    templates = _template(tmp_path, body="ok")
+    path = templates / "verksamhetsplan" / "default.docx"
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/bomb.bin", b"\0" * (80 * 2**20))  # 80 MB, ~80 kB packed
+    assert path.stat().st_size < 2 * 2**20
+    with pytest.raises(TemplateError, match="unpacks to 80 MB"):
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
+
+
+def test_a_template_linking_a_picture_from_outside_is_refused(tmp_path) -> None:
+    """LibreOffice would embed file:///… (or fetch http://…) while making the PDF."""
+    templates = _template(tmp_path, body="ok")
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG")
+
+    def link_outside(name: str, text: str) -> str:
+        if name != "word/_rels/document.xml.rels":
+            return text
+        image = (
+            f'<Relationship Id="rIdX" Target="{secret.as_uri()}" TargetMode="External" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>'
+        )
+        return text.replace("</Relationships>", image + "</Relationships>")
+
+    _rewrite_parts(templates / "verksamhetsplan" / "default.docx", link_outside)
+    with pytest.raises(TemplateError, match="from outside the template"):
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
+
+
+def test_a_template_may_link_to_a_web_page(tmp_path) -> None:
+    templates = _template(tmp_path, body="ok")
+
+    def add_hyperlink(name: str, text: str) -> str:
+        if name != "word/_rels/document.xml.rels":
+            return text
+        link = (
+            '<Relationship Id="rIdL" Target="https://example.org" TargetMode="External" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"/>'
+        )
+        return text.replace("</Relationships>", link + "</Relationships>")
+
+    _rewrite_parts(templates / "verksamhetsplan" / "default.docx", add_hyperlink)
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+    )
+    assert path.is_file()
+
+
+@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler is not installed")
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_pdf_conversion_fetches_no_picture_from_outside(tmp_path) -> None:
+    """A document (not a template) linking a picture on the disk: the PDF does not get it."""
+    import io
+
+    from PIL import Image
+
+    from klusterdocs.pdf import convert_to_pdf
+
+    Image.new("RGB", (40, 20), "blue").save(tmp_path / "secret.png")
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(picture, "PNG")
+    document = docx.Document()
+    document.add_picture(picture)
+    path = tmp_path / "linked.docx"
+    document.save(str(path))
+
+    def link_outside(name: str, text: str) -> str:
+        if name == "word/_rels/document.xml.rels":
+            target = f'Target="{(tmp_path / "secret.png").as_uri()}" TargetMode="External"'
+            return re.sub(r'Target="media/image1\.png"', target, text)
+        return text.replace("r:embed=", "r:link=") if name == "word/document.xml" else text
+
+    _rewrite_parts(path, link_outside)
+    (pdf,) = convert_to_pdf([path])
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    assert len(images.strip().splitlines()) == 2  # the header of the list, and no picture
+
+
+def test_a_powerpoint_template_declaring_entities_is_refused(tmp_path) -> None:
+    from klusterdocs.render.lookup import builtin_templates
+    from tests.conftest import PROGRAM
+
+    folder = tmp_path / "t" / "modul"
+    folder.mkdir(parents=True)
+    shutil.copy(builtin_templates() / "modul" / "default.pptx", folder / "default.pptx")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET", encoding="utf-8")
+
+    def declare_entity(name: str, text: str) -> str | None:
+        if name != "ppt/presentation.xml":
+            return text
+        start = text.index("<p:presentation")
+        doctype = f'<!DOCTYPE p:presentation [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+        return text[:start] + doctype + text[start:]
+
+    _rewrite_parts(folder / "default.pptx", declare_entity)
+    with pytest.raises(TemplateError, match="declares a DOCTYPE"):
+        write_deck(load_program(PROGRAM), 1, tmp_path / "out", templates=folder.parent)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_damaged_cache_entry_is_a_miss(tmp_path, monkeypatch) -> None:
+    """Of 120 corruptions of the cache, some gave silently different documents: every entry
+    now carries its checksum, and a damaged one is removed and made again."""
+    monkeypatch.setenv("KLUSTERDOCS_CACHE", str(tmp_path / "cache"))
+    word._compiled.cache_clear()
+    first = write_word_document(load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "a")
+    entries = list((tmp_path / "cache").glob("*.marshal"))
+    assert entries
+    for entry in entries:
+        data = bytearray(entry.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        entry.write_bytes(bytes(data))
+    word._compiled.cache_clear()
+    second = write_word_document(load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+    word._compiled.cache_clear()
 
 
 def test_jinja_in_a_powerpoint_template_is_never_evaluated(tmp_path) -> None:
@@ -491,3 +697,205 @@ def test_a_template_without_core_properties_still_gets_them(tmp_path) -> None:
     assert opened.core_properties.author == "Anna Exempelsson"
     with zipfile.ZipFile(written) as archive:
         assert archive.read("[Content_Types].xml").count(b"core-properties") == 1
+
+
+# -- second round: faults and bounds (issue 16) ------------------------------------------------
+
+
+def _initiative(folder: Path, file: str, name: str) -> Path:
+    path = folder / file
+    path.write_text(THIN.replace("Tunt Kluster", name), encoding="utf-8")
+    return path
+
+
+def test_two_initiatives_of_one_folder_name_never_overwrite_each_other(runner, tmp_path) -> None:
+    """`Smart Textiles` and `smart-textiles!` make one slug: build said '12 built' and one
+    initiative's documents replaced the other's."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    _initiative(inputs, "a.yaml", "Smart Textiles")
+    _initiative(inputs, "b.yaml", "smart-textiles!")
+    _initiative(inputs, "c.yaml", "Något annat")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(inputs), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1
+    assert "a.yaml and" in result.output and "b.yaml get the same output folder" in result.output
+    assert not (out / "smart-textiles").exists()
+    assert (out / "nagot-annat" / "forstudie.docx").is_file()  # the others are built
+    # one at a time: the first one's folder is its own, and the second is refused
+    first = runner.invoke(main, ["prestudy", str(inputs / "a.yaml"), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    before = (out / "smart-textiles" / "forstudie.docx").read_bytes()
+    second = runner.invoke(main, ["prestudy", str(inputs / "b.yaml"), "-o", str(out)])
+    assert second.exit_code == 1
+    assert "holds the documents of" in second.output and "short_name" in second.output
+    assert (out / "smart-textiles" / "forstudie.docx").read_bytes() == before
+
+
+def test_names_in_other_scripts_keep_their_own_folders(runner, tmp_path) -> None:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    _initiative(inputs, "jp.yaml", "日本")
+    _initiative(inputs, "cn.yaml", "中国")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(inputs), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert (out / "riben").is_dir() and (out / "zhongguo").is_dir()
+
+
+def test_an_output_folder_that_is_a_link_is_refused(runner, tmp_path, write) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "tunt-kluster").symlink_to(elsewhere, target_is_directory=True)
+    result = runner.invoke(main, ["prestudy", str(write(THIN)), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "leads outside" in result.output
+    assert not any(elsewhere.iterdir())
+
+
+def test_one_document_failing_on_a_bug_fails_alone(runner, tmp_path, monkeypatch) -> None:
+    """A crash in a worker printed a remote traceback, no summary and built nothing more."""
+    from klusterdocs import build
+
+    real = build._render
+
+    def crash_on_the_plan(job, *args):  # type: ignore[no-untyped-def]
+        if job.document == "verksamhetsplan":
+            raise RuntimeError("boom")
+        return real(job, *args)
+
+    monkeypatch.setattr(build, "_render", crash_on_the_plan)
+    inputs = tmp_path / "inputs"
+    shutil.copytree(EXAMPLE.parent, inputs)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(inputs), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 1
+    assert "verksamhetsplan.docx failed on an internal error (RuntimeError: boom)" in result.output
+    assert "Traceback" not in result.output
+    assert "2 failed" in result.output and "7 built" in result.output
+    assert (out / "smart-textiles" / "intressentanalys.docx").is_file()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("budget: {income: [{source: X, kind: public, amounts: {2012: 1e29}}]}", "1e29"),
+        ("indicators: [{id: i, name: N, baseline: {value: -1e20}}]", "-1e20"),
+    ],
+)
+def test_amounts_beyond_any_budget_are_refused_by_validate(runner, write, field, value) -> None:
+    """`validate` said ok to `1e29`, which rendering could not take (decimal overflow)."""
+    path = write(THIN + field + "\n")
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "1 000 000 000 000" in result.output
+
+
+def test_another_runs_temporary_file_is_left_alone_a_dead_ones_removed(tmp_path: Path) -> None:
+    """Two builds on one output folder must not delete each other's files being written."""
+    model = load_initiative(EXAMPLE)
+    target = write_word_document(model, "verksamhetsplan", tmp_path)
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = target.parent / f".{target.name}.{finished.stdout.strip()}.x1.tmp"
+    alive = target.parent / f".{target.name}.{os.getppid()}.x2.tmp"  # pytest's parent runs
+    dead.write_bytes(b"left by a killed run")
+    alive.write_bytes(b"being written by another build")
+    write_word_document(model, "verksamhetsplan", tmp_path)
+    assert not dead.exists()
+    assert alive.read_bytes() == b"being written by another build"
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")  # a zombie has ended, though not yet reaped
+    return not (status.exists() and status.read_text().split(") ")[-1].startswith("Z"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal")
+def test_killing_the_build_ends_its_workers(tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import os, time
+        from pathlib import Path
+        from klusterdocs import build
+        def slow(job, *args):
+            Path({str(tmp_path)!r}, f"worker-{{os.getpid()}}").touch()
+            time.sleep(120)
+        build._render = slow
+        plan = build.plan([Path({str(EXAMPLE)!r})], Path({str(tmp_path / "out")!r}))
+        build.run(plan, Path({str(tmp_path / "out")!r}), workers=2)
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        assert _wait_for(lambda: len(list(tmp_path.glob("worker-*"))) == 2)
+    finally:
+        process.kill()
+        process.wait()
+    workers = [int(p.name.removeprefix("worker-")) for p in tmp_path.glob("worker-*")]
+    assert _wait_for(lambda: not any(map(_alive, workers)), seconds=10)
+
+
+@pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice is not installed")
+def test_sigterm_during_pdf_leaves_no_libreoffice_and_no_temporary_folder(tmp_path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "klusterdocs", "plan", str(EXAMPLE), "--pdf"],
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert _wait_for(lambda: any(temporary.glob("klusterdocs-pdf-*/profile")))
+    time.sleep(0.5)  # LibreOffice is starting
+    process.terminate()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert b"Traceback" not in stderr
+    assert list(temporary.iterdir()) == []
+    leftovers = subprocess.run(["pgrep", "-f", str(temporary)], capture_output=True, text=True)
+    assert leftovers.stdout == ""
+    assert (tmp_path / "output").exists()
+    assert not list((tmp_path / "output").rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("link", ["cluster\\0.yaml", "loop.yaml"])
+def test_a_participant_link_that_cannot_be_followed_is_located(tmp_path, link) -> None:
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    text = PROGRAM.read_text(encoding="utf-8").replace(
+        "initiative: smart-textiles.yaml", f'initiative: "{link}"', 1
+    )
+    (tmp_path / "program.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_program(tmp_path / "program.yaml")
+    assert any(
+        p.path == "participants[0].initiative"
+        and p.line > 1
+        and "cannot follow the link to a file" in p.message
+        for p in caught.value.problems
+    ), caught.value.problems
+
+
+def test_a_currency_with_a_control_character_is_refused_at_validate(runner, write) -> None:
+    path = write(THIN + 'budget:\n  currency: "S\\x01K"\n')
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "budget.currency: expected a three-letter currency code" in result.output

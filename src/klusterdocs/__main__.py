@@ -1,3 +1,3 @@
-from klusterdocs.cli import main
+from klusterdocs.cli import run
 
-main()
+run()

@@ -9,11 +9,14 @@ the klusterdocs version. The keys of the last build are kept in `OUT/.klusterdoc
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+import signal
+import sys
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
@@ -159,7 +162,35 @@ def plan(
             failures.append(Result(None, "failed", "\n".join(map(str, exc.problems))))
         except KlusterdocsError as exc:
             failures.append(Result(None, "failed", f"{display_path(path)}: {exc}"))
-    return Plan(jobs, failures, models)
+    return _without_shared_folders(Plan(jobs, failures, models))
+
+
+def _without_shared_folders(build_plan: Plan) -> Plan:
+    """The plan, with the inputs whose documents would share a folder failed instead.
+
+    Names that make one folder name (`Smart Textiles`, `smart-textiles!`) would overwrite each
+    other's documents, or race to write them.
+    """
+    sources_by_folder: dict[Path, set[Path]] = {}
+    for job in build_plan.jobs:
+        sources_by_folder.setdefault(job.target.parent, set()).add(job.source)
+    shared = {folder: s for folder, s in sources_by_folder.items() if len(s) > 1}
+    if not shared:
+        return build_plan
+    clashing = set().union(*shared.values())
+    failures = list(build_plan.failures)
+    for folder, sources in sorted(shared.items()):
+        names = " and ".join(display_path(s) for s in sorted(sources))
+        failures.append(
+            Result(
+                None,
+                "failed",
+                f"{names} get the same output folder ({display_path(folder)}), and would "
+                "overwrite each other's documents: give one of them a short_name",
+            )
+        )
+    jobs = [job for job in build_plan.jobs if job.source not in clashing]
+    return Plan(jobs, failures, build_plan.models)
 
 
 def _read_manifest(output: Path) -> dict[str, str]:
@@ -189,7 +220,11 @@ def _render(
     if isinstance(model, LoadedProgram):
         assert job.module is not None
         return [write_deck(model, job.module, output, lang=lang, templates=templates)]
-    return [write_word_document(model, job.document, output, lang=lang, templates=templates)]
+    return [
+        write_word_document(
+            model, job.document, output, lang=lang, templates=templates, source=job.source
+        )
+    ]
 
 
 def _work(
@@ -199,19 +234,53 @@ def _work(
     templates: Path | None,
     output: Path,
 ) -> Result:
-    """Render one job; user-facing errors become a failed result (run in a worker)."""
+    """Render one job; whatever it raises fails this job alone (run in a worker)."""
     try:
         return Result(job, "built", written=_render(job, model, lang, templates, output))
     except InputError as exc:
         return Result(job, "failed", "\n".join(map(str, exc.problems)))
     except KlusterdocsError as exc:
         return Result(job, "failed", f"{display_path(job.source)}: {exc}")
+    except Exception as exc:  # a bug: the build goes on, and says which document it hit
+        return _crashed(job, exc)
 
 
-def _warm_up() -> None:
-    """Import the renderers once per worker, before its first job."""
+def _crashed(job: Job, exc: BaseException) -> Result:
+    """A job that failed on a bug of klusterdocs rather than on its input."""
+    return Result(
+        job,
+        "failed",
+        f"{display_path(job.source)}: {job.target.name} failed on an internal error "
+        f"({type(exc).__name__}: {exc}); the other documents are built. Please report it, "
+        "with the file if you can.",
+    )
+
+
+def _warm_up(parent: int) -> None:
+    """Prepare a worker: it ends with the build, and imports the renderers before its first job.
+
+    The build decides what an interrupt means, so a worker ignores Ctrl-C and keeps the default
+    for SIGTERM (a handler inherited from the parent would make a job fail and the worker live
+    on); and if the build's process is killed outright, its workers go too, not run on.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent(parent)
     import klusterdocs.render.slides
     import klusterdocs.render.word  # noqa: F401
+
+
+def _end_with_parent(parent: int) -> None:
+    """Ask Linux to end this process when its parent ends (elsewhere, a no-op)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(set_parent_death_signal, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def run(
@@ -245,10 +314,11 @@ def run(
         else:
             todo.append(job)
     built: list[Result] = []
-    for result in _execute(todo, build_plan, lang, templates, output, workers):
-        built.append(result)
-        if on_result:
-            on_result(result)
+    with contextlib.closing(_execute(todo, build_plan, lang, templates, output, workers)) as done:
+        for result in done:
+            built.append(result)
+            if on_result:
+                on_result(result)
     results += built
     for result in built:
         if result.status == "built" and result.job:
@@ -276,7 +346,7 @@ def _execute(
     templates: Path | None,
     output: Path,
     workers: int | None,
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         for job in jobs:
@@ -284,11 +354,21 @@ def _execute(
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(method), initializer=_warm_up
+        workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_warm_up,
+        initargs=(os.getpid(),),
     ) as pool:
-        futures = [
-            pool.submit(_work, job, build_plan.models[job.source], lang, templates, output)
+        futures = {
+            pool.submit(_work, job, build_plan.models[job.source], lang, templates, output): job
             for job in jobs
-        ]
-        for future in as_completed(futures):
-            yield future.result()
+        }
+        try:
+            for future in as_completed(futures):
+                try:
+                    yield future.result()
+                except Exception as exc:  # a worker that died (killed, out of memory)
+                    yield _crashed(futures[future], exc)
+        except BaseException:  # interrupted: the documents being written finish, no more start
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise

@@ -81,7 +81,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     """
     from klusterdocs.loading import check_file, input_files
 
-    files = input_files(paths)
+    files = input_files(paths, settings=True)
     if not files:
         click.secho(
             f"nothing to validate: no .yaml files in {', '.join(map(str, paths))}",
@@ -127,7 +127,7 @@ def init(path: Path, name: str | None, phase: str, lang: str) -> None:
     """
     from klusterdocs.starter import write_starter
 
-    for written in write_starter(path, name=name, phase=phase, lang=lang):
+    for written in write_starter(path, name=name, phase=phase, lang=lang, on_note=_warn):
         click.echo(str(written))
 
 
@@ -235,7 +235,7 @@ def _word_command(document: str, summary: str, name: str, *, changes: bool = Fal
 
         templates = templates_setting(templates, file)
         written = write_word_document(
-            model, document, output, lang=lang, templates=templates, changes=report
+            model, document, output, lang=lang, templates=templates, changes=report, source=file
         )
         _report([written], pdf)
 
@@ -468,3 +468,18 @@ def changes(file: Path, since: str | None, lang: str | None) -> None:
         click.echo(f"\n{section.heading}")
         for line in section.lines:
             click.echo(f"  - {line}")
+
+
+def run() -> None:
+    """The `klusterdocs` command: `main`, with SIGTERM ending it as Ctrl-C does.
+
+    By default SIGTERM kills Python on the spot; raising instead lets temporary folders,
+    LibreOffice and the build's workers be cleaned up on the way out.
+    """
+    import signal
+
+    def terminated(signum: int, frame: object) -> NoReturn:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminated)
+    main()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from klusterdocs.errors import InputError
 from klusterdocs.loading import LoadedProgram
 from klusterdocs.model import InitiativeFile
+from klusterdocs.output import claimed_folder
 
 if TYPE_CHECKING:
     from klusterdocs.changes import ChangeReport
@@ -52,10 +53,13 @@ def write_word_document(
     templates: Path | None = None,
     today: dt.date | None = None,
     changes: ChangeReport | None = None,
+    source: Path | None = None,
 ) -> Path:
     """Render `document` (e.g. `verksamhetsplan`) for `model`; return the written path.
 
-    With `changes`, the document gets them as an appendix (where its template has one).
+    With `changes`, the document gets them as an appendix (where its template has one). With
+    `source` (the initiative file), the folder is refused when another file's documents are
+    there (see `klusterdocs.output.claimed_folder`).
     """
     from klusterdocs.context.initiative import initiative_context
     from klusterdocs.render.lookup import find_template
@@ -78,7 +82,8 @@ def write_word_document(
         created=dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc),
     )
     target = output_path(model, document, output_dir)
-    render_docx(template, context, target, properties)
+    with claimed_folder(output_dir, target.parent, source):
+        render_docx(template, context, target, properties)
     return target
 
 
@@ -119,7 +124,8 @@ def write_deck(
         created=dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc),
     )
     target = deck_path(loaded, number, output_dir)
-    render_deck(template, slides, target, properties, labels(lang)["deck"]["continued"])
+    with claimed_folder(output_dir, target.parent, loaded.path):
+        render_deck(template, slides, target, properties, labels(lang)["deck"]["continued"])
     return target
 
 

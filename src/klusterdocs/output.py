@@ -31,9 +31,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     created = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
-            stale.unlink(missing_ok=True)  # left by a run that was killed while writing
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        _remove_stale(target)
+        handle, name = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+        )
     except OSError as exc:
         folder = display_path(target.parent)
         raise RenderError(f"cannot write to {folder}: {exc.strerror or exc}") from None
@@ -53,6 +54,62 @@ def atomic_path(target: Path) -> Iterator[Path]:
             for empty in created:
                 with contextlib.suppress(OSError):
                     empty.rmdir()
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove temporary files that runs killed while writing left beside `target`.
+
+    The name holds the writer's process id, so a file another build is writing at this moment
+    is left alone: only the files of processes that are gone are stale.
+    """
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        writer = stale.name.removeprefix(f".{target.name}.").split(".")[0]
+        if writer.isdigit() and _running(int(writer)):
+            continue
+        stale.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # gone, or never a process id
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+OWNER = ".klusterdocs-source"  # in each document folder: the input file it belongs to
+
+
+@contextlib.contextmanager
+def claimed_folder(output: Path, folder: Path, source: Path | None) -> Iterator[None]:
+    """Write into `folder` (inside `output`) for the input file `source`, or refuse.
+
+    Two inputs can make the same folder name (`Smart Textiles` and `smart-textiles!`): the
+    second would overwrite the first one's documents, so the folder remembers whose it is and
+    another file's documents are never written into it (a file that is gone gives it up). A
+    folder that is a link, or leads out of `output`, is refused too.
+    """
+    root = output.resolve()
+    resolved = folder.resolve()
+    if folder.is_symlink() or (resolved != root and root not in resolved.parents):
+        raise RenderError(f"{display_path(folder)} leads outside {display_path(output)}; refused")
+    marker = folder / OWNER
+    mine = str(source.resolve()) if source is not None else ""
+    try:
+        theirs = marker.read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        theirs = ""
+    if source is not None and theirs and theirs != mine and Path(theirs).is_file():
+        raise RenderError(
+            f"{display_path(folder)} holds the documents of {display_path(Path(theirs))}, and "
+            f"{display_path(source)} gets the same folder name ({folder.name}): give one of "
+            "them a short_name"
+        )
+    yield
+    if mine and theirs != mine:
+        write_atomic(marker, f"{mine}\n".encode())
 
 
 def write_atomic(target: Path, content: bytes) -> None:

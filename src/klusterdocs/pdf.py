@@ -11,9 +11,11 @@ unwrapped is converted, so LibreOffice computes each entry's PAGEREF page number
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
@@ -202,19 +204,58 @@ def _run_libreoffice(
         str(out),
         *map(str, files),
     ]
+    _lock_down(folder / "profile")
+    scratch = folder / "tmp"  # LibreOffice's own temporary files go with the folder
+    scratch.mkdir(exist_ok=True)
+    # its own process group: on a timeout or an interrupt, LibreOffice's helpers go too
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "HOME": str(folder), "TMPDIR": str(scratch)},
+        start_new_session=True,
+    )
     try:
-        subprocess.run(
-            command,
-            check=True,
-            capture_output=True,
-            timeout=timeout,
-            env={**os.environ, "HOME": str(folder)},
-        )
+        _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        _kill_group(process)
         raise RenderError(f"LibreOffice did not finish within {timeout:.0f} s") from None
-    except subprocess.CalledProcessError as exc:
-        detail = (exc.stderr or b"").decode(errors="replace").strip()[-300:]
-        raise RenderError(f"LibreOffice failed to convert: {detail}") from None
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): leave no LibreOffice behind
+        _kill_group(process)
+        raise
+    if process.returncode != 0:
+        detail = stderr.decode(errors="replace").strip()[-300:]
+        raise RenderError(f"LibreOffice failed to convert: {detail}")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+# The private profile's settings: fetch nothing a document links from outside (a picture on
+# the disk or the web), and run no macro.
+_LOCKED_DOWN = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop
+ oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop
+ oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop
+ oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+"""
+
+
+def _lock_down(profile: Path) -> None:
+    """Write the private profile's settings before LibreOffice first starts with it."""
+    settings = profile / "user" / "registrymodifications.xcu"
+    if not settings.exists():
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(_LOCKED_DOWN, encoding="utf-8")
 
 
 def _unwrap_toc_field(source: Path, target: Path) -> None:
