@@ -154,9 +154,7 @@ def test_a_revision_not_in_utf8_is_a_located_error(repo: Path, runner: CliRunner
     (repo / "cluster.yaml").write_text(text, encoding="utf-8")
     result = runner.invoke(main, ["changes", str(repo / "cluster.yaml"), "--since", "HEAD"])
     assert result.exit_code == 1
-    line = next(
-        n for n, row in enumerate(text.splitlines(), 1) if any(ord(c) > 127 for c in row)
-    )
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if any(ord(c) > 127 for c in row))
     assert f"at {_short(repo)}, line {line}: not UTF-8 text" in result.output
     assert "Traceback" not in result.output
 

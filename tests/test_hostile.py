@@ -321,16 +321,22 @@ GREEDY = [
 @pytest.mark.parametrize("body", GREEDY)
 def test_a_template_asking_for_gigabytes_is_refused_at_once(tmp_path, body) -> None:
     templates = _template(tmp_path, body=body)
-    started = time.monotonic()
     with pytest.raises(TemplateError, match="larger than a template may make"):
         write_word_document(
             load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
         )
-    assert time.monotonic() - started < 10
     assert not (tmp_path / "out").exists()
-    started = time.monotonic()
-    CliRunner().invoke(main, ["templates", "check", str(templates)])
-    assert time.monotonic() - started < 10  # checking compiles it, and compiling folds nothing
+    checked = CliRunner().invoke(main, ["templates", "check", str(templates)])
+    assert checked.exception is None or isinstance(checked.exception, SystemExit), checked.output
+    assert "larger than" not in checked.output  # checking compiles the template, running nothing
+
+
+def test_constant_expressions_are_left_to_render_time() -> None:
+    """Jinja folds `9 ** (9 ** 9)` while compiling, before any bound or time limit applies."""
+    from klusterdocs.render.sandbox import BoundedSandbox
+
+    code = BoundedSandbox().compile("{{ 2 ** 10 }}", raw=True)
+    assert "1024" not in code and "call_binop" in code
 
 
 MISTAKES = [
@@ -899,3 +905,18 @@ def test_a_currency_with_a_control_character_is_refused_at_validate(runner, writ
     result = runner.invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
     assert "budget.currency: expected a three-letter currency code" in result.output
+
+
+def test_on_a_timeout_every_process_libreoffice_started_is_ended(tmp_path) -> None:
+    """LibreOffice's launcher starts soffice.bin: killing only the direct child left it."""
+    from klusterdocs.pdf import _run_libreoffice
+
+    started = tmp_path / "helper-pid"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {started}\nwait\n", encoding="utf-8")
+    fake.chmod(0o755)
+    (tmp_path / "work").mkdir()
+    with pytest.raises(RenderError, match="did not finish within 1 s"):
+        _run_libreoffice(str(fake), tmp_path / "work", "writer_pdf_Export", [], tmp_path, 1)
+    helper = int(started.read_text())
+    assert _wait_for(lambda: not _alive(helper), seconds=10)

@@ -110,6 +110,22 @@ def test_loop_variables_are_followed_into_nested_lists(runner: CliRunner, tmp_pa
     assert runner.invoke(main, ["templates", "check", str(tmp_path / "t")]).exit_code == 0
 
 
+def test_jinja_globals_and_the_templates_own_macros_are_known(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "t" / "verksamhetsplan" / "default.docx"
+    _word_template(
+        path,
+        "{% macro row(a) %}{{ a }}{% endmacro %}{{ row(initiative.name) }}",
+        "{% for n in range(3) %}{{ n }}{% endfor %} {{ lipsum(1) }} {{ cycler(1, 2).next() }}",
+        "{{ initiativ.name }}",
+    )
+    result = runner.invoke(main, ["templates", "check", str(tmp_path / "t")])
+    assert result.exit_code == 1
+    assert "unknown field 'initiativ'" in result.output
+    assert result.output.count("unknown field") == 1  # not range, lipsum, cycler, row or a
+
+
 def test_list_shows_where_each_template_comes_from(runner: CliRunner, tmp_path: Path) -> None:
     _word_template(tmp_path / "t" / "forstudie" / "initiering.docx", "{{ initiative.name }}")
     result = runner.invoke(main, ["templates", "list", "--templates", str(tmp_path / "t")])

@@ -231,7 +231,13 @@ def _run_libreoffice(
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(OSError):
         os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    try:
+        process.communicate(timeout=10)  # reaps it and closes its pipes
+    except subprocess.TimeoutExpired:  # a helper that left the group holds a pipe open
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
+        process.wait()
 
 
 # The private profile's settings: fetch nothing a document links from outside (a picture on

@@ -124,6 +124,12 @@ class _FieldChecker:
             if node.test is not None:
                 self.check(node.test, inner)
             return
+        if isinstance(node, nodes.Macro):  # a macro of the template's own, and its arguments
+            scope[node.name] = None
+            inner = {**scope, **{argument.name: None for argument in node.args}}
+            for child in node.body:
+                self.check(child, inner)
+            return
         if isinstance(node, (nodes.Assign, nodes.AssignBlock)) and isinstance(
             node.target, nodes.Name
         ):
@@ -254,7 +260,7 @@ def _syntax_and_fields(
         near = f" (near {text!r})" if text else ""
         return [Finding(name, where, f"{exc.message}{near}")]
     checker = _FieldChecker(shape)
-    checker.check(tree, {})
+    checker.check(tree, dict.fromkeys(env.globals))  # range, lipsum, cycler ... are known
     found = []
     for dotted, guess in dict.fromkeys(checker.unknown):
         hint = f"; did you mean '{guess}'?" if guess else ""
