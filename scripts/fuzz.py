@@ -335,14 +335,16 @@ TEMPLATE_DOCUMENTS = {
 }
 
 
-def make_case(rng: random.Random) -> Case:
-    case = _make_case(rng)
+KINDS = ["initiative", "initiative", "program", "template", "build"]
+
+
+def make_case(rng: random.Random, kinds: list[str] = KINDS) -> Case:
+    case = _make_case(rng, rng.choice(kinds))
     case.english = rng.random() < 0.2
     return case
 
 
-def _make_case(rng: random.Random) -> Case:
-    what = rng.choice(["initiative", "initiative", "program", "template", "build"])
+def _make_case(rng: random.Random, what: str) -> Case:
     initiative = (INPUTS / rng.choice(["smart-textiles.yaml", "automation-region.yaml"])).read_text(
         encoding="utf-8"
     )
@@ -450,6 +452,9 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument(
+        "--only", choices=sorted(set(KINDS)), help="mutate only this kind of file (default: all)"
+    )
+    parser.add_argument(
         "--keep", type=Path, default=Path(tempfile.gettempdir()) / "klusterdocs-fuzz"
     )
     args = parser.parse_args()
@@ -463,7 +468,7 @@ def main() -> int:
     print(f"seed {seed}; cases that fail are kept in {args.keep}", flush=True)
     try:
         while time.monotonic() < deadline:
-            case = make_case(rng)
+            case = make_case(rng, [args.only] if args.only else KINDS)
             folder = work / f"case-{runs}"
             folder.mkdir()
             problem = run_case(case, folder, exits)

@@ -476,6 +476,51 @@ def test_pdf_conversion_fetches_no_picture_from_outside(tmp_path) -> None:
     assert len(images.strip().splitlines()) == 2  # the header of the list, and no picture
 
 
+_UNTYPED = r'<(Default Extension="xml"|Override PartName="/word/document.xml")[^>]*>'
+DAMAGES = [  # what a hand edit or another tool leaves in a template, and what is said of it
+    ("word/document.xml", lambda t: t[: len(t) // 2], "document.xml is not well-formed XML"),
+    ("word/styles.xml", None, "refers to word/styles.xml, which the template lacks"),
+    ("[Content_Types].xml", lambda t: re.sub(_UNTYPED, "", t), "no type for word/document.xml"),
+]
+
+
+@pytest.mark.parametrize(("part", "damage", "said"), DAMAGES)
+def test_a_damaged_word_template_names_the_part_and_writes_nothing(
+    runner, tmp_path, part, damage, said
+) -> None:
+    from klusterdocs.render.lookup import builtin_templates
+
+    folder = tmp_path / "t" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", folder)
+    _rewrite_parts(
+        folder / "default.docx",
+        lambda name, text: (damage(text) if damage else None) if name == part else text,
+    )
+    result = runner.invoke(
+        main, ["plan", str(EXAMPLE), "--templates", str(tmp_path / "t"), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1
+    assert said in result.output and "verksamhetsplan/default.docx" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_value_python_pptx_cannot_read_is_the_templates_fault(tmp_path) -> None:
+    """python-pptx reads attributes lazily: a damaged one failed halfway through the deck."""
+    from klusterdocs.render.lookup import builtin_templates
+
+    folder = tmp_path / "t" / "modul"
+    folder.mkdir(parents=True)
+    shutil.copy(builtin_templates() / "modul" / "default.pptx", folder / "default.pptx")
+    _rewrite_parts(
+        folder / "default.pptx",
+        lambda name, text: re.sub(r'idx="\d+"', 'idx=""', text) if "slideLayout" in name else text,
+    )
+    with pytest.raises(TemplateError, match=r"modul/default.pptx: not a usable PowerPoint"):
+        write_deck(load_program(PROGRAM), 1, tmp_path / "out", templates=folder.parent)
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_powerpoint_template_declaring_entities_is_refused(tmp_path) -> None:
     from klusterdocs.render.lookup import builtin_templates
     from tests.conftest import PROGRAM

@@ -20,6 +20,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from klusterdocs.context.format import abbreviated
 from klusterdocs.context.program import Slide
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path, normalise_zip
@@ -202,24 +203,45 @@ def _fitting_size(
     return None
 
 
+def _read_what_rendering_uses(presentation: Any) -> None:
+    """Read each value of the template that making slides reads, now.
+
+    python-pptx reads an attribute when it is first used, so a damaged one (`idx=""`) would
+    fail halfway through a deck, far from the template; read here, it is reported as the
+    template's fault.
+    """
+    _ = (presentation.slide_width, presentation.slide_height)
+    for master in presentation.slide_masters:
+        for layout in [master, *master.slide_layouts]:
+            for shape in layout.shapes:
+                _ = (shape.left, shape.top, shape.width, shape.height)
+                if shape.is_placeholder:
+                    element = shape.element
+                    _ = (element.ph_type, element.ph_orient, element.ph_sz, element.ph_idx)
+
+
 class DeckWriter:
     """Adds slides to a presentation opened from a template."""
 
     def __init__(self, template: Path) -> None:
+        name = display_path(template)
         try:
             read_package(template, "PowerPoint")  # before python-pptx reads any XML
             self.prs = Presentation(str(template))
-        except TemplateError:
-            raise
+            _read_what_rendering_uses(self.prs)
+            self.layouts = Layouts(self.prs)
+        except TemplateError as exc:
+            message = str(exc)
+            named = message if message.startswith(name) else f"{name}: {message}"
+            raise TemplateError(named) from None
         except Exception as exc:  # python-pptx raises many kinds for a bad file
             raise TemplateError(
-                f"{display_path(template)}: not a usable PowerPoint template ({exc})"
+                f"{name}: not a usable PowerPoint template ({type(exc).__name__}: {exc})"
             ) from None
         slide_ids = self.prs.slides._sldIdLst
         for slide_id in list(slide_ids):  # a template's example slides are not ours
             self.prs.part.drop_rel(slide_id.rId)
             slide_ids.remove(slide_id)
-        self.layouts = Layouts(self.prs)
 
     # -- helpers ------------------------------------------------------------------------------
     def _size(self) -> tuple[int, int]:
@@ -530,7 +552,7 @@ class DeckWriter:
     def save(self, target: Path, properties: Properties) -> None:
         _set_language(self.prs, properties.language)
         core = self.prs.core_properties
-        title, author = _property(properties.title), _property(properties.author)
+        title, author = abbreviated(properties.title, 255), abbreviated(properties.author, 255)
         core.title, core.author = title, author
         core.last_modified_by, core.language = author, properties.language
         core.created = core.modified = properties.created
@@ -551,11 +573,6 @@ def _figure(slide: Any, geometry: str, left: int, top: int, width: int, height: 
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     return box
-
-
-def _property(text: str, limit: int = 255) -> str:
-    """`text` within python-pptx's limit for a core property, shortened with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 _RUN_PROPERTIES = {qn("a:defRPr"), qn("a:rPr"), qn("a:endParaRPr")}

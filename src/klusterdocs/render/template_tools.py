@@ -288,10 +288,11 @@ def _check_deck_template(path: Path) -> list[Finding]:
     from klusterdocs.errors import TemplateError
     from klusterdocs.render.slides import DeckWriter
 
+    name = display_path(path)
     try:
         DeckWriter(path)
     except TemplateError as exc:
-        return [Finding(display_path(path), "layouts", str(exc))]
+        return [Finding(name, "layouts", str(exc).removeprefix(f"{name}: "))]
     return []
 
 
