@@ -193,7 +193,7 @@ class TemplateBuilder:
         section.different_first_page_header_footer = True
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = header.add_run(f"{{{{ initiative.name }}}} · {{{{ t.names.{self.key} }}}}")
+        run = header.add_run(f"{{{{ initiative.running_title }}}} · {{{{ t.names.{self.key} }}}}")
         run.font.size, run.font.color.rgb = Pt(8.5), GREY
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -186,10 +186,38 @@ def test_what_the_documents_conclude_is_true_of_any_file(model: InitiativeFile) 
     results = assess(model)
     exit_check = [r for r in results if r.item.group == "exit" and r.status != "unknown"]
     decision = context["recommendation"]["decision"]
-    assert (decision == "go") == (bool(exit_check) and all(r.status == "done" for r in exit_check))
+    task_missing = any(r.item.group == "tasks" and r.status == "missing" for r in results)
+    all_done = bool(exit_check) and all(r.status == "done" for r in exit_check)
+    assert (decision == "go") == (all_done and not task_missing)  # a missing task is a condition
     if model.initiative.phase == "organisering":
         assert "går vidare till" not in context["recommendation"]["text"]
     assert all(row["comment"] for row in context["checklist_rows"])
     for row in context["checklist_rows"]:
         if row["status"] == "Klar":
             assert "saknas" not in row["comment"].lower() or "markerad" in row["comment"].lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Smart Textiles", 60, "Smart Textiles"),
+        ("Ett kluster för hållbara textilier i Sjuhärad", 30, "Ett kluster för hållbara…"),
+        ("Klusterinitiativ: smarta, hållbara textilier", 20, "Klusterinitiativ…"),
+        ("Donaudampfschifffahrtsgesellschaftskapitän", 12, "Donaudampfs…"),
+        ("  rader\n  ombrutna   av   YAML  ", 60, "rader ombrutna av YAML"),
+    ],
+)
+def test_abbreviated_cuts_after_a_whole_word(text: str, limit: int, expected: str) -> None:
+    from klusterdocs.context.format import abbreviated
+
+    assert abbreviated(text, limit) == expected
+    assert len(abbreviated(text, limit)) <= limit
+
+
+def test_a_long_name_is_shortened_in_the_running_header_only(write) -> None:
+    name = " ".join(f"Ord{n}" for n in range(300))
+    model = load_initiative(write(THIN.replace("name: Tunt Kluster", f"name: {name}")))
+    initiative = initiative_context(model, "sv", DAY)["initiative"]
+    assert initiative["name"] == name
+    assert len(initiative["running_title"]) <= 60
+    assert initiative["running_title"].endswith("…")

@@ -30,6 +30,22 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text)
 
 
+def abbreviated(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: cut after a whole word, with an ellipsis.
+
+    For where a long text cannot go whole (a running header, a document property); the
+    document has it whole elsewhere.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word boundary not too far back; else cut inside the word
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 def _minus(formatted: str) -> str:
     """A negative number with a real minus sign (−), as Swedish typography (and the CLDR's
     Swedish data) has it; unlike a hyphen, no line breaks after it."""

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from klusterdocs import __version__
-from klusterdocs.context.format import Formatter, clean_text
+from klusterdocs.context.format import Formatter, abbreviated, clean_text
 from klusterdocs.i18n import enum_label, join, labels, say
 from klusterdocs.model.initiative import (
     HIGH_SCORE,
@@ -46,6 +46,8 @@ QUADRANT_COLOURS = {
     "keep_informed": "CFE3F4",
     "monitor": "E4E7EB",
 }
+
+RUNNING_TITLE_LENGTH = 60  # characters of the initiative's name in a page's header
 
 
 def _text(value: str | None) -> str:
@@ -210,6 +212,8 @@ class _Builder:
         i = self.model.initiative
         return {
             "name": _text(i.name),
+            # for the running header: a name of a hundred words would fill a third of each page
+            "running_title": abbreviated(_text(i.name), RUNNING_TITLE_LENGTH),
             "slug": i.slug,
             "region": _text(i.region),
             "focus": _text(i.focus),
