@@ -70,12 +70,13 @@ def _remove_stale(target: Path) -> None:
 
 
 def _running(pid: int) -> bool:
+    """Whether process `pid` exists (signal 0 asks without sending anything)."""
     try:
         os.kill(pid, 0)
+    except PermissionError:  # another user's process: it exists
+        return True
     except (ProcessLookupError, OverflowError):  # gone, or never a process id
         return False
-    except PermissionError:  # another user's process
-        return True
     return True
 
 
