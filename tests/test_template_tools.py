@@ -260,6 +260,9 @@ def test_templates_saved_by_libreoffice_still_work(runner: CliRunner, tmp_path: 
     # LibreOffice may save "Heading 1" as "heading 1": compare names case-insensitively
     headings = [p.text for p in plan.paragraphs if p.style.name.lower() == "heading 1"]
     assert headings[0] == "Sammanfattning i korthet"
+    # LibreOffice keeps the TOC in a content control, its entries styled "Contents N"
+    toc = [p.text.strip() for p in plan.paragraphs if p.style.name.lower() in ("toc 1", "toc 2")]
+    assert toc[:2] == ["Sammanfattning i korthet", "Bakgrund och utgångspunkt"]
     heading_style = next(st for st in plan.styles if (st.name or "").lower() == "heading 1")
     assert str(heading_style.font.color.rgb) == "C00000"
     # LibreOffice writes run properties out of the schema's order, some twice, and on/off

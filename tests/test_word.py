@@ -671,3 +671,50 @@ def test_small_tables_stay_on_one_page_and_long_ones_keep_head_and_total(tmp_pat
             else:
                 assert kept[:3] == [True, True, True] and kept[-2]
                 assert not all(kept[3:-2])  # the middle may break between rows
+
+
+_STALE_ENTRY = (
+    '<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr><w:hyperlink w:anchor="_Toc1">'
+    "<w:r><w:t>Gammal rubrik</w:t></w:r><w:r><w:tab/></w:r>"
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> PAGEREF _Toc1 \\h </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>2</w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:hyperlink></w:p>'
+)
+_WORD_TOC = (  # as Word and LibreOffice write a filled TOC: in a content control, over paragraphs
+    '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+    "<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>"
+    '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r></w:p>'
+    f"{_STALE_ENTRY}{_STALE_ENTRY}"
+    '<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>'
+)
+
+
+@pytest.mark.parametrize("with_styles", [True, False])
+def test_a_toc_that_word_or_libreoffice_filled_is_filled_again(tmp_path, with_styles) -> None:
+    folder = tmp_path / "t" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", folder)
+
+    def word_toc(name: str, text: str) -> str:
+        if name == "word/document.xml":
+            bare = re.search(r"<w:p>(?:(?!<w:p>).)*? TOC (?:(?!<w:p>).)*?</w:p>", text)
+            assert bare is not None
+            return text.replace(bare.group(), _WORD_TOC)
+        if name == "word/styles.xml" and not with_styles:  # no "toc N" styles: plain entries
+            return re.sub(r'<w:style [^>]*w:styleId="TOC\d".*?</w:style>', "", text, flags=re.S)
+        return text
+
+    _rewrite_parts(folder / "default.docx", word_toc)
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path, templates=tmp_path / "t"
+    )
+    assert_valid_office(path)
+    body = zipfile.ZipFile(path).read("word/document.xml").decode()
+    assert "Gammal rubrik" not in body and "w:sdt>" not in body
+    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"')
+    entries = [p for p in docx.Document(str(path)).paragraphs if "PAGEREF" in p._p.xml]
+    assert [p.text.strip() for p in entries][:2] == ["Sammanfattning", "Bakgrund och utgångspunkt"]
+    assert all(p.style.name.lower().startswith("toc") == with_styles for p in entries)

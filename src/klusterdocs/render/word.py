@@ -63,6 +63,7 @@ from klusterdocs.render.wordxml import (
     introduces,
     is_table_of_contents,
     keep_with_next,
+    open_fields,
     put_properties_in_order,
     qn,
     release_if_tall,
@@ -71,8 +72,10 @@ from klusterdocs.render.wordxml import (
     set_proofing_language,
     table_fit,
     table_of_contents,
+    table_of_contents_control,
     text_area,
     text_sizes,
+    toc_styles,
 )
 
 # The parts of a Word file that may hold template tags.
@@ -229,6 +232,7 @@ class WordTemplate:
     entries: list[tuple[str, bytes]]
     layout: PageLayout
     heading_levels: dict[str, int]
+    toc_styles: dict[int, str]
 
 
 def read_template(path: Path) -> WordTemplate:
@@ -249,11 +253,12 @@ def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
         styles = parts.get("word/styles.xml")
         style_tree = etree.fromstring(styles, _PARSER) if styles else None
         levels = heading_levels(style_tree) if style_tree is not None else {}
+        toc = toc_styles(style_tree) if style_tree is not None else {}
         sizes = text_sizes(style_tree) if style_tree is not None else {}
     except KeyError as exc:
         raise TemplateError(f"{display_path(path)}: not a usable Word template ({exc})") from None
     width, height = text_area(document)
-    return WordTemplate(path, entries, PageLayout(width, sizes, height), levels)
+    return WordTemplate(path, entries, PageLayout(width, sizes, height), levels, toc)
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -379,6 +384,7 @@ class _BlockWriter:
         self.buffered = 0
         self.headings: list[Heading] = []
         self.toc: Any = None
+        self.toc_open = 0  # fields still open after the TOC's paragraph: its stale entries
         self.drawings = 1000  # drawing ids must be unique; docxtpl numbers them from here
         self.blocks = 0
         self.declarations: dict[str, str] = {}
@@ -437,7 +443,7 @@ class _BlockWriter:
         out.write((_DECLARATION + prefix).encode("utf-8"))
         for number, spool in enumerate(self.spools):
             if number == 1:  # the table of contents stood here
-                entries = table_of_contents(self.toc, self.headings)
+                entries = table_of_contents(self.toc, self.headings, self.source.toc_styles)
                 out.write("".join(self._xml(e) for e in entries).encode("utf-8"))
             spool.seek(0)
             shutil.copyfileobj(spool, out, 2**20)
@@ -514,6 +520,17 @@ class _BlockWriter:
             table.element.remove(child)
 
     def _block(self, block: Any) -> None:
+        if self.outline:
+            inner = table_of_contents_control(block)
+            if inner is not None:  # the TOC in a content control: its paragraphs take its place
+                for child in reversed(inner):
+                    block.addnext(child)
+                self.container.remove(block)
+                return
+            if self.toc_open > 0:  # the entries Word or LibreOffice last wrote: replaced
+                self.toc_open += open_fields(block)
+                self.container.remove(block)
+                return
         table = self.table
         if table is not None and table.element is block:
             self.table = None
@@ -545,6 +562,7 @@ class _BlockWriter:
         """Bookmark a heading; set the TOC aside (True) until every heading is known."""
         if self.toc is None and is_table_of_contents(paragraph):
             self.toc = paragraph
+            self.toc_open = open_fields(paragraph)
             self._flush()
             self._new_spool()
             return True

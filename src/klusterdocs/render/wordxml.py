@@ -526,6 +526,25 @@ def heading_levels(styles: Any) -> dict[str, int]:
     return levels
 
 
+def toc_styles(styles: Any) -> dict[int, str]:
+    """Map N to the id of the paragraph style named "toc N", the style of a TOC's entries.
+
+    Word stores built-in names in English whatever its language; the ids differ (Word's
+    `TOC1`, a Swedish Word's `Innehll1`, LibreOffice's `Contents1`).
+    """
+    found: dict[int, str] = {}
+    for style in styles.iter(qn("w:style")):
+        name = style.find(qn("w:name"))
+        text = (name.get(VAL) or "").lower() if name is not None else ""
+        if (
+            style.get(qn("w:type")) == "paragraph"
+            and text.startswith("toc ")
+            and text[4:].isdigit()
+        ):
+            found.setdefault(int(text[4:]), style.get(qn("w:styleId")))
+    return found
+
+
 def styles_in_use(by_id: dict[str, Any], used: list[str]) -> set[str]:
     """The ids of the styles in `used`, with every style they are based on (of `by_id`)."""
     wanted, found = list(used), set()
@@ -552,6 +571,37 @@ class Heading:
 def is_table_of_contents(paragraph: Any) -> bool:
     """Whether `paragraph` holds the start of a TOC field."""
     return any(i.text and " TOC " in f" {i.text.strip()} " for i in paragraph.iter(INSTR_TEXT))
+
+
+_FLD_CHAR, _FLD_CHAR_TYPE = qn("w:fldChar"), qn("w:fldCharType")
+SDT, _SDT_CONTENT = qn("w:sdt"), qn("w:sdtContent")
+
+
+def table_of_contents_control(block: Any) -> list[Any] | None:
+    """The blocks inside `block` if it is a content control around a table of contents.
+
+    Word (2007 on) and LibreOffice keep a TOC in a content control (`w:sdt`); unwrapped, the
+    TOC field is found as in a template that has it bare.
+    """
+    if block.tag != SDT:
+        return None
+    content = block.find(_SDT_CONTENT)
+    if content is None or not any(is_table_of_contents(p) for p in content.iter(P)):
+        return None
+    return list(content)
+
+
+def open_fields(block: Any) -> int:
+    """How many fields begun in `block` it leaves open (negative: how many it closes).
+
+    A TOC that Word or LibreOffice filled spans paragraphs: its begin in the first, its
+    stale entries (with their own PAGEREF fields) in the next ones, its end in the last.
+    """
+    depth = 0
+    for mark in block.iter(_FLD_CHAR):
+        kind = mark.get(_FLD_CHAR_TYPE)
+        depth += 1 if kind == "begin" else -1 if kind == "end" else 0
+    return depth
 
 
 def heading_level(paragraph: Any, levels: dict[str, int]) -> int | None:
@@ -604,7 +654,9 @@ def bookmark_heading(
     return Heading(name, level, text)
 
 
-def table_of_contents(toc_paragraph: Any, headings: list[Heading]) -> list[Any]:
+def table_of_contents(
+    toc_paragraph: Any, headings: list[Heading], styles: dict[int, str]
+) -> list[Any]:
     """The TOC field filled with one entry per heading, as Word itself stores a TOC.
 
     Each entry has a PAGEREF field to its heading's bookmark: Word refreshes the whole field
@@ -612,6 +664,8 @@ def table_of_contents(toc_paragraph: Any, headings: list[Heading]) -> list[Any]:
     numbers of PAGEREF fields when it lays out the document, so a PDF shows a complete TOC.
     """
     if not headings:
+        if open_fields(toc_paragraph) > 0:  # its stale entries and end were left out
+            toc_paragraph.append(element("w:r", element("w:fldChar", **{"w:fldCharType": "end"})))
         return [toc_paragraph]
     entries = []
     for heading in headings:
@@ -622,21 +676,29 @@ def table_of_contents(toc_paragraph: Any, headings: list[Heading]) -> list[Any]:
             *_field_runs(f"PAGEREF {heading.bookmark} \\h", ""),
             **{"w:anchor": heading.bookmark, "w:history": "1"},
         )
-        style = element("w:pStyle", **{"w:val": f"TOC{heading.level}"})
-        entries.append(element("w:p", element("w:pPr", style), link))
+        style = styles.get(heading.level)  # a template without TOC styles: plain entries
+        properties = element("w:pPr", *([element("w:pStyle", **{"w:val": style})] if style else []))
+        entries.append(element("w:p", properties, link))
     runs = list(toc_paragraph.iter(qn("w:r")))
     # keep begin, instruction and separate in the first entry; end after the last one
-    separate = next(
-        index
-        for index, run in enumerate(runs)
-        if run.find(qn("w:fldChar")) is not None
-        and run.find(qn("w:fldChar")).get(qn("w:fldCharType")) == "separate"
-    )
+    separate = next((i for i, run in enumerate(runs) if _field_mark(run) == "separate"), None)
+    if separate is None:  # a field typed without a result: begin, instruction, end
+        separate = max(i for i, run in enumerate(runs) if run.find(INSTR_TEXT) is not None)
+        runs.insert(
+            separate + 1, element("w:r", element("w:fldChar", **{"w:fldCharType": "separate"}))
+        )
+        separate += 1
     first_properties = entries[0].find(qn("w:pPr"))
     for run in reversed(runs[: separate + 1]):
         first_properties.addnext(run)
     entries[-1].append(element("w:r", element("w:fldChar", **{"w:fldCharType": "end"})))
     return entries
+
+
+def _field_mark(run: Any) -> str | None:
+    """`begin`, `separate` or `end` if `run` marks a field's part, else None."""
+    mark = run.find(_FLD_CHAR)
+    return mark.get(_FLD_CHAR_TYPE) if mark is not None else None
 
 
 def _field_runs(instruction: str, result: str) -> list[Any]:
