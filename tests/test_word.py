@@ -537,7 +537,7 @@ def test_compiled_templates_are_kept_between_runs(tmp_path: Path, monkeypatch) -
     kept = sorted((tmp_path / "cache").glob("*.marshal"))
     assert kept  # the document and its header and footer
     word._compiled.cache_clear()
-    monkeypatch.setattr(word, "_jinja_source", lambda xml: pytest.fail("compiled again"))
+    monkeypatch.setattr(word, "jinja_source", lambda xml: pytest.fail("compiled again"))
     second = write_word_document(load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "two")
     assert (tmp_path / "one" / second.relative_to(tmp_path / "two")).read_bytes() != b""
     assert sorted((tmp_path / "cache").glob("*.marshal")) == kept

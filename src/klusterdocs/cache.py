@@ -28,7 +28,7 @@ from klusterdocs import __version__
 T = TypeVar("T")
 
 # bump when the way a template part becomes Jinja source changes
-COMPILER_REVISION = 5
+COMPILER_REVISION = 6
 
 
 def cache_folder() -> Path | None:

@@ -425,7 +425,10 @@ def templates_export(folder: Path, force: bool) -> None:
 @templates.command("check")
 @click.argument("folder", type=_PathParam(file_okay=False))
 def templates_check(folder: Path) -> None:
-    """Find syntax errors, unknown fields, split tags and curly quotes in templates.
+    """Render each template with the example data and report what plan or deck would meet.
+
+    Errors (exit 1) are what would stop a document; notes are what renders but may not for
+    other data.
 
     Example: klusterdocs templates check my-templates/
     """
@@ -434,10 +437,12 @@ def templates_check(folder: Path) -> None:
     findings = check_templates(folder)
     for finding in findings:
         click.echo(str(finding))
-    if findings:
-        click.secho(f"{len(findings)} finding(s).", fg="red", err=True)
+    errors = sum(f.error for f in findings)
+    if errors:
+        click.secho(f"{errors} error(s).", fg="red", err=True)
         sys.exit(1)
-    click.echo(f"{folder}: ok")
+    notes = f" ({len(findings)} note(s))" if findings else ""
+    click.echo(f"{folder}: ok{notes}")
 
 
 @main.command()

@@ -1,9 +1,10 @@
-"""Templates as a user feature: which are in use, a copy to edit, and a linter for them.
+"""Templates as a user feature: which are in use, a copy to edit, and a check for them.
 
-`check` reads a Word template the way docxtpl will and reports, each with its file and where:
-Jinja syntax errors, fields the context does not have (by dotted path, following loop
-variables: `{% for a in actors %}{{ a.namn }}` reports `a.namn`), tags that Word split across
-formatting runs, and typographic quotes inside tags.
+`check` renders each Word template as `plan` does, with the example data, so it fails exactly
+the templates `plan` would fail, with the same located message. It adds notes on what renders
+but may not for other data: fields unknown in branches the example did not take (followed by
+dotted path through loop variables: `{% for a in actors %}{{ a.namn }}` reports `a.namn`),
+tags that Word split across formatting runs, and typographic quotes inside tags.
 """
 
 from __future__ import annotations
@@ -16,26 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, nodes
+import jinja2
+from jinja2 import nodes
 
 from klusterdocs.errors import KlusterdocsError, display_path
 from klusterdocs.render.lookup import EXTENSIONS, builtin_templates, candidates
 
 _SPLIT = re.compile(r"\{(?:<[^>]+>)+[{%]|[}%](?:<[^>]+>)+\}")
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-_SMART_QUOTES = "“”‘’„«»"
-# Word's text only; paragraph ends become U+2029 so that paragraphs can still be counted.
-_TEXT_ONLY = re.compile(r"</w:p>|<[^>]+>")
 
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing `check` found: an error (`plan` would fail the same way) or a note."""
+
     file: str
     where: str
     message: str
+    error: bool = True
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.where}: {self.message}"
+        where = f"{self.where}: " if self.where else ""
+        return f"{self.file}: {where}{'' if self.error else 'note: '}{self.message}"
 
 
 def templates_in_use(user_dir: Path | None) -> list[tuple[str, str, Path, str]]:
@@ -173,6 +175,16 @@ class _FieldChecker:
 _ANY = object()  # a value whose structure is not known: nothing below it is checked
 
 
+def unknown_fields(source: str, context: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The fields of Jinja code `source` that `context` lacks, each with a guess or None."""
+    from klusterdocs.render.word import environment
+
+    env = environment()
+    checker = _FieldChecker(_shape(context))
+    checker.check(env.parse(source), dict.fromkeys(env.globals))
+    return list(dict.fromkeys(checker.unknown))
+
+
 def _dotted(node: nodes.Node) -> str:
     if isinstance(node, nodes.Getattr):
         return f"{_dotted(node.node)}.{node.attr}"
@@ -181,20 +193,13 @@ def _dotted(node: nodes.Node) -> str:
     return "…"
 
 
-def _paragraph_of(xml: str, offset: int) -> tuple[int, str]:
-    """The number (from 1) and text of the paragraph around `offset` in a part's XML."""
-    number = xml.count("<w:p>", 0, offset) + xml.count("<w:p ", 0, offset)
-    start = max(xml.rfind("<w:p>", 0, offset), xml.rfind("<w:p ", 0, offset))
-    end = xml.find("</w:p>", offset)
-    text = re.sub(r"<[^>]+>", "", xml[start : end if end > 0 else None])
-    return max(number, 1), text.strip()[:80]
-
-
 def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list[Finding]:
-    """Every finding in one Word template."""
+    """What `plan` would meet in one Word template, found by rendering it as `plan` does (with
+    the example data), and notes on what works but may not for other data."""
     from klusterdocs.errors import TemplateError
     from klusterdocs.render.package import read_package
-    from klusterdocs.render.word import WORD_PARTS, environment, patch_template_xml
+    from klusterdocs.render.word import WORD_PARTS, jinja_source
+    from klusterdocs.render.wordtags import misplaced_tags
 
     name = display_path(path)
     try:
@@ -202,71 +207,150 @@ def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list
     except TemplateError as exc:
         return [Finding(name, "file", str(exc).removeprefix(f"{name}: "))]
     shape = shape or context_shape()
-    findings: list[Finding] = []
+    errors: list[Finding] = []
+    notes: list[Finding] = []
+    fields: list[Finding] = []
     for part in sorted(n for n in parts if WORD_PARTS.match(n)):
         xml = parts[part].decode("utf-8")
         label = part.removeprefix("word/").removesuffix(".xml")
-        findings += _split_tags(name, label, xml)
-        findings += _curly_quotes(name, label, xml)
-        findings += _syntax_and_fields(name, label, patch_template_xml(xml), shape, environment())
-    return findings
+        errors += [  # each stops plan; render would only say the first
+            Finding(name, m.paragraph.where(label), m.message) for m in misplaced_tags(xml)
+        ]
+        notes += _split_tags(name, label, xml)
+        notes += _curly_quotes(name, label, xml)
+        fields += _unknown_fields(name, label, xml, jinja_source(xml), shape)
+    if not errors:
+        try:
+            _render_examples(path)
+        except TemplateError as exc:
+            errors.append(Finding(name, "", str(exc).removeprefix(f"{name}: ")))
+    if errors:  # the other unknown fields would stop plan next
+        said = " ".join(e.message for e in errors)
+        errors += [f for f in fields if f.message.split(";")[0] not in said]
+    else:  # in branches the example does not take, or given a default
+        notes += [
+            Finding(
+                f.file,
+                f.where,
+                f"{f.message} (not reached with the example data, or given "
+                "a default; other data may reach it)",
+                error=False,
+            )
+            for f in fields
+        ]
+    return errors + notes
 
 
-def _where(label: str, xml: str, offset: int) -> tuple[str, str]:
-    number, text = _paragraph_of(xml, offset)
-    return f"{label}, paragraph {number}", text
+def _render_examples(path: Path) -> None:
+    """Render the template with the complete example in both languages (with and without a
+    change report) and with a file holding only what is required, as `plan` would."""
+    import tempfile
+
+    from klusterdocs.changes import compare
+    from klusterdocs.context.initiative import initiative_context
+    from klusterdocs.data import data_path
+    from klusterdocs.documents import changes_context
+    from klusterdocs.loading import initiative_from_text, load_initiative
+    from klusterdocs.render.word import Properties, render_docx
+
+    complete = load_initiative(data_path("example-initiative.yaml"))
+    thin = initiative_from_text(_THIN, Path("thin.yaml"), "thin.yaml")
+    day = dt.date(2012, 9, 1)
+    report = compare(thin, complete, "en", "abc1234")
+    contexts = [
+        initiative_context(complete, "sv", day),
+        {**initiative_context(complete, "en", day), "changes": changes_context(report, "en")},
+        initiative_context(thin, "sv", day),
+    ]
+    created = dt.datetime(2012, 9, 1, tzinfo=dt.timezone.utc)
+    properties = Properties("check", "", "klusterdocs", "sv-SE", "", created)
+    with tempfile.TemporaryDirectory(prefix="klusterdocs-check-") as folder:
+        for context in contexts:
+            render_docx(path, context, Path(folder) / "check.docx", properties)
+
+
+_THIN = """\
+klusterdocs: 1
+initiative:
+  name: Exempel
+  region: Region
+  focus: Inriktning
+  phase: initiering
+"""
+
+
+def _paragraph_at(label: str, xml: str, offset: int) -> str:
+    """`part, paragraph N ('first words')` for the paragraph around `offset` in `xml`."""
+    from klusterdocs.render.wordtags import paragraphs_of
+
+    number = xml.count("<w:p>", 0, offset) + xml.count("<w:p ", 0, offset)
+    paragraphs = paragraphs_of(xml)
+    return paragraphs[max(number, 1) - 1].where(label) if paragraphs else label
 
 
 def _split_tags(name: str, label: str, xml: str) -> list[Finding]:
+    """Word split a tag across formatting runs: it works (docxtpl joins them), but the tag
+    takes the first run's formatting."""
     found = []
     for match in _SPLIT.finditer(xml):
-        where, text = _where(label, xml, match.start())
         found.append(
             Finding(
                 name,
-                where,
-                f"a tag is split across formatting runs near {text!r}; retype it in one go",
+                _paragraph_at(label, xml, match.start()),
+                "a tag is split across formatting runs; it takes its first part's "
+                "formatting (retype it in one go to be sure)",
+                error=False,
             )
         )
     return found
 
 
 def _curly_quotes(name: str, label: str, xml: str) -> list[Finding]:
-    """Look in Word's text as typed: docxtpl straightens the quotes, hiding them later."""
-    text = _TEXT_ONLY.sub(lambda m: "\u2029" if m.group() == "</w:p>" else "", xml)
-    found = []
-    for tag in _TAG.finditer(text):
-        if any(q in tag.group() for q in _SMART_QUOTES):
-            number = text.count("\u2029", 0, tag.start()) + 1
-            found.append(
-                Finding(
-                    name,
-                    f"{label}, paragraph {number}",
-                    f"typographic quotes in {tag.group()!r}; use straight quotes",
-                )
-            )
-    return found
+    """Typographic quotes in a tag: docxtpl straightens “ ” ‘ ’ (the others are a syntax error,
+    reported by the render), but an author should know what Word did."""
+    from klusterdocs.render.wordtags import tags_of
+
+    return [
+        Finding(
+            name,
+            tag.paragraph.where(label),
+            f"typographic quotes in {tag.typed}; they work, but turn off smart quotes "
+            "(docs/templates.md)",
+            error=False,
+        )
+        for tag in tags_of(xml)
+        if any(q in tag.typed for q in "“”‘’")
+    ]
 
 
-def _syntax_and_fields(
-    name: str, label: str, source: str, shape: dict[str, Any], env: Any
+def _unknown_fields(
+    name: str, label: str, xml: str, source: str, shape: dict[str, Any]
 ) -> list[Finding]:
+    """The fields of a part the context lacks, as far as they can be told without data."""
+    from klusterdocs.render.word import environment
+    from klusterdocs.render.wordtags import tags_of
+
+    env = environment()
+    checker = _FieldChecker(shape)
     try:
         tree = env.parse(source)
-    except TemplateSyntaxError as exc:
-        lines = source.splitlines()
-        offset = sum(len(line) + 1 for line in lines[: max((exc.lineno or 1) - 1, 0)])
-        where, text = _where(label, source, offset)
-        near = f" (near {text!r})" if text else ""
-        return [Finding(name, where, f"{exc.message}{near}")]
-    checker = _FieldChecker(shape)
-    checker.check(tree, dict.fromkeys(env.globals))  # range, lipsum, cycler ... are known
+    except jinja2.TemplateSyntaxError:
+        return []  # the render reports it, located
+    checker.check(tree, dict.fromkeys(env.globals))  # range, lipsum ... are known
+    tags = tags_of(xml)
     found = []
     for dotted, guess in dict.fromkeys(checker.unknown):
         hint = f"; did you mean '{guess}'?" if guess else ""
-        match = re.search(rf"(?<![\w.]){re.escape(dotted)}\b", source)
-        where = _where(label, source, match.start())[0] if match else label
-        found.append(Finding(name, where, f"unknown field '{dotted}'{hint}"))
+        pattern = re.compile(rf"(?<![\w.]){re.escape(dotted)}\b")
+        tag = next((t for t in tags if pattern.search(t.body)), None)
+        where = tag.paragraph.where(label) if tag else label
+        found.append(
+            Finding(
+                name,
+                where,
+                f"unknown field '{dotted}'{hint}",
+            )
+        )
     return found
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import difflib
 import functools
 import html
 import re
@@ -44,6 +45,14 @@ from klusterdocs.output import atomic_path, fixed_zip_info
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
 from klusterdocs.render.package import read_package
 from klusterdocs.render.sandbox import BoundedSandbox
+from klusterdocs.render.wordtags import (
+    Misplaced,
+    Tag,
+    mark_lines,
+    misplaced_tags,
+    tag_at_line,
+    unclosed_block,
+)
 from klusterdocs.render.wordxml import (
     TBL,
     TR,
@@ -134,7 +143,20 @@ def patch_template_xml(xml: str) -> str:
     from docxtpl import DocxTemplate
 
     patched: str = DocxTemplate.patch_xml(_PATCHER, xml)
-    return _TAG_CONTENT.sub(lambda m: html.unescape(m.group(0)), patched)
+    patched = _TAG_CONTENT.sub(lambda m: html.unescape(m.group(0)), patched)
+    return _LITERAL_BRACES.sub(lambda m: _LITERALS[m.group(0)], patched)
+
+
+# docxtpl's escapes for braces meant as text: `{_{ x }_}` prints `{{ x }}`. docxtpl replaces
+# them in the output, which would also turn a `{_{` typed in the YAML into `{{`; here they
+# become Jinja code printing the braces, and user text is left alone.
+_LITERALS = {
+    "{_{": "{{ '{' ~ '{' }}",
+    "}_}": "{{ '}' ~ '}' }}",
+    "{_%": "{{ '{' ~ '%' }}",
+    "%_}": "{{ '%' ~ '}' }}",
+}
+_LITERAL_BRACES = re.compile("|".join(re.escape(k) for k in _LITERALS))
 
 
 class _Patcher:
@@ -154,9 +176,10 @@ def _canonical_on_off(match: re.Match[str]) -> str:
     return f"<w:{match.group(1)}/>" if on else f'<w:{match.group(1)} w:val="off"/>'
 
 
-def _jinja_source(xml: str) -> str:
+def jinja_source(xml: str) -> str:
+    """A part's XML as the Jinja code it renders with (each tag on a line: see `mark_lines`)."""
     xml = _ON_OFF_ONLY.sub(_canonical_on_off, _XML_DECLARATION.sub("", xml))
-    return patch_template_xml(_in_schema_order(xml))
+    return mark_lines(patch_template_xml(_in_schema_order(xml)))
 
 
 def _in_schema_order(xml: str) -> str:
@@ -170,18 +193,6 @@ def _in_schema_order(xml: str) -> str:
     return text
 
 
-def _syntax_error_context(xml: str) -> str:
-    """The text around a syntax error: parsed again with a line per paragraph (as docxtpl)."""
-    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _jinja_source(xml))
-    try:
-        environment().parse(source)
-    except jinja2.TemplateSyntaxError as exc:
-        first = max(exc.lineno - 4, 0)
-        lines = source.splitlines()[first : first + 7]
-        return " ".join(t for t in (re.sub(r"<[^>]+>", "", x).strip() for x in lines) if t)
-    return ""
-
-
 @functools.cache
 def _compiled(xml: str) -> jinja2.Template:
     """The part `xml` as a Jinja template, compiled once and kept on disk."""
@@ -189,36 +200,121 @@ def _compiled(xml: str) -> jinja2.Template:
     key = cache.digest(xml.encode("utf-8"), jinja2.__version__, cache.installed("docxtpl"))
     code = cache.load(key, CodeType)
     if code is None:
-        code = env.compile(_jinja_source(xml))
+        misplaced = misplaced_tags(xml)
+        if misplaced:
+            raise _MisplacedTags(misplaced)
+        code = env.compile(jinja_source(xml))
         cache.store(key, code)
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
-def _template_error(template: Path, part: str, exc: Exception, xml: str = "") -> TemplateError:
-    """What went wrong in the template's part `part` (its XML `xml`), said for its author.
+class _MisplacedTags(Exception):
+    """Tags placed where docxtpl would lose text or break the document (see wordtags)."""
+
+    def __init__(self, found: list[Misplaced]) -> None:
+        super().__init__(found[0].message)
+        self.found = found
+
+
+def _template_error(
+    template: Path, part: str, exc: Exception, xml: str = "", context: Any = None
+) -> TemplateError:
+    """What went wrong in the template's part `part` (its XML `xml`), said for its author:
+    the file, the part, the paragraph as Word counts it and its first words, and the tag.
 
     The template is code its author wrote: whatever its expressions raise ({{ x / 0 }},
     '%d' % text, range(10**9), cycler()) is a mistake in it, not a crash of klusterdocs.
     """
-    name = display_path(template)
+    name, label = display_path(template), part.removeprefix("word/").removesuffix(".xml")
     if isinstance(exc, TemplateError):
         return exc
-    if isinstance(exc, SecurityError):
-        return TemplateError(f"{name}: refused: the template reaches for something unsafe ({exc})")
-    if isinstance(exc, jinja2.UndefinedError):
-        return TemplateError(f"{name}: unknown field: {exc.message}")
-    if isinstance(exc, jinja2.TemplateError):
-        near = _syntax_error_context(xml) if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        where = f" near: {near[:120]!r}" if near else ""
-        message = getattr(exc, "message", None) or str(exc)
-        return TemplateError(f"{name}: template error: {message}{where}")
+    if isinstance(exc, _MisplacedTags):
+        first = exc.found[0]
+        more = (
+            f" (and {len(exc.found) - 1} more; see templates check)" if len(exc.found) > 1 else ""
+        )
+        return TemplateError(f"{name}: {first.paragraph.where(label)}: {first.message}{more}")
     if isinstance(exc, etree.XMLSyntaxError):
-        return TemplateError(f"{name}: {part}: the rendered part is not well-formed XML ({exc})")
+        return TemplateError(
+            f"{name}: {label}: the filled-in part is not valid Word XML ({exc.msg}); a tag is "
+            "probably placed where Word's structure does not allow it"
+        )
     if isinstance(exc, RecursionError):
-        return TemplateError(f"{name}: {part}: the template calls itself without end")
-    return TemplateError(
-        f"{name}: {part}: the template failed while rendering ({type(exc).__name__}: {exc})"
-    )
+        return TemplateError(f"{name}: {label}: the template calls itself without end")
+    tag = _failing_tag(exc, xml)
+    where = tag.paragraph.where(label) if tag else label
+    if tag and tag.typed != tag.paragraph.text.strip() and not _is_unclosed(exc):
+        where += f": in {tag.typed}"
+    source = jinja_source(xml) if xml else ""
+    return TemplateError(f"{name}: {where}: {_plain_message(exc, tag, source, context)}")
+
+
+def _is_unclosed(exc: Exception) -> bool:
+    """Jinja reached the part's end with a block open: the error is the block's opener."""
+    message = getattr(exc, "message", None) or ""
+    return isinstance(exc, jinja2.TemplateSyntaxError) and message.startswith("Unexpected end")
+
+
+def _failing_tag(exc: Exception, xml: str) -> Tag | None:
+    """The tag as typed that `exc` (raised compiling or running the part) comes from."""
+    if not xml:
+        return None
+    if _is_unclosed(exc):
+        return unclosed_block(xml)
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        line = exc.lineno
+    else:  # the last line of the template's code that ran (Jinja maps its frames to lines)
+        traceback, line = exc.__traceback__, 0
+        while traceback is not None:
+            if traceback.tb_frame.f_code.co_filename == "<template>":
+                line = traceback.tb_lineno
+            traceback = traceback.tb_next
+    if not line:
+        return None
+    return tag_at_line(xml, jinja_source(xml), line)
+
+
+def _plain_message(exc: Exception, tag: Tag | None, source: str, context: Any) -> str:
+    """`exc` in a template author's words."""
+    if isinstance(exc, SecurityError):
+        said = str(exc).rstrip(".")
+        if "unsafe" in said:
+            return f"refused: the template reaches for something unsafe ({said})"
+        return f"refused: {said}"
+    if isinstance(exc, jinja2.UndefinedError):
+        return _unknown_field(exc, tag, source, context)
+    if _is_unclosed(exc) and tag:
+        return f"{tag.typed} is never closed (add {{%{tag.prefix} end{tag.keyword} %}})"
+    filter_name = re.match(r"No filter named '([^']+)'", getattr(exc, "message", None) or "")
+    if filter_name:
+        known = difflib.get_close_matches(filter_name.group(1), environment().filters, n=1)
+        hint = f"; did you mean '{known[0]}'?" if known else " (see docs/templates.md)"
+        return f"no filter named '{filter_name.group(1)}'{hint}"
+    if isinstance(exc, ZeroDivisionError):
+        return "a division by zero"
+    if isinstance(exc, OverflowError) and "MAX_RANGE" in str(exc):
+        return "refused: a range of more than 100,000 numbers"
+    if isinstance(exc, jinja2.TemplateError):
+        return getattr(exc, "message", None) or str(exc)
+    return f"the expression failed ({type(exc).__name__}: {exc})"
+
+
+def _unknown_field(exc: jinja2.UndefinedError, tag: Tag | None, source: str, context: Any) -> str:
+    """`unknown field 'a.namn'; did you mean 'name'?`, from Jinja's "'dict object' has no
+    attribute 'namn'"."""
+    from klusterdocs.render.template_tools import unknown_fields
+
+    message = exc.message or ""
+    found = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", message)
+    if tag is None or found is None:
+        return f"unknown field ({message})"
+    missing = found.group(1) or found.group(2)
+    dotted = re.search(rf"[\w.]*\b{re.escape(missing)}\b", tag.body)
+    field = dotted.group(0) if dotted else missing
+    guesses = unknown_fields(source, context) if context is not None else []
+    guess = next((g for d, g in guesses if d == field and g), None)
+    hint = f"; did you mean '{guess}'?" if guess else ""
+    return f"unknown field '{field}'{hint}"
 
 
 # -- the template file ----------------------------------------------------------------------
@@ -312,7 +408,7 @@ def _render_part(
         pieces = template.generate(context)
         _BlockWriter(source, outline=name == "word/document.xml").write(pieces, out)
     except Exception as exc:
-        raise _template_error(source.path, name, exc, xml) from None
+        raise _template_error(source.path, name, exc, xml, context) from None
 
 
 @contextlib.contextmanager
