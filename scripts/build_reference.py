@@ -259,18 +259,24 @@ when there is an error, and with 0 when there are only notes.
 
 Headings and other fixed texts come from the labels, in the document's language:
 `{{ t.headings.summary }}` prints *Sammanfattning* in a Swedish document and *Summary* in an
-English one. The labels are in two files, `labels/sv.yaml` and `labels/en.yaml`, installed
-with klusterdocs; `t.headings.summary` is `summary` under `headings` under `documents` in
-them. `klusterdocs templates export` copies the templates only; to find the labels' folder,
-run:
+English one. `klusterdocs templates export my-templates/` writes them beside the templates,
+as `my-templates/labels/sv.yaml` and `en.yaml`; `t.headings.summary` is `summary` under
+`headings` under `documents` there.
 
-```sh
-python -c "import klusterdocs.data as d, pathlib; print(pathlib.Path(d.__file__).parent / 'labels')"
+To word a text your own way, change it in that file: while `my-templates/` is in use
+(`--templates my-templates/`, or `templates:` in `klusterdocs.yaml`), its labels replace the
+built-in ones, in the decks too. Texts you leave out keep the built-in wording, so the file may
+hold only what you change:
+
+```yaml
+documents:
+  headings:
+    summary: Kort om oss
 ```
 
-To change a fixed text, copy the whole file into a folder of your own as
-`labels/sv.yaml`, edit it there, and set the environment variable `KLUSTERDOCS_DATA` to that
-folder.
+Keep the `{placeholders}` a text has (`{name}`, `{actors:actor}`): a text may leave one out,
+but one it is not given, an unknown key or a list where a text belongs stops `plan` with the
+line and what is wrong, and `templates check` lists them all.
 
 ## The change report: `changes.…`
 

@@ -45,7 +45,8 @@ def test_built_in_templates_carry_nothing_unused(kind: str) -> None:
 def test_export_then_check_the_built_in_set_is_clean(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["templates", "export", str(tmp_path / "t")])
     assert result.exit_code == 0
-    assert len(result.output.split()) == 4
+    assert len(result.output.split()) == 6  # four templates and the labels in two languages
+    assert (tmp_path / "t" / "labels" / "sv.yaml").is_file()
     assert (tmp_path / "t" / "modul" / "default.pptx").is_file()
     again = runner.invoke(main, ["templates", "export", str(tmp_path / "t")])
     assert again.exit_code == 1 and "already exists" in again.output
@@ -402,3 +403,94 @@ def test_templates_saved_by_libreoffice_still_work(runner: CliRunner, tmp_path: 
     # values Word's schema refuses: the documents made from its templates are valid all the same
     for document in (tmp_path / "out" / "smart-textiles").glob("*.docx"):
         assert_valid_office(document)
+
+
+def test_a_templates_folders_labels_reword_its_documents(runner: CliRunner, tmp_path: Path) -> None:
+    """A region words a heading its own way: only the texts its label file gives change."""
+    runner.invoke(main, ["templates", "export", str(tmp_path / "t")])
+    (tmp_path / "t" / "labels" / "sv.yaml").write_text(
+        "documents:\n  headings:\n    summary: Kort om oss\n", encoding="utf-8"
+    )
+    (tmp_path / "t" / "labels" / "en.yaml").unlink()
+    assert runner.invoke(main, ["templates", "check", str(tmp_path / "t")]).exit_code == 0
+    for lang in ("sv", "en"):
+        result = runner.invoke(
+            main,
+            [
+                "plan",
+                str(EXAMPLE),
+                "--templates",
+                str(tmp_path / "t"),
+                "--lang",
+                lang,
+                "-o",
+                str(tmp_path / lang),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    headings = {
+        lang: [
+            p.text
+            for p in docx.Document(
+                str(tmp_path / lang / "smart-textiles" / "verksamhetsplan.docx")
+            ).paragraphs
+            if p.style.name == "Heading 1"
+        ]
+        for lang in ("sv", "en")
+    }
+    assert headings["sv"][:2] == ["Kort om oss", "Bakgrund och utgångspunkt"]
+    assert headings["en"][0] == "Summary"  # the English labels are the built-in ones
+    default = runner.invoke(main, ["plan", str(EXAMPLE), "-o", str(tmp_path / "default")])
+    assert default.exit_code == 0
+    plan = docx.Document(str(tmp_path / "default" / "smart-textiles" / "verksamhetsplan.docx"))
+    assert "Kort om oss" not in [p.text for p in plan.paragraphs]
+
+
+def test_a_mistake_in_a_label_file_is_located_and_stops_before_writing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    labels = tmp_path / "t" / "labels" / "sv.yaml"
+    labels.parent.mkdir(parents=True)
+    labels.write_text(
+        "documents:\n"
+        "  names:\n"
+        "    verksamhetsplan: [a, b]\n"
+        "  headings:\n"
+        "    sumary: Kort\n"
+        "  common:\n"
+        '    generated: "Av {generator} den {datum}."\n'
+        '    fill_in: "Saknas: {field:risk}"\n',
+        encoding="utf-8",
+    )
+    expected = [
+        "sv.yaml:3:22: documents.names.verksamhetsplan: a text here",
+        "sv.yaml:5:5: documents.headings.sumary: unknown label; did you mean 'summary'?",
+        "sv.yaml:7:16: documents.common.generated: {datum} is not known here (it is given "
+        "{date}, {generator})",
+        "sv.yaml:8:14: documents.common.fill_in: {field:risk}: write {field}; it is no count",
+    ]
+    plan = runner.invoke(
+        main, ["plan", str(EXAMPLE), "--templates", str(tmp_path / "t"), "-o", str(tmp_path / "o")]
+    )
+    assert plan.exit_code == 1 and "Traceback" not in plan.output
+    assert all(line in plan.output for line in expected), plan.output
+    assert not (tmp_path / "o").exists()
+    check = runner.invoke(main, ["templates", "check", str(tmp_path / "t")])
+    assert check.exit_code == 1 and check.output.count("sv.yaml: line ") == 4, check.output
+
+
+def test_build_makes_again_what_a_changed_label_file_words(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    labels = tmp_path / "t" / "labels" / "sv.yaml"
+    labels.parent.mkdir(parents=True)
+    labels.write_text("documents:\n  headings:\n    summary: Kort om oss\n", encoding="utf-8")
+    arguments = ["build", str(EXAMPLE), "--templates", str(tmp_path / "t"), "-o", str(tmp_path)]
+    first = runner.invoke(main, arguments)
+    assert first.exit_code == 0, first.output
+    assert "0 built" in runner.invoke(main, arguments).output
+    labels.write_text("documents:\n  headings:\n    summary: Kort om oss i dag\n", "utf-8")
+    again = runner.invoke(main, arguments)
+    assert again.exit_code == 0 and "0 built" not in again.output, again.output
+    plan = docx.Document(str(tmp_path / "smart-textiles" / "verksamhetsplan.docx"))
+    assert "Kort om oss i dag" in [p.text for p in plan.paragraphs]

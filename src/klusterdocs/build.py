@@ -116,6 +116,7 @@ def plan(
 ) -> Plan:
     """Every job for the inputs under `paths`; a file that fails to load fails alone."""
     from klusterdocs.documents import deck_path, output_path
+    from klusterdocs.i18n import label_files
     from klusterdocs.loading import detect_kind
     from klusterdocs.phases import phases
     from klusterdocs.render.lookup import find_template
@@ -133,7 +134,8 @@ def plan(
                 for document in phases()[model.initiative.phase].documents:
                     template = find_template(document, model.initiative.phase, templates)
                     target = output_path(model, document, output)
-                    jobs.append(_job(path, document, target, language, (path, template)))
+                    inputs = (path, template, *label_files(templates))
+                    jobs.append(_job(path, document, target, language, inputs))
             else:
                 loaded = load_program(path)
                 models[path] = loaded
@@ -154,7 +156,7 @@ def plan(
                             "modul",
                             target,
                             language,
-                            (path, *linked, template),
+                            (path, *linked, template, *label_files(templates)),
                             module.number,
                         )
                     )

@@ -61,6 +61,24 @@ def write_word_document(
     `source` (the initiative file), the folder is refused when another file's documents are
     there (see `klusterdocs.output.claimed_folder`).
     """
+    from klusterdocs.i18n import labels_from
+
+    with labels_from(templates):
+        return _write_word_document(
+            model, document, output_dir, lang, templates, today, changes, source
+        )
+
+
+def _write_word_document(
+    model: InitiativeFile,
+    document: str,
+    output_dir: Path,
+    lang: str | None,
+    templates: Path | None,
+    today: dt.date | None,
+    changes: ChangeReport | None,
+    source: Path | None,
+) -> Path:
     from klusterdocs.context.initiative import initiative_context
     from klusterdocs.render.lookup import find_template
     from klusterdocs.render.word import Properties, render_docx
@@ -101,6 +119,15 @@ def write_deck(
     templates: Path | None = None,
 ) -> Path:
     """Write module `number`'s slide deck for the program; return the written path."""
+    from klusterdocs.i18n import labels_from
+
+    with labels_from(templates):
+        return _write_deck(loaded, number, output_dir, lang, templates)
+
+
+def _write_deck(
+    loaded: LoadedProgram, number: int, output_dir: Path, lang: str | None, templates: Path | None
+) -> Path:
     from klusterdocs.context.format import clean_text
     from klusterdocs.context.program import deck_date, deck_slides
     from klusterdocs.i18n import labels

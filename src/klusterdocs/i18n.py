@@ -1,19 +1,145 @@
-"""Labels in the document's language, from `data/labels/<lang>.yaml`, never from Python strings."""
+"""Labels in the document's language, from `data/labels/<lang>.yaml`, never from Python strings.
+
+A templates folder may hold its own `labels/<lang>.yaml` (as `templates export` writes it):
+its texts replace the built-in ones while that folder's templates are in use, so a region
+words its headings its own way. Only the texts it gives change; each is checked against the
+built-in one (an unknown key, a list for a text, a placeholder the text is not given) and a
+mistake is a located error, never a failure halfway through a document.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import string
+from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from klusterdocs.data import load_data
+from klusterdocs.errors import InputError, Problem, display_path
 
 LANGUAGES = ("sv", "en")
+LABELS_FOLDER = "labels"
+
+_TEMPLATES: ContextVar[Path | None] = ContextVar("klusterdocs_label_templates", default=None)
 
 
 def labels(lang: str) -> dict[str, Any]:
-    """Every label of language `lang`."""
+    """Every label of language `lang` (with the templates folder's own, when one is in use)."""
     data: dict[str, Any] = load_data(f"labels/{lang}.yaml")
+    folder = _TEMPLATES.get()
+    if folder is not None:
+        path = folder / LABELS_FOLDER / f"{lang}.yaml"
+        if path.is_file():
+            stat = path.stat()
+            return _merged_labels(lang, path.resolve(), stat.st_mtime_ns, stat.st_size)
     return data
+
+
+@contextlib.contextmanager
+def labels_from(templates: Path | None) -> Iterator[None]:
+    """Use the labels of the templates folder `templates` (if it has any) within the block."""
+    token = _TEMPLATES.set(templates)
+    try:
+        yield
+    finally:
+        _TEMPLATES.reset(token)
+
+
+def label_files(templates: Path | None) -> list[Path]:
+    """The label files of a templates folder: what its documents also depend on."""
+    if templates is None:
+        return []
+    return [p for lang in LANGUAGES if (p := templates / LABELS_FOLDER / f"{lang}.yaml").is_file()]
+
+
+@cache
+def _merged_labels(lang: str, path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    built_in: dict[str, Any] = load_data(f"labels/{lang}.yaml")
+    own = own_labels(path, lang)
+    return _merge(built_in, own)
+
+
+def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in own.items():
+        merged[key] = _merge(base[key], value) if isinstance(value, dict) else value
+    return merged
+
+
+def own_labels(path: Path, lang: str) -> dict[str, Any]:
+    """A templates folder's label file, checked against the built-in labels of `lang`."""
+    from klusterdocs.loading.yamlsource import load_yaml
+
+    source = load_yaml(path, display_path(path))
+    data = source.data if source.data is not None else {}
+    built_in: dict[str, Any] = load_data(f"labels/{lang}.yaml")
+    if not isinstance(data, dict):
+        raise InputError([source.problem((), "a label file is a mapping of keys to texts")])
+    nouns = set(built_in.get("nouns") or {})
+    problems = list(_label_problems(source, data, built_in, nouns, ()))
+    if problems:
+        raise InputError(problems)
+    return data
+
+
+def _label_problems(
+    source: Any, own: Any, base: Any, nouns: set[str], loc: tuple[Any, ...]
+) -> Iterator[Problem]:
+    """What is wrong with the label `own` (at `loc`) given the built-in one, `base`."""
+    if isinstance(base, dict):
+        if not isinstance(own, dict):
+            yield source.problem(loc, "a group of labels here, not a single text")
+            return
+        for key, value in own.items():
+            if key not in base:
+                guess = difflib.get_close_matches(str(key), [str(k) for k in base], n=1)
+                hint = f"; did you mean '{guess[0]}'?" if guess else ""
+                yield source.problem((*loc, key), f"unknown label{hint}", key=True)
+            else:
+                yield from _label_problems(source, value, base[key], nouns, (*loc, key))
+        return
+    if isinstance(base, list):
+        if not (isinstance(own, list) and all(isinstance(i, str) for i in own)):
+            yield source.problem(loc, "a list of texts here")
+        return
+    if not isinstance(own, str):
+        yield source.problem(loc, "a text here (put it in quotes)")
+        return
+    allowed = _placeholders(base) or set()
+    used = _placeholders(own)
+    if used is None:
+        yield source.problem(loc, "a lone { or }: write {{ or }} for a brace")
+        return
+    extra = sorted(f"{{{n}}}" for n in {name for name, _ in used} - {name for name, _ in allowed})
+    if extra:
+        given = ", ".join(sorted({f"{{{n}}}" for n, _ in allowed}))
+        offer = f"it is given {given}" if given else "it is given no values"
+        yield source.problem(loc, f"{', '.join(extra)} is not known here ({offer})")
+        return
+    counts = {name for name, spec in allowed if spec.lstrip("@") in nouns}
+    for name, spec in used:
+        if not spec or (name, spec) in allowed:
+            continue
+        if name not in counts:
+            yield source.problem(loc, f"{{{name}:{spec}}}: write {{{name}}}; it is no count")
+        elif spec.lstrip("@") not in nouns:
+            yield source.problem(loc, f"{{{name}:{spec}}}: no noun '{spec.lstrip('@')}'")
+
+
+def _placeholders(text: str) -> set[tuple[str, str]] | None:
+    """The (name, format spec) of each `{placeholder}` of `text`; None if its braces are bad."""
+    try:
+        return {
+            (name, spec or "")
+            for _, name, spec, _ in string.Formatter().parse(text)
+            if name is not None
+        }
+    except ValueError:
+        return None
 
 
 def enum_label(lang: str, enum: str, value: str | None) -> str:
@@ -27,10 +153,11 @@ def enum_label(lang: str, enum: str, value: str | None) -> str:
 def enum_aliases() -> dict[str, str]:
     """Every Swedish or English word that names an enum value, mapped to that value."""
     out: dict[str, str] = {}
-    for lang in LANGUAGES:
-        for values in labels(lang)["enums"].values():
+    for lang in LANGUAGES:  # the built-in words: input files mean the same everywhere
+        built_in = load_data(f"labels/{lang}.yaml")
+        for values in built_in["enums"].values():
             out.update({label: key for key, label in values.items()})
-        out.update(labels(lang).get("aliases") or {})
+        out.update(built_in.get("aliases") or {})
     return out
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from klusterdocs.errors import KlusterdocsError, display_path
+from klusterdocs.errors import InputError, KlusterdocsError, display_path
 from klusterdocs.render.lookup import EXTENSIONS, builtin_templates, candidates
 
 _SPLIT = re.compile(r"\{(?:<[^>]+>)+[{%]|[}%](?:<[^>]+>)+\}")
@@ -54,9 +54,16 @@ def templates_in_use(user_dir: Path | None) -> list[tuple[str, str, Path, str]]:
 
 
 def export_templates(target: Path, *, overwrite: bool = False) -> list[Path]:
-    """Copy the built-in templates into `target`, ready to edit; never overwrite by default."""
+    """Copy the built-in templates and labels into `target`, ready to edit; never overwrite by
+    default. The labels (`labels/<lang>.yaml`) are the documents' fixed texts: those left
+    as they are change nothing, so an author may delete what they do not change."""
+    from klusterdocs.data import data_path
+    from klusterdocs.i18n import LABELS_FOLDER, LANGUAGES
+
     sources = sorted(p for p in builtin_templates().rglob("*") if p.suffix in (".docx", ".pptx"))
     destinations = [target / p.relative_to(builtin_templates()) for p in sources]
+    sources += [data_path(f"labels/{lang}.yaml") for lang in LANGUAGES]
+    destinations += [target / LABELS_FOLDER / f"{lang}.yaml" for lang in LANGUAGES]
     existing = [d for d in destinations if d.exists()]
     if existing and not overwrite:
         raise KlusterdocsError(
@@ -358,6 +365,23 @@ def check_templates(folder: Path) -> list[Finding]:
     """Check every template in `folder` (Word templates fully, PowerPoint ones for layouts)."""
     if not folder.is_dir():
         raise KlusterdocsError(f"template folder not found: {display_path(folder)}")
+    from klusterdocs.i18n import label_files, labels_from, own_labels
+
+    findings: list[Finding] = []
+    for path in label_files(folder):
+        try:
+            own_labels(path, path.stem)
+        except InputError as exc:
+            findings += [
+                Finding(p.file, f"line {p.line}", f"{p.path}: {p.message}") for p in exc.problems
+            ]
+    if findings:
+        return findings  # every document uses the labels
+    with labels_from(folder):
+        return _check_folder(folder)
+
+
+def _check_folder(folder: Path) -> list[Finding]:
     shape = context_shape()
     findings: list[Finding] = []
     for path in sorted(folder.rglob("*")):
