@@ -95,14 +95,15 @@ def words_missing_from_pdf(document: Path, pdf: Path) -> list[str]:
     two lines still counts as shown; a row or paragraph that is lost does not. Hyphens are
     left out too: pdftotext joins a word hyphenated at a line's end and drops its hyphen. A
     word a row breaks over a page counts as shown when it starts on one page and ends on the
-    next (the page's footer and the table's repeated header come between).
+    next (the page's footer and the table's repeated header come between). Case is ignored:
+    a style in capitals (`w:caps`) shows "Contents" as "CONTENTS".
     """
     pages = [
-        _SPACE.sub("", page).replace("\u00ad", "").replace("-", "")
+        _SPACE.sub("", page).replace("\u00ad", "").replace("-", "").casefold()
         for page in pdf_text(pdf).split("\f")
     ]
     shown = "".join(pages)
-    words = {w.replace("-", "") for w in _SPACE.split(body_text(document))}
+    words = {w.replace("-", "").casefold() for w in _SPACE.split(body_text(document))}
     return sorted(w for w in words if w and w not in shown and not _across(w, pages))
 
 

@@ -503,22 +503,33 @@ def _cell_width(tc: Any) -> int | None:
 
 
 def heading_levels(styles: Any) -> dict[str, int]:
-    """Map each paragraph style id that is, or is based on, "Heading N" to N."""
-    names, parents = {}, {}
+    """Map each paragraph style id that is, or is based on, "Heading N" to N.
+
+    An outline level set on the way wins, as in Word: "TOC Heading" is based on Heading 1 but
+    sets body text (9), so the table of contents's own heading is not listed in it.
+    """
+    names, parents, outline = {}, {}, {}
     for style in styles.iter(qn("w:style")):
         if style.get(qn("w:type")) != "paragraph":
             continue
         style_id = style.get(qn("w:styleId"))
         name = style.find(qn("w:name"))
         based_on = style.find(qn("w:basedOn"))
+        level = style.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
         names[style_id] = (name.get(VAL) if name is not None else "").lower()
         parents[style_id] = based_on.get(VAL) if based_on is not None else None
+        if level is not None and (level.get(VAL) or "").isdigit():
+            outline[style_id] = int(level.get(VAL) or 9)
     levels: dict[str, int] = {}
     for style_id in names:
         current, seen = style_id, set()
         while current in names and current not in seen:
             seen.add(current)
             name = names[current]
+            if current in outline:
+                if outline[current] < 9:
+                    levels[style_id] = outline[current] + 1
+                break
             if name.startswith("heading ") and name[8:].isdigit():
                 levels[style_id] = int(name[8:])
                 break
