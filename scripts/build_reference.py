@@ -301,11 +301,31 @@ Test `{%p if changes %}` first: without a report, `changes.title` is an unknown 
 
 ## Editing a PowerPoint template
 
-klusterdocs picks a layout for each kind of slide by its placeholders, not its name: a title
-with a subtitle (cover), a title lower down with one text box (section), a title with one text
-box (content), two text boxes side by side, a table placeholder, a title only (the phase
-diagram), and a centred title without a subtitle (closing). Change the slide master's colours,
-fonts and background freely; keep those placeholders in the layouts.
+A deck template is any PowerPoint template, `.pptx` or `.potx`, from Office's own themes to a
+region's design. klusterdocs rates every layout of every slide master for each kind of slide
+by its placeholders and where they sit, not by names (names only break ties):
+
+| kind of slide | what suits it best |
+|---|---|
+| cover | a centred title with a subtitle |
+| section | a title in the middle band of the slide, at most a small text box |
+| content | a title near the top and one large text box under it |
+| two columns | a title and two text boxes side by side |
+| table | a table placeholder; else the content layout |
+| title only (the phase diagram) | a title and nothing else |
+| closing | a centred title without a subtitle; else the cover |
+
+A template without what a kind needs still works: a layout with a title only gets a text box
+in the free area below the title, two columns go one after the other. A template without any
+layout with a title is refused, with the layouts it has.
+
+Colours come from the template's theme (Design → Variants → Colors in PowerPoint): tables,
+quotes, sources and the phase diagram use its accent and text colours, so a dark or a red
+design recolours every slide. Change the masters' colours, fonts and backgrounds freely.
+
+`klusterdocs templates check my-templates/` shows which layout each kind of slide gets, the
+slide size (16:9 or 4:3), whether the background is dark, and how the example program's decks
+come out: their slide counts, continuation slides that hold a single line, text cut to fit.
 
 ## What a Word template sees
 

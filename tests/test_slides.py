@@ -180,10 +180,16 @@ def _overflowing(path: Path) -> list[str]:
             if not sizes:
                 continue
             box = Box(shape.width - 2 * INSET_X, shape.height - 2 * INSET_Y)
-            bulleted = shape.is_placeholder and shape.placeholder_format.type in (
+            body = shape.is_placeholder and shape.placeholder_format.type in (
                 PP_PLACEHOLDER.BODY,
                 PP_PLACEHOLDER.OBJECT,
             )
+            a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+            marked = [
+                p._p.pPr is not None and p._p.pPr.find(f"{a}buNone") is None for p in paragraphs
+            ]
+            unmarked = [p._p.pPr is None for p in paragraphs]
+            bulleted = any(marked) or (body and any(unmarked))  # a body's own bullets indent
             indent = 342900 if bulleted else 0
             texts = [p.text for p in paragraphs]
             if not fits(texts, box, max(sizes), indent=indent, space_before_pt=6):

@@ -494,3 +494,59 @@ def test_build_makes_again_what_a_changed_label_file_words(
     assert again.exit_code == 0 and "0 built" not in again.output, again.output
     plan = docx.Document(str(tmp_path / "smart-textiles" / "verksamhetsplan.docx"))
     assert "Kort om oss i dag" in [p.text for p in plan.paragraphs]
+
+
+POWERPOINT = Path(__file__).parent / "public_templates" / "powerpoint"
+
+
+def test_check_shows_what_a_deck_template_gives_each_kind_of_slide(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "t" / "modul").mkdir(parents=True)
+    shutil.copyfile(POWERPOINT / "office-16x9.pptx", tmp_path / "t" / "modul" / "default.potx")
+    result = runner.invoke(main, ["templates", "check", str(tmp_path / "t")])
+    assert result.exit_code == 0, result.output
+    said = result.output.replace(str(tmp_path / "t" / "modul" / "default.potx"), "T")
+    for line in (
+        "T: 16:9 slides, light background",
+        "T: section slides: Office Theme / Section Header",
+        "T: content slides: Office Theme / Title and Content",
+        "T: module 1 of the example program: ",
+    ):
+        assert line in said, said
+
+
+def test_check_fails_a_deck_template_that_cannot_make_a_deck(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "t" / "modul").mkdir(parents=True)
+    shutil.copyfile(
+        POWERPOINT / "blank-masters-only.pptx", tmp_path / "t" / "modul" / "default.pptx"
+    )
+    check = runner.invoke(main, ["templates", "check", str(tmp_path / "t")])
+    deck = runner.invoke(
+        main,
+        [
+            "deck",
+            str(INPUTS / "reglab-2012.yaml"),
+            "--module",
+            "1",
+            "--templates",
+            str(tmp_path / "t"),
+            "-o",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert check.exit_code == 1 and deck.exit_code == 1
+    assert "no layout with a title" in check.output and "no layout with a title" in deck.output
+
+
+def test_the_packaged_example_program_is_the_shipped_one_without_links() -> None:
+    """`templates check` lays its decks out with this copy of inputs/reglab-2012.yaml."""
+    shipped = (INPUTS / "reglab-2012.yaml").read_text(encoding="utf-8")
+    expected = "".join(
+        line.replace("initiative: smart-textiles.yaml", "initiative: example-initiative.yaml")
+        for line in shipped.splitlines(keepends=True)
+        if "initiative: automation-region.yaml" not in line
+    )
+    assert data_path("example-program.yaml").read_text(encoding="utf-8") == expected

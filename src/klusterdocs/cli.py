@@ -441,7 +441,8 @@ def templates_check(folder: Path) -> None:
     if errors:
         click.secho(f"{errors} error(s).", fg="red", err=True)
         sys.exit(1)
-    notes = f" ({len(findings)} note(s))" if findings else ""
+    count = sum(f.level == "note" for f in findings)
+    notes = f" ({count} note(s))" if count else ""
     click.echo(f"{folder}: ok{notes}")
 
 

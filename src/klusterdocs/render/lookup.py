@@ -2,7 +2,8 @@
 
 Lookup order (docs/cli.md), so a region can override one phase of one document:
 `<templates>/<document>/<phase>.<ext>`, `<templates>/<document>/default.<ext>`, then the same
-two in the built-in templates. A module deck first looks for `modul/modul-N.pptx`.
+two in the built-in templates. A module deck first looks for `modul/modul-N.pptx`; for a deck
+a PowerPoint template (`.potx`) of the same name is taken too, after the `.pptx`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ EXTENSIONS = {
     "forstudie": "docx",
     "modul": "pptx",
 }
+# Further extensions looked for after EXTENSIONS' one, at the same name: a template file
+# (.potx, .dotx), as regions often hand theirs out.
+_WORD = ("verksamhetsplan", "intressentanalys", "forstudie")
+ALSO = {"modul": ("potx",), **{document: ("dotx",) for document in _WORD}}
 
 
 def builtin_templates() -> Path:
@@ -31,13 +36,18 @@ def candidates(
     document: str, phase: str | None, user_dir: Path | None = None, module: int | None = None
 ) -> list[Path]:
     """Every path looked at for `document` in `phase` (and `module`), most specific first."""
-    ext = EXTENSIONS[document]
+    extensions = (EXTENSIONS[document], *ALSO.get(document, ()))
     names = [f"modul-{module}"] if module is not None else []
     names += [phase] if phase else []
     names.append("default")
     folders = [user_dir] if user_dir else []
     folders.append(builtin_templates())
-    return [folder / document / f"{name}.{ext}" for folder in folders for name in names]
+    return [
+        folder / document / f"{name}.{ext}"
+        for folder in folders
+        for name in names
+        for ext in extensions
+    ]
 
 
 def find_template(

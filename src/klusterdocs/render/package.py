@@ -14,6 +14,7 @@ script. Two kinds of fault are refused here, each named with the part at fault:
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 import zlib
@@ -184,3 +185,33 @@ def _check_content_types(name_of: str, trees: dict[str, etree._Element], names: 
                 f"{name_of}: damaged: [Content_Types].xml gives no type for {name}; save the "
                 "template again from Word or PowerPoint"
             )
+
+
+# A template's main part type, and the type of the document made from it: a template (.potx,
+# .dotx) differs from a document in nothing else.
+_TEMPLATE_TYPES = {
+    b"presentationml.template.main+xml": b"presentationml.presentation.main+xml",
+    b"wordprocessingml.template.main+xml": b"wordprocessingml.document.main+xml",
+}
+
+
+def as_document_types(content_types: bytes) -> bytes:
+    """A package's `[Content_Types].xml` with a template's main part typed as a document's:
+    python-pptx opens only a presentation, and Word refuses a .docx that says "template"."""
+    for template, document in _TEMPLATE_TYPES.items():
+        content_types = content_types.replace(template, document)
+    return content_types
+
+
+def as_presentation(parts: list[tuple[str, bytes]]) -> bytes | None:
+    """The package as a presentation's bytes when it is a template (`.potx`), else None."""
+    types = dict(parts)["[Content_Types].xml"]
+    if as_document_types(types) == types:
+        return None
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            archive.writestr(
+                name, as_document_types(data) if name == "[Content_Types].xml" else data
+            )
+    return buffer.getvalue()

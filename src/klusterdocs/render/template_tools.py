@@ -15,7 +15,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from jinja2 import nodes
@@ -28,16 +28,22 @@ _SPLIT = re.compile(r"\{(?:<[^>]+>)+[{%]|[}%](?:<[^>]+>)+\}")
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing `check` found: an error (`plan` would fail the same way) or a note."""
+    """One thing `check` found: an error (`plan` would stop the same way), a note (it works,
+    but may not for other data), or information (which layout a kind of slide gets)."""
 
     file: str
     where: str
     message: str
-    error: bool = True
+    level: Literal["error", "note", "info"] = "error"
+
+    @property
+    def error(self) -> bool:
+        return self.level == "error"
 
     def __str__(self) -> str:
         where = f"{self.where}: " if self.where else ""
-        return f"{self.file}: {where}{'' if self.error else 'note: '}{self.message}"
+        label = "note: " if self.level == "note" else ""
+        return f"{self.file}: {where}{label}{self.message}"
 
 
 def templates_in_use(user_dir: Path | None) -> list[tuple[str, str, Path, str]]:
@@ -241,7 +247,7 @@ def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list
                 f.where,
                 f"{f.message} (not reached with the example data, or given "
                 "a default; other data may reach it)",
-                error=False,
+                level="note",
             )
             for f in fields
         ]
@@ -306,7 +312,7 @@ def _split_tags(name: str, label: str, xml: str) -> list[Finding]:
                 _paragraph_at(label, xml, match.start()),
                 "a tag is split across formatting runs; it takes its first part's "
                 "formatting (retype it in one go to be sure)",
-                error=False,
+                level="note",
             )
         )
     return found
@@ -323,7 +329,7 @@ def _curly_quotes(name: str, label: str, xml: str) -> list[Finding]:
             tag.paragraph.where(label),
             f"typographic quotes in {tag.typed}; they work, but turn off smart quotes "
             "(docs/templates.md)",
-            error=False,
+            level="note",
         )
         for tag in tags_of(xml)
         if any(q in tag.typed for q in "“”‘’")
@@ -385,20 +391,63 @@ def _check_folder(folder: Path) -> list[Finding]:
     shape = context_shape()
     findings: list[Finding] = []
     for path in sorted(folder.rglob("*")):
-        if path.suffix == ".docx" and not path.name.startswith("~$"):
+        if path.name.startswith("~$"):  # Word's and PowerPoint's lock files
+            continue
+        if path.suffix in (".docx", ".dotx"):
             findings += check_word_template(path, shape)
-        elif path.suffix == ".pptx":
+        elif path.suffix in (".pptx", ".potx"):
             findings += _check_deck_template(path)
     return findings
 
 
 def _check_deck_template(path: Path) -> list[Finding]:
+    """Which layout each kind of slide gets, and how the example program's decks come out."""
     from klusterdocs.errors import TemplateError
-    from klusterdocs.render.slides import DeckWriter
+    from klusterdocs.render.slides import deck_report
 
     name = display_path(path)
     try:
-        DeckWriter(path)
+        report = deck_report(path)
+        made = _example_decks(path)
     except TemplateError as exc:
         return [Finding(name, "layouts", str(exc).removeprefix(f"{name}: "))]
-    return []
+    shade = "dark" if report.dark else "light"
+    found = [Finding(name, "", f"{report.slide_size} slides, {shade} background", "info")]
+    found += [
+        Finding(name, "", f"{kind.replace('_', '-')} slides: {where}", "info")
+        for kind, where in report.layouts.items()
+    ]
+    found += [Finding(name, "layouts", note, "note") for note in report.notes]
+    for module, count, thin, cut in made:
+        where = f"module {module} of the example program"
+        found.append(Finding(name, where, f"{count} slides", "info"))
+        if thin:
+            titles = ", ".join(repr(t) for t in dict.fromkeys(thin))
+            found.append(
+                Finding(name, where, f"continued for a single line or row: {titles}", "note")
+            )
+        if cut:
+            titles = ", ".join(repr(t) for t in dict.fromkeys(cut))
+            found.append(
+                Finding(name, where, f"text cut to fit (whole in the notes): {titles}", "note")
+            )
+    return found
+
+
+def _example_decks(path: Path) -> list[tuple[int, int, list[str], list[str]]]:
+    """(module, slides, continuation slides with one line, slides with text cut) for each
+    module of the example program laid out on `path`."""
+    from klusterdocs.context.program import deck_slides
+    from klusterdocs.data import data_path
+    from klusterdocs.i18n import labels
+    from klusterdocs.loading import load_program
+    from klusterdocs.render.slides import DeckWriter
+
+    loaded = load_program(data_path("example-program.yaml"))
+    made = []
+    for module in loaded.model.modules:
+        writer = DeckWriter(path)
+        for spec in deck_slides(loaded, module.number):
+            writer.add(spec, labels(loaded.model.language)["deck"]["continued"])
+        made.append((module.number, len(writer.prs.slides), writer.thin, writer.cut))
+    return made

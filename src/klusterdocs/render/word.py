@@ -43,7 +43,7 @@ from klusterdocs.context.format import LINE_BREAK, clean_text
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path, fixed_zip_info
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
-from klusterdocs.render.package import read_package
+from klusterdocs.render.package import as_document_types, read_package
 from klusterdocs.render.sandbox import BoundedSandbox
 from klusterdocs.render.wordtags import (
     Misplaced,
@@ -342,7 +342,10 @@ def read_template(path: Path) -> WordTemplate:
 
 @functools.lru_cache(maxsize=32)
 def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
-    entries = read_package(path, "Word")
+    entries = [
+        (name, as_document_types(data) if name == "[Content_Types].xml" else data)
+        for name, data in read_package(path, "Word")
+    ]
     parts = dict(entries)
     try:
         document = etree.fromstring(parts["word/document.xml"], _PARSER)

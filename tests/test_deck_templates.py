@@ -1,0 +1,290 @@
+"""Decks on templates nobody here made: Office's own, LibreOffice re-saves, a dark one, odd ones.
+
+Each is rendered with module 1 of the example program, reopened with python-pptx and read as a
+reader would: which layout each slide went on, where its text is, what colours it has.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pptx import Presentation
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+from klusterdocs.documents import write_deck
+from klusterdocs.errors import TemplateError
+from klusterdocs.loading import LoadedProgram, load_program
+from klusterdocs.render.lookup import builtin_templates, find_template
+from klusterdocs.render.slides import deck_report
+from tests.checks import assert_valid_office
+from tests.conftest import PROGRAM
+from tests.test_slides import _overflowing, _titles
+
+HERE = Path(__file__).parent / "public_templates" / "powerpoint"
+OURS = builtin_templates() / "modul" / "default.pptx"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+SECTIONS = [
+    "Deltagarna",
+    "Kluster – vad och varför?",
+    "Reglabs klustermodell",
+    "Triple Helix och klustrets aktörer",
+    "Det personliga ledarskapet",
+]
+
+
+@pytest.fixture(scope="module")
+def program() -> LoadedProgram:
+    return load_program(PROGRAM)
+
+
+def _deck(program: LoadedProgram, template: Path, out: Path) -> Path:
+    """Module 1 made on `template` (as the user's `modul/default` template)."""
+    folder = out / "templates" / "modul"
+    folder.mkdir(parents=True)
+    shutil.copy(template, folder / f"default{template.suffix}")
+    path = write_deck(program, 1, out / "decks", templates=folder.parent)
+    assert_valid_office(path)
+    assert _overflowing(path) == []
+    return path
+
+
+def _layout_of(path: Path) -> dict[str, str]:
+    """Each slide's title (its first line) and the name of its layout."""
+    return {
+        (s.shapes.title.text.split("\n")[0] if s.shapes.title else ""): s.slide_layout.name
+        for s in Presentation(str(path)).slides
+    }
+
+
+def _edited(source: Path, target: Path, edit: Callable[..., None]) -> Path:
+    prs = Presentation(str(source))
+    edit(prs)
+    prs.save(str(target))
+    return target
+
+
+def test_office_16x9_standard_layouts(program: LoadedProgram, tmp_path: Path) -> None:
+    """PowerPoint's own "Section Header" (title at 24.9 % of the slide) is the section."""
+    path = _deck(program, HERE / "office-16x9.pptx", tmp_path)
+    layouts = _layout_of(path)
+    assert layouts["Att vara styrman"] == "Title Slide"
+    assert {layouts[s] for s in SECTIONS} == {"Section Header"}
+    assert layouts["Syfte med modulen"] == "Title and Content"
+    assert layouts["Dagordning"] == "Title and Content"  # no table layout: on the content one
+    assert layouts["Så vad är ett kluster?"] == "Two Content"
+    assert layouts["Våra initiativ i Reglabs klustermodell"] == "Title Only"
+    counts = Counter(layouts.values())
+    assert not {"Comparison", "Picture with Caption", "Title and Vertical Text"} & set(counts)
+    assert 40 <= len(Presentation(str(path)).slides) <= 46
+
+
+def test_office_2007_4x3_section_header_has_its_title_below(
+    program: LoadedProgram, tmp_path: Path
+) -> None:
+    path = _deck(program, HERE / "office-2007-4x3.pptx", tmp_path)
+    layouts = _layout_of(path)
+    assert {layouts[s] for s in SECTIONS} == {"Section Header"}
+    assert layouts["Vad är ett kluster?"] == "Title and Content"  # not the vertical text one
+    report = deck_report(HERE / "office-2007-4x3.pptx")
+    assert report.slide_size == "4:3" and not report.dark
+    assert report.layouts["content"] == "Office Theme / Title and Content"
+    assert report.layouts["table"] == report.layouts["content"] and report.notes == []
+
+
+def test_our_template_report() -> None:
+    report = deck_report(OURS)
+    assert report.slide_size == "16:9" and not report.dark
+    assert report.layouts == {
+        "title": "Office Theme / Titel",
+        "section": "Office Theme / Avsnitt",
+        "content": "Office Theme / Rubrik och innehåll",
+        "two_columns": "Office Theme / Två spalter",
+        "table": "Office Theme / Tabell",
+        "title_only": "Office Theme / Endast rubrik",
+        "closing": "Office Theme / Avslutning",
+    }
+    assert report.notes == []
+    assert report.lines()[0].endswith("16:9 slides, light background")
+
+
+def test_libreoffice_resave_uses_the_masters_it_made(
+    program: LoadedProgram, tmp_path: Path
+) -> None:
+    """Impress turns each layout into a master; the deck goes on the right one, its bodies
+    (`<p:ph/>`, idx 0 like the title) where that master has them."""
+    template = HERE / "libreoffice-resave.pptx"
+    report = deck_report(template)
+    assert report.layouts["content"] == "master 2 (Office Theme) / Title, Content"
+    assert report.layouts["section"].startswith("master 3 ")
+    assert report.layouts["two_columns"] == "master 4 (Office Theme) / Title, 2 Content"
+    assert report.layouts["closing"].startswith("master 7 ")  # what was "Avslutning"
+    path = _deck(program, template, tmp_path)
+    prs = Presentation(str(path))
+    assert 40 <= len(prs.slides) <= 46
+    content = next(s for s in prs.slides if s.shapes.title.text == "Syfte med modulen")
+    assert content.shapes.title.top < prs.slide_height * 0.1  # master 2's title, at the top
+    body = next(ph for ph in content.placeholders if ph.placeholder_format.idx != 0)
+    assert body.top > content.shapes.title.top + content.shapes.title.height
+    assert body.width > prs.slide_width * 0.8
+    section = next(s for s in prs.slides if s.shapes.title.text == "Deltagarna")
+    assert section.slide_layout.slide_master.part.partname.endswith("slideMaster3.xml")
+    with zipfile.ZipFile(path) as archive:  # without it PowerPoint offers a repair
+        assert "ppt/viewProps.xml" in archive.namelist()
+
+
+def test_no_layout_with_a_title_is_named(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError) as caught:
+        deck_report(HERE / "blank-masters-only.pptx")
+    message = str(caught.value)
+    assert "no layout with a title placeholder: the template's layouts are 'Blank', 'Blank'" in (
+        message
+    )
+
+
+def _only(names: set[str]) -> Callable[..., None]:
+    def edit(prs: object) -> None:
+        for layout in list(prs.slide_layouts):  # type: ignore[attr-defined]
+            if layout.name not in names:
+                prs.slide_layouts.remove(layout)  # type: ignore[attr-defined]
+
+    return edit
+
+
+def test_a_template_without_a_body_gets_text_boxes(program: LoadedProgram, tmp_path: Path) -> None:
+    """Only "Title Only" and "Blank" (and a cover): bullets go in a text box below the title."""
+    template = _edited(
+        HERE / "office-2007-4x3.pptx",
+        tmp_path / "bodyless.pptx",
+        _only({"Title Slide", "Title Only", "Blank"}),
+    )
+    report = deck_report(template)
+    assert report.layouts["content"] == "Office Theme / Title Only"
+    assert "content: no layout with a title and a body: a text box" in report.notes
+    path = _deck(program, template, tmp_path / "out")
+    prs = Presentation(str(path))
+    slide = next(s for s in prs.slides if s.shapes.title.text == "Syfte med modulen")
+    assert slide.slide_layout.name == "Title Only"
+    box = next(s for s in slide.shapes if not s.is_placeholder and s.has_text_frame)
+    title = slide.shapes.title
+    assert box.top > title.top + title.height and box.top + box.height < prs.slide_height
+    first = box.text_frame.paragraphs[0]
+    assert first._p.pPr.find(f"{A}buChar") is not None  # a bullet of its own
+    assert "Förstå vad ett kluster" in first.text
+    assert "Lycka till" not in _titles(path)  # (module 4's closing)
+
+
+def test_a_small_body_that_grows_with_its_text_is_still_the_content_layout(
+    program: LoadedProgram, tmp_path: Path
+) -> None:
+    """A "Title and Content" whose body is a third of PowerPoint's and grows with its text
+    (`spAutoFit`): still the content layout, filled to the footers."""
+
+    def shrink(prs: object) -> None:
+        layout = prs.slide_layouts.get_by_name("Title and Content")  # type: ignore[attr-defined]
+        body = next(ph for ph in layout.placeholders if ph.placeholder_format.idx == 1)
+        left, top, width, height = body.left, body.top, body.width, body.height
+        body.left, body.top, body.width, body.height = left, top, width, height // 3
+        properties = body.element.txBody.find(f"{A}bodyPr")
+        properties.append(properties.makeelement(f"{A}spAutoFit", {}))
+
+    template = _edited(HERE / "office-16x9.pptx", tmp_path / "small.pptx", shrink)
+    report = deck_report(template)
+    assert report.layouts["content"] == "Office Theme / Title and Content"
+    path = _deck(program, template, tmp_path / "out")
+    layouts = Counter(_layout_of(path).values())
+    assert layouts.most_common(1)[0][0] == "Title and Content"
+    assert len(Presentation(str(path)).slides) <= 46
+
+
+def _dark_red(source: Path, target: Path) -> Path:
+    """`source` as a dark template (the colour map swapped, as Office's dark themes do) whose
+    accent 1 is red."""
+
+    def edit(prs: object) -> None:
+        master = prs.slide_master  # type: ignore[attr-defined]
+        mapping = master.element.find(f"{P}clrMap")
+        mapping.attrib.update({"bg1": "dk1", "tx1": "lt1", "bg2": "dk2", "tx2": "lt2"})
+        theme = master.part.part_related_by(RT.THEME)
+        tree = etree.fromstring(theme.blob)
+        tree.find(f".//{A}accent1/{A}srgbClr").set("val", "C00000")
+        theme._blob = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+    return _edited(source, target, edit)
+
+
+def _colours(path: Path) -> tuple[set[str], set[str]]:
+    """The scheme colours and the fixed (RGB) colours the deck's slides name."""
+    scheme, fixed = set(), set()
+    for slide in Presentation(str(path)).slides:
+        scheme |= {e.get("val") for e in slide.element.iter(f"{A}schemeClr")}
+        fixed |= {e.get("val") for e in slide.element.iter(f"{A}srgbClr")}
+    return scheme, fixed
+
+
+def test_colours_are_the_templates_theme(program: LoadedProgram, tmp_path: Path) -> None:
+    path = _deck(program, OURS, tmp_path)
+    scheme, fixed = _colours(path)
+    assert fixed == set()
+    assert {"accent1", "bg1", "tx1", "tx2"} <= scheme
+    slide = next(s for s in Presentation(str(path)).slides if s.shapes.title.text == "Dagordning")
+    table = next(s for s in slide.shapes if s.has_table).table
+    header = table.cell(0, 0)
+    assert header._tc.tcPr.find(f"{A}solidFill/{A}schemeClr").get("val") == "accent1"
+    run = header.text_frame.paragraphs[0].runs[0]
+    assert run.font.color.theme_color.name == "BACKGROUND_1"
+    body_run = table.cell(1, 1).text_frame.paragraphs[0].runs[0]
+    assert body_run.font.color.theme_color.name == "TEXT_1"
+    stripe = table.cell(1, 0)._tc.tcPr.find(f"{A}solidFill/{A}schemeClr")
+    assert stripe.get("val") == "bg1" and stripe.find(f"{A}lumMod") is not None  # darker
+
+
+def test_a_dark_red_template_recolours_the_deck(program: LoadedProgram, tmp_path: Path) -> None:
+    template = _dark_red(HERE / "office-16x9.pptx", tmp_path / "dark.pptx")
+    report = deck_report(template)
+    assert report.dark and report.lines()[0].endswith("dark background")
+    path = _deck(program, template, tmp_path / "out")
+    scheme, fixed = _colours(path)
+    assert fixed == set() and "accent1" in scheme
+    prs = Presentation(str(path))
+    slide = next(s for s in prs.slides if s.shapes.title.text == "Dagordning")
+    stripe = next(s for s in slide.shapes if s.has_table).table.cell(1, 0)
+    colour = stripe._tc.tcPr.find(f"{A}solidFill/{A}schemeClr")
+    assert colour.find(f"{A}lumOff") is not None  # lighter than the dark background
+    quote = next(s for s in prs.slides if s.shapes.title.text == "Vad är ett kluster?")
+    runs = [r for sh in quote.placeholders for p in sh.text_frame.paragraphs for r in p.runs]
+    quoted = [r for r in runs if r.text.startswith("”")]
+    assert quoted and quoted[0].font.color.theme_color.name == "TEXT_2"  # lt2 on this map
+
+
+def _as_potx(source: Path, target: Path) -> Path:
+    """`source` saved as a PowerPoint template: only the main part's content type differs."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"presentation.main+xml", b"template.main+xml")
+            new.writestr(item, data)
+    return target
+
+
+def test_a_potx_template_is_found_and_makes_a_pptx(program: LoadedProgram, tmp_path: Path) -> None:
+    folder = tmp_path / "t" / "modul"
+    folder.mkdir(parents=True)
+    _as_potx(OURS, folder / "default.potx")
+    assert find_template("modul", "initiering", folder.parent, module=1).name == "default.potx"
+    _as_potx(OURS, folder / "initiering.potx")
+    assert find_template("modul", "initiering", folder.parent, module=1).name == "initiering.potx"
+    shutil.copy(OURS, folder / "initiering.pptx")  # a .pptx of the same name wins
+    assert find_template("modul", "initiering", folder.parent, module=1).name == "initiering.pptx"
+    path = _deck(program, folder / "default.potx", tmp_path / "out")
+    with zipfile.ZipFile(path) as archive:
+        types = archive.read("[Content_Types].xml")
+    assert b"presentation.main+xml" in types and b"template.main+xml" not in types
+    assert _layout_of(path)["Deltagarna"] == "Avsnitt"
