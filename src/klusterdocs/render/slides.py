@@ -1,30 +1,22 @@
 """Lay out a module's slides (from `context.program`) on a PowerPoint template's layouts.
 
-Layouts are chosen by scoring every layout of every master for each kind of slide by its
-placeholders (type, and where they sit on the slide and to each other); names only break ties,
-so a region's own template works, and so does one re-saved by LibreOffice. What a template lacks
-gets a fallback (a text box in the free area), never a traceback. Colours are the template's
-theme colours, so a dark or a red template recolours every slide. Text is fitted explicitly: a
-list that would overflow its box continues on a "(forts.)" slide, a long title gets a smaller
-size within limits.
+Which layout each kind of slide goes on is `render.layouts`' choice, its colours
+`render.theme`'s. Text is fitted explicitly: a list that would overflow its box continues on a
+"(forts.)" slide, a long title gets a smaller size within limits, and what fits at no size is
+cut at a word and given whole in the speaker notes.
 """
 
 from __future__ import annotations
 
-import colorsys
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
 from pptx import Presentation
-from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
@@ -40,8 +32,17 @@ from klusterdocs.render.fit import (
     text_height,
     wrapped_lines,
 )
+from klusterdocs.render.layouts import (
+    KINDS,
+    Choice,
+    Layouts,
+    Rect,
+    add_view_properties,
+    fix_placeholder_ids,
+)
 from klusterdocs.render.markup import LINE_BREAK, inline, literal, plain
 from klusterdocs.render.package import as_presentation, read_package
+from klusterdocs.render.theme import Palette, Tone, background, is_dark, paint
 
 TITLE_SIZES = (30, 28, 26, 24, 22, 20)
 COVER_SIZES = (40, 36, 32, 28, 24)
@@ -51,10 +52,6 @@ SOURCE_SIZE = 11
 BULLET_INDENT = Emu(342900)
 INSET_X, INSET_Y = Emu(91440), Emu(45720)
 SPACE_BEFORE = 6
-KINDS = ("title", "section", "content", "two_columns", "table", "title_only", "closing")
-_FOOTERS = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
-_TEXT = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}
-_TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 
 
 @dataclass(frozen=True)
@@ -63,616 +60,6 @@ class Properties:
     author: str
     language: str
     created: dt.datetime
-
-
-# -- colours: the template's theme ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tone:
-    """A colour of the template's theme, lighter (> 0) or darker (< 0) by `brightness`."""
-
-    theme: MSO_THEME_COLOR
-    brightness: float = 0.0
-
-
-@dataclass(frozen=True)
-class Palette:
-    """What each drawn thing is coloured with; tints go toward the text colour, so that a dark
-    template gets dark stripes, not white ones."""
-
-    text: Tone
-    quiet: Tone  # a source line
-    quote: Tone
-    header: Tone
-    on_header: Tone
-    stripe: Tone
-    plain: Tone
-    soft_accent: Tone
-
-    @classmethod
-    def for_background(cls, dark: bool) -> Palette:
-        return cls(
-            text=Tone(MSO_THEME_COLOR.TEXT_1),
-            quiet=Tone(MSO_THEME_COLOR.TEXT_1, -0.25 if dark else 0.35),
-            quote=Tone(MSO_THEME_COLOR.TEXT_2),
-            header=Tone(MSO_THEME_COLOR.ACCENT_1),
-            on_header=Tone(MSO_THEME_COLOR.BACKGROUND_1),
-            stripe=Tone(MSO_THEME_COLOR.BACKGROUND_1, 0.15 if dark else -0.05),
-            plain=Tone(MSO_THEME_COLOR.BACKGROUND_1),
-            soft_accent=Tone(MSO_THEME_COLOR.ACCENT_1, -0.5 if dark else 0.6),
-        )
-
-
-def _paint(colour: Any, tone: Tone) -> None:
-    """Set a python-pptx colour (a font's, a fill's) to `tone`."""
-    colour.theme_color = tone.theme
-    if tone.brightness:
-        colour.brightness = tone.brightness
-
-
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-
-
-def _scheme(master: Any) -> dict[str, str]:
-    """The master's theme colours by scheme name (`dk1`: `000000`), and its colour map
-    (`bg1`: `lt1`) under the mapped names."""
-    colours: dict[str, str] = {}
-    try:
-        theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
-    except Exception:  # no theme, or one python-pptx cannot read: no colours known
-        return colours
-    scheme = theme.find(f".//{_A}clrScheme")
-    for slot in scheme if scheme is not None else []:
-        colour = next(iter(slot), None)
-        if colour is not None:
-            value = colour.get("lastClr") or colour.get("val") or ""
-            colours[etree.QName(slot).localname] = value.upper()
-    mapping = master.element.find(f"{_P}clrMap")
-    for name, target in (mapping.attrib if mapping is not None else {}).items():
-        if target in colours:
-            colours[name] = colours[target]
-    return colours
-
-
-def _resolved(colour: etree._Element, scheme: dict[str, str]) -> str | None:
-    """`RRGGBB` of a DrawingML colour element, its lumMod/lumOff applied."""
-    tag = etree.QName(colour).localname
-    value = {
-        "srgbClr": colour.get("val"),
-        "sysClr": colour.get("lastClr"),
-        "schemeClr": scheme.get(colour.get("val") or ""),
-    }.get(tag)
-    if not value or len(value) != 6:
-        return None
-    red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    hue, light, saturation = colorsys.rgb_to_hls(red, green, blue)
-    modulate = colour.find(f"{_A}lumMod")
-    offset = colour.find(f"{_A}lumOff")
-    light *= int(modulate.get("val", "100000")) / 100000 if modulate is not None else 1
-    light += int(offset.get("val", "0")) / 100000 if offset is not None else 0
-    red, green, blue = colorsys.hls_to_rgb(hue, min(1.0, max(0.0, light)), saturation)
-    return "".join(f"{round(c * 255):02X}" for c in (red, green, blue))
-
-
-def _background(layout: Any) -> str | None:
-    """`RRGGBB` of the background a slide on `layout` shows (the layout's own, else its
-    master's); None for a picture or what cannot be told."""
-    master = layout.slide_master
-    scheme = _scheme(master)
-    for owner in (layout, master):
-        background = owner.element.find(f"{_P}cSld/{_P}bg")
-        if background is None:
-            continue
-        colours = [
-            e
-            for e in background.iter(f"{_A}srgbClr", f"{_A}schemeClr", f"{_A}sysClr")
-            if etree.QName(e.getparent()).localname != "lumMod"
-        ]
-        if background.find(f".//{_A}blipFill") is not None or not colours:
-            return None
-        return _resolved(colours[0], scheme)
-    return scheme.get("bg1")
-
-
-def _is_dark(rgb: str | None) -> bool:
-    if rgb is None:
-        return False
-    red, green, blue = (int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.45
-
-
-# -- layouts: read, scored, chosen -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rect:
-    """A rectangle on the slide, in EMU."""
-
-    left: int
-    top: int
-    width: int
-    height: int
-
-    @property
-    def right(self) -> int:
-        return self.left + self.width
-
-    @property
-    def bottom(self) -> int:
-        return self.top + self.height
-
-    @property
-    def area(self) -> int:
-        return self.width * self.height
-
-
-def _rect(shape: Any) -> Rect:
-    return Rect(
-        int(shape.left or 0), int(shape.top or 0), int(shape.width or 0), int(shape.height or 0)
-    )
-
-
-@dataclass(frozen=True)
-class _Place:
-    """A layout placeholder as scoring sees it."""
-
-    idx: int
-    rect: Rect
-    centred: bool = False  # a title: a centre title (what a cover has)
-    moved: bool = False  # moved off the title it covered: not a place the master meant
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A layout read for scoring: its title, text bodies and what else it holds."""
-
-    layout: Any
-    master: int
-    slide: Rect
-    title: _Place | None
-    bodies: tuple[_Place, ...]  # horizontal text bodies, in reading order
-    subtitle: _Place | None
-    table: _Place | None
-    others: int  # pictures, charts, vertical text: what a slide of ours leaves empty
-    footer_top: int  # where the footers begin (or the slide's bottom)
-    explicit: bool = False  # the places are the master's: a slide's must be set to them
-
-    @property
-    def name(self) -> str:
-        return str(self.layout.name or "")
-
-    def centre(self, place: _Place) -> float:
-        """How far down the slide `place`'s middle is, 0 to 1."""
-        return (place.rect.top + place.rect.height / 2) / self.slide.height
-
-    def share(self, place: _Place) -> float:
-        """`place`'s area as a share of the slide's."""
-        return place.rect.area / max(1, self.slide.area)
-
-    def free(self) -> Rect:
-        """The part of the slide below the title and above the footers: where a text box goes
-        when the layout has no body."""
-        margin = self.slide.height // 50
-        side = self.slide.width // 16
-        bottom = min(self.footer_top, int(self.slide.height * 0.93)) - margin
-        title = self.title.rect if self.title else Rect(side, 0, self.slide.width - 2 * side, 0)
-        left, width = title.left, title.width
-        if width < self.slide.width // 2:
-            left, width = side, self.slide.width - 2 * side
-        top = title.bottom + margin
-        if bottom - top < self.slide.height // 8:  # the title is low: the room above it
-            return Rect(left, side, width, max(1, title.top - margin - side))
-        return Rect(left, top, width, bottom - top)
-
-
-def _plan(layout: Any, master: int, slide: Rect, libreoffice: bool = False) -> Plan:
-    title = subtitle = table = None
-    bodies: list[_Place] = []
-    others = 0
-    footer_top = slide.height
-    for shape in layout.placeholders:
-        kind = shape.placeholder_format.type
-        place = _Place(int(shape.placeholder_format.idx), _rect(shape))
-        vertical = (shape.element.ph_orient or "horz") != "horz" or _vertical_text(shape)
-        if kind in _FOOTERS:
-            if place.rect.top > slide.height // 2:
-                footer_top = min(footer_top, place.rect.top)
-        elif kind in _TITLES and title is None and not vertical:
-            title = _Place(place.idx, place.rect, kind == PP_PLACEHOLDER.CENTER_TITLE)
-        elif kind in _TEXT and not vertical and place.rect.area:
-            bodies.append(place)
-        elif kind == PP_PLACEHOLDER.SUBTITLE and subtitle is None and not vertical:
-            subtitle = place
-        elif kind == PP_PLACEHOLDER.TABLE and table is None:
-            table = place
-        else:
-            others += 1
-    bodies.sort(key=lambda p: (p.rect.top // (slide.height // 10 or 1), p.rect.left))
-    plan = Plan(layout, master, slide, title, tuple(bodies), subtitle, table, others, footer_top)
-    return _on_master(plan) if libreoffice else plan
-
-
-def _on_master(plan: Plan) -> Plan:
-    """`plan` with its title and bodies where its master has them.
-
-    LibreOffice keeps no layouts: it writes each layout the user made as a master of its own,
-    under a set of its standard layouts that all carry one master's positions. Its masters
-    are what the user designed, so the title and bodies go where the master puts them.
-    """
-    shapes = [s for s in plan.layout.slide_master.placeholders if s.is_placeholder]
-    titles = [_rect(s) for s in shapes if s.placeholder_format.type in _TITLES]
-    texts = sorted(
-        (_rect(s) for s in shapes if s.placeholder_format.type in _TEXT),
-        key=lambda r: (r.top // (plan.slide.height // 10 or 1), r.left),
-    )
-    if not titles or plan.title is None:
-        return plan
-    title = _Place(plan.title.idx, titles[0], plan.title.centred)
-    bodies = plan.bodies
-    if len(bodies) == len(texts):
-        bodies = tuple(_Place(b.idx, r) for b, r in zip(bodies, texts, strict=True))
-    elif len(bodies) == 1 and texts:
-        left, top = min(r.left for r in texts), min(r.top for r in texts)
-        right, bottom = max(r.right for r in texts), max(r.bottom for r in texts)
-        bodies = (_Place(bodies[0].idx, Rect(left, top, right - left, bottom - top)),)
-    subtitle = plan.subtitle
-    if subtitle is not None and texts:
-        subtitle = _Place(subtitle.idx, texts[0])
-    moved = replace(plan, title=title, explicit=True)
-    return replace(
-        moved,
-        bodies=tuple(_below_title(moved, b) for b in bodies),
-        subtitle=_below_title(moved, subtitle) if subtitle else None,
-    )
-
-
-def _below_title(plan: Plan, place: _Place) -> _Place:
-    """`place`, moved below the title if it covers it (a master's body, which LibreOffice
-    spreads over the whole slide, on a cover)."""
-    assert plan.title is not None
-    title = plan.title.rect
-    overlap = min(title.bottom, place.rect.bottom) - max(title.top, place.rect.top)
-    if overlap <= 0:
-        return place
-    top = title.bottom + plan.slide.height // 50
-    bottom = place.rect.bottom
-    if bottom - top < plan.slide.height // 8:
-        return _Place(place.idx, plan.free(), moved=True)
-    return _Place(place.idx, Rect(place.rect.left, top, place.rect.width, bottom - top), moved=True)
-
-
-def _grows(layout: Any, idx: int) -> bool:
-    """True if the layout's placeholder `idx` grows with its text (`spAutoFit`), as its own
-    or its master's body says."""
-    shape = next(s for s in layout.placeholders if s.placeholder_format.idx == idx)
-    for element in (shape.element, *(s.element for s in layout.slide_master.placeholders)):
-        if element is not shape.element and element.ph_type != PP_PLACEHOLDER.BODY:
-            continue
-        properties = element.find(f".//{_A}bodyPr")
-        if properties is not None and len(properties):
-            return properties.find(f"{_A}spAutoFit") is not None
-    return False
-
-
-def _written_by_libreoffice(presentation: Any) -> bool:
-    for part in presentation.part.package.iter_parts():
-        if part.partname == "/docProps/app.xml":
-            return b"LibreOffice" in part.blob
-    return False
-
-
-def _vertical_text(shape: Any) -> bool:
-    body = shape.element.find(f".//{_A}bodyPr")
-    return body is not None and body.get("vert", "horz") not in ("horz", "")
-
-
-def _side_by_side(plan: Plan) -> tuple[_Place, _Place] | None:
-    """The two largest bodies that stand next to each other, left one first."""
-    pairs = [
-        (a, b)
-        for a in plan.bodies
-        for b in plan.bodies
-        if a.rect.right <= b.rect.left + plan.slide.width // 50
-        and min(a.rect.bottom, b.rect.bottom) - max(a.rect.top, b.rect.top)
-        > min(a.rect.height, b.rect.height) / 2
-    ]
-    return max(pairs, key=lambda pair: min(pair[0].rect.area, pair[1].rect.area), default=None)
-
-
-def _near_top(plan: Plan, place: _Place) -> float:
-    """1 for a title at the top of the slide, 0 for one at a third of the way down or lower."""
-    return max(0.0, 1 - plan.centre(place) / 0.35)
-
-
-def _middle(plan: Plan, place: _Place) -> bool:
-    return 0.28 <= plan.centre(place) <= 0.8
-
-
-def _score_title(plan: Plan) -> float | None:
-    title = plan.title
-    if title is None:
-        return None
-    score = 40.0 * title.centred + 10 * min(1.0, title.rect.height / (0.2 * plan.slide.height))
-    score += 20 * _middle(plan, title)
-    if plan.subtitle is not None:
-        score += 25
-    elif len(plan.bodies) == 1 and plan.share(plan.bodies[0]) < 0.3:
-        score += 10
-    score -= 15 * sum(plan.share(b) >= 0.3 for b in plan.bodies) + 10 * plan.others
-    return score
-
-
-def _score_section(plan: Plan) -> float | None:
-    title = plan.title
-    if title is None:
-        return None
-    score = (10.0 if title.centred else 30.0) + 40 * _middle(plan, title)
-    if not plan.bodies or all(b.moved for b in plan.bodies):
-        score += 10
-    elif len(plan.bodies) == 1 and plan.share(plan.bodies[0]) < 0.25:
-        score += 20
-    else:
-        score -= 20 * len(plan.bodies)
-    return score - 10 * plan.others - 10 * (plan.subtitle is not None)
-
-
-def _score_content(plan: Plan) -> float | None:
-    title = plan.title
-    if title is None or not plan.bodies:
-        return None
-    body = max(plan.bodies, key=lambda b: b.rect.area)
-    score = 30.0 * (not title.centred) + 40 * _near_top(plan, title)
-    score += 20 * (len(plan.bodies) == 1) + 40 * min(1.0, plan.share(body) / 0.45)
-    score += 10 if body.rect.top >= title.rect.top + title.rect.height / 2 else -10
-    return score - 10 * plan.others - 15 * (plan.subtitle is not None)
-
-
-def _score_two(plan: Plan) -> float | None:
-    pair = _side_by_side(plan)
-    title = plan.title
-    if title is None or pair is None:
-        return None
-    left, right = (p.rect.area for p in pair)
-    score = 30.0 * (not title.centred) + 40 * _near_top(plan, title)
-    score += 20 * (len(plan.bodies) == 2) + 20 * min(left, right) / max(left, right)
-    score += 40 * min(1.0, (left + right) / plan.slide.area / 0.45)
-    score -= 10 * (title.rect.width < plan.slide.width / 2)
-    return score - 10 * plan.others
-
-
-def _score_table(plan: Plan) -> float | None:
-    title = plan.title
-    if title is None or plan.table is None:
-        return None
-    score = 30.0 * (not title.centred) + 40 * _near_top(plan, title)
-    score += 40 * min(1.0, plan.share(plan.table) / 0.45)
-    return score - 10 * plan.others - 20 * len(plan.bodies)
-
-
-def _score_title_only(plan: Plan) -> float | None:
-    title = plan.title
-    if title is None:
-        return None
-    score = 30.0 * (not title.centred) + 40 * _near_top(plan, title)
-    empty = not plan.bodies and plan.subtitle is None and plan.table is None
-    return score + 20 * empty - 30 * len(plan.bodies) - 10 * plan.others
-
-
-def _score_closing(plan: Plan) -> float | None:
-    title = plan.title
-    if title is None:
-        return None
-    score = 40.0 * title.centred + 20 * _middle(plan, title)
-    if len(plan.bodies) == 1:
-        score += 15 if plan.bodies[0].moved else 25
-        score += 10 * min(1.0, plan.share(plan.bodies[0]) / 0.25)  # room for a few lines
-    elif plan.subtitle is not None:
-        score += 15
-    return score + 10 * (plan.subtitle is None) - 10 * plan.others
-
-
-_SCORES: dict[str, Callable[[Plan], float | None]] = {
-    "title": _score_title,
-    "section": _score_section,
-    "content": _score_content,
-    "two_columns": _score_two,
-    "table": _score_table,
-    "title_only": _score_title_only,
-    "closing": _score_closing,
-}
-# Words in layout names (Office's in English and Swedish, LibreOffice's): ties only.
-_NAMES = {
-    "title": ("title slide", "titelbild", "rubrikbild", "titel", "cover", "omslag"),
-    "section": ("section", "avsnitt"),
-    "content": ("title and content", "title, content", "rubrik och innehåll", "innehåll"),
-    "two_columns": ("two content", "2 content", "två", "spalt", "column"),
-    "table": ("table", "tabell"),
-    "title_only": ("title only", "endast rubrik", "bara rubrik", "rubrik"),
-    "closing": ("closing", "avslutning", "end", "thank", "tack"),
-}
-
-
-def _name_bonus(kind: str, name: str) -> float:
-    lowered = name.lower()
-    return 3.0 if any(word in lowered for word in _NAMES[kind]) else 0.0
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The layout one kind of slide goes on, and where its text (or table) goes: the layout's
-    placeholders `idx`, or text boxes at `boxes` when the layout has none (a fallback)."""
-
-    kind: str
-    plan: Plan
-    boxes: tuple[Rect, ...]
-    idx: tuple[int, ...]
-    note: str = ""
-    resized: bool = False  # the placeholders get `boxes` as their size on each slide
-
-    @property
-    def layout(self) -> Any:
-        return self.plan.layout
-
-    @property
-    def added(self) -> bool:
-        """True if the text goes in text boxes added to the slide."""
-        return not self.idx and bool(self.boxes)
-
-    def where(self, numbered: bool = False) -> str:
-        """`Office Theme / Title and Content`: the master's name (and number, if `numbered`)
-        and the layout's."""
-        master = self.layout.slide_master
-        name = master.element.find(f"{_P}cSld").get("name") or _theme_name(master)
-        number = f"master {self.plan.master + 1}"
-        if numbered or not name:
-            name = f"{number} ({name})" if name else number
-        return f"{name} / {self.plan.name or '(unnamed)'}"
-
-
-def _theme_name(master: Any) -> str:
-    try:
-        return str(etree.fromstring(master.part.part_related_by(RT.THEME).blob).get("name", ""))
-    except Exception:  # no theme
-        return ""
-
-
-class Layouts:
-    """The template's layout for each kind of slide, chosen by scoring every layout of every
-    master (see `_score_content` and the others)."""
-
-    def __init__(self, presentation: Any) -> None:
-        slide = Rect(0, 0, int(presentation.slide_width or 0), int(presentation.slide_height or 0))
-        libreoffice = _written_by_libreoffice(presentation)
-        self.plans = [
-            _plan(layout, number, slide, libreoffice)
-            for number, master in enumerate(presentation.slide_masters)
-            for layout in master.slide_layouts
-        ]
-        if not any(plan.title for plan in self.plans):
-            names = ", ".join(repr(p.name) for p in self.plans) or "none"
-            raise TemplateError(
-                f"no layout with a title placeholder: the template's layouts are {names}; "
-                "add a title to one in PowerPoint's slide master view"
-            )
-        self.content = self._content()
-        self.title = self._with_text("title")
-        self.section = self._with_text("section")
-        self.closing = self._with_text("closing")
-        self.two = self._two()
-        self.table = self._table()
-        self.title_only = self._title_only()
-
-    def best(self, kind: str) -> tuple[Plan, float]:
-        """The highest-scoring layout for `kind` (the first master's on a tie)."""
-        scored = [
-            (score + _name_bonus(kind, plan.name) - plan.master * 0.5, -index, plan)
-            for index, plan in enumerate(self.plans)
-            if (score := _SCORES[kind](plan)) is not None
-        ]
-        score, _, plan = max(scored, key=lambda item: item[:2])
-        return plan, score
-
-    def _content(self) -> Choice:
-        if any(_score_content(p) is not None for p in self.plans):
-            plan, _ = self.best("content")
-            body = max(plan.bodies, key=lambda b: b.rect.area)
-            bottom = plan.free().bottom
-            if _grows(plan.layout, body.idx) and bottom > body.rect.bottom:
-                grown = replace(body.rect, height=bottom - body.rect.top)
-                note = "its body grows with its text: filled to the footer"
-                return Choice("content", plan, (grown,), (body.idx,), note, resized=True)
-            return Choice("content", plan, (body.rect,), (body.idx,))
-        plan, _ = self.best("title_only")
-        return Choice(
-            "content", plan, (plan.free(),), (), "no layout with a title and a body: a text box"
-        )
-
-    def _with_text(self, kind: str) -> Choice:
-        """A title slide, section or closing: its text in the subtitle or small body."""
-        plan, score = self.best(kind)
-        note = "" if score >= 50 else "no layout fits well; the best there is"
-        place = plan.subtitle or next(iter(plan.bodies), None)
-        if place is not None:
-            return Choice(kind, plan, (place.rect,), (place.idx,), note)
-        return Choice(kind, plan, (plan.free(),), (), note or "its text in a text box")
-
-    def _two(self) -> Choice | None:
-        if not any(_score_two(p) is not None for p in self.plans):
-            return None
-        plan, _ = self.best("two_columns")
-        pair = _side_by_side(plan)
-        assert pair is not None  # scored, so it has one
-        return Choice("two_columns", plan, tuple(p.rect for p in pair), tuple(p.idx for p in pair))
-
-    def _table(self) -> Choice:
-        if any(_score_table(p) is not None for p in self.plans):
-            plan, _ = self.best("table")
-            assert plan.table is not None
-            return Choice("table", plan, (plan.table.rect,), (plan.table.idx,))
-        content = self.content  # as in Office's own themes, which have no table layout
-        return Choice("table", content.plan, content.boxes, ())
-
-    def _title_only(self) -> Choice:
-        plan, _ = self.best("title_only")
-        note = "" if not plan.bodies else "no layout with a title alone; its body is removed"
-        return Choice("title_only", plan, (plan.free(),), (), note)
-
-    def choices(self) -> list[Choice | None]:
-        return [
-            self.title,
-            self.section,
-            self.content,
-            self.two,
-            self.table,
-            self.title_only,
-            self.closing,
-        ]
-
-
-_VIEW_PROPERTIES = (
-    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    b'<p:viewPr xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-    b'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main">'
-    b'<p:gridSpacing cx="76200" cy="76200"/></p:viewPr>'
-)
-
-
-def _add_view_properties(presentation: Any) -> None:
-    """Give the deck view properties if the template has none (LibreOffice writes none):
-    PowerPoint offers to repair a deck without them."""
-    from pptx.opc.package import Part
-    from pptx.opc.packuri import PackURI
-
-    part = presentation.part
-    if any(rel.reltype == RT.VIEW_PROPS for rel in part.rels.values()):
-        return
-    content_type = "application/vnd.openxmlformats-officedocument.presentationml.viewProps+xml"
-    view = Part(PackURI("/ppt/viewProps.xml"), content_type, part.package, _VIEW_PROPERTIES)
-    part.relate_to(view, RT.VIEW_PROPS)
-
-
-def _fix_placeholder_ids(presentation: Any) -> None:
-    """Give each placeholder of a layout its own idx.
-
-    LibreOffice writes `<p:ph/>` for every body, which means idx 0, the title's; a slide's
-    placeholder is matched to its layout's by idx, so each body would take the title's place.
-    A layout's placeholders are matched to the master's by type, which this leaves alone.
-    """
-    for master in presentation.slide_masters:
-        for layout in master.slide_layouts:
-            phs = [s.element.ph for s in layout.placeholders]
-            used = {int(ph.get("idx", "0")) for ph in phs}
-            seen: set[int] = set()
-            for ph in phs:
-                idx = int(ph.get("idx", "0"))
-                if idx in seen:
-                    idx = max(used | {99}) + 1
-                    used.add(idx)
-                    ph.set("idx", str(idx))
-                seen.add(idx)
 
 
 @dataclass
@@ -757,7 +144,7 @@ def _set_runs(
         run.font.bold = bold or span.bold or None
         run.font.italic = italic or span.italic or None
         if colour:
-            _paint(run.font.color, colour)
+            paint(run.font.color, colour)
 
 
 def _bullet(paragraph: Any, kind: str, drawn: bool = False) -> None:
@@ -846,8 +233,8 @@ class DeckWriter:
             source = as_presentation(parts)  # a .potx opens as the deck it makes
             self.prs = Presentation(str(template) if source is None else io.BytesIO(source))
             _read_what_rendering_uses(self.prs)
-            _fix_placeholder_ids(self.prs)
-            _add_view_properties(self.prs)
+            fix_placeholder_ids(self.prs)
+            add_view_properties(self.prs)
             self.layouts = Layouts(self.prs)
         except TemplateError as exc:
             message = str(exc)
@@ -857,7 +244,7 @@ class DeckWriter:
             raise TemplateError(
                 f"{name}: not a usable PowerPoint template ({type(exc).__name__}: {exc})"
             ) from None
-        self.dark = _is_dark(_background(self.layouts.content.layout))
+        self.dark = is_dark(background(self.layouts.content.layout))
         self.palette = Palette.for_background(self.dark)
         # what `templates check` tells an author: slides whose text was cut to fit (given
         # whole in their notes), and continuation slides holding a single line or row
@@ -1040,7 +427,7 @@ class DeckWriter:
         self._fit(slide, body, paragraphs, (28, 24, 20, 18, 16))
         for run in body.text_frame.paragraphs[0].runs:
             run.font.italic = True
-            _paint(run.font.color, self.palette.quote)
+            paint(run.font.color, self.palette.quote)
         self._source(slide, spec.source)
         self._tidy(slide)
 
@@ -1105,7 +492,7 @@ class DeckWriter:
                     cell = table.cell(r, c)
                     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                     cell.fill.solid()
-                    _paint(cell.fill.fore_color, fill)
+                    paint(cell.fill.fore_color, fill)
                     paragraph = cell.text_frame.paragraphs[0]
                     _set_runs(
                         paragraph,
@@ -1154,7 +541,7 @@ class DeckWriter:
             left = free.left + index * step
             chevron = _figure(slide, geometry, left, top, step - Emu(60000), arrow)
             chevron.fill.solid()
-            _paint(chevron.fill.fore_color, palette.header if active else palette.soft_accent)
+            paint(chevron.fill.fore_color, palette.header if active else palette.soft_accent)
             chevron.line.fill.background()
             frame = chevron.text_frame
             frame.paragraphs[0].alignment = PP_ALIGN.CENTER
@@ -1162,14 +549,14 @@ class DeckWriter:
             _set_runs(frame.paragraphs[0], name, 18, bold=True, colour=colour, markdown=False)
             card = _figure(slide, "roundRect", left, card_top, step - Emu(160000), card_height)
             card.fill.solid()
-            _paint(card.fill.fore_color, palette.stripe)
-            _paint(card.line.color, palette.soft_accent)
+            paint(card.fill.fore_color, palette.stripe)
+            paint(card.line.color, palette.soft_accent)
             card.text_frame.vertical_anchor = MSO_ANCHOR.TOP
             paragraphs = [(n, "none", False) for n in initiatives] or [("–", "none", False)]
             self._fit(slide, card, paragraphs, (16, 14, 12, 10))
             for paragraph in card.text_frame.paragraphs:
                 for run in paragraph.runs:
-                    _paint(run.font.color, palette.text)
+                    paint(run.font.color, palette.text)
         self._notes(slide, spec.notes)
         self._tidy(slide)
 
