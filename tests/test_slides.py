@@ -15,9 +15,10 @@ from klusterdocs.cli import main
 from klusterdocs.documents import write_deck
 from klusterdocs.loading import load_program
 from klusterdocs.pdf import convert_to_pdf
-from klusterdocs.render.fit import Box, fits, wrapped_lines
+from klusterdocs.render.fit import AVERAGE, Box, TextFit, metrics_for
 from klusterdocs.render.lookup import builtin_templates
 from klusterdocs.render.slides import INSET_X, INSET_Y
+from klusterdocs.render.theme import theme_fonts
 from tests.checks import HAVE_LIBREOFFICE, assert_valid_office, pdfua_errors
 from tests.conftest import PROGRAM
 
@@ -171,7 +172,9 @@ def test_every_deck_is_valid_sixteen_by_nine_and_placeholders_are_not_left_empty
 def _overflowing(path: Path) -> list[str]:
     """Text shapes whose text, at the sizes written, needs more room than the box has."""
     found = []
-    for number, slide in enumerate(Presentation(str(path)).slides, start=1):
+    deck = Presentation(str(path))
+    heading_fit, body_fit = (TextFit(metrics_for(f)) for f in theme_fonts(deck.slide_masters[0]))
+    for number, slide in enumerate(deck.slides, start=1):
         for shape in slide.shapes:
             if not shape.has_text_frame or not shape.text_frame.text.strip():
                 continue
@@ -192,7 +195,9 @@ def _overflowing(path: Path) -> list[str]:
             bulleted = any(marked) or (body and any(unmarked))  # a body's own bullets indent
             indent = 342900 if bulleted else 0
             texts = [p.text for p in paragraphs]
-            if not fits(texts, box, max(sizes), indent=indent, space_before_pt=6):
+            title = shape.is_placeholder and shape == slide.shapes.title
+            fit = heading_fit if title else body_fit
+            if not fit.fits(texts, box, max(sizes), indent=indent, space_before_pt=6):
                 found.append(f"slide {number}: {shape.name}: {texts[0][:40]}")
     return found
 
@@ -259,11 +264,25 @@ def test_text_too_long_for_any_size_is_cut_and_given_whole_in_the_notes(
     assert not _overflowing(path)
 
 
-def test_fit_estimate_rejects_what_cannot_fit() -> None:
+@pytest.mark.parametrize(
+    "fit", [TextFit(), TextFit(metrics_for("Calibri"))], ids=["average", "font"]
+)
+def test_fit_measures_lines_as_a_slide_shows_them(fit: TextFit) -> None:
     box = Box(width=914400 * 5, height=914400)  # 5 x 1 inch
-    assert fits(["kort"], box, 24)
-    assert not fits(["ord " * 200], box, 24)
-    assert wrapped_lines("a\nb\nc", box.width, 12) == 3
+    assert fit.fits(["kort"], box, 24)
+    assert not fit.fits(["ord " * 200], box, 24)
+    assert fit.lines("a\nb\nc", box.width, 12) == 3
+    word = "Klusterinitiativsamverkansprocessledarutbildningen"  # wider than a narrow column
+    assert fit.lines(word, fit.widest_word(word, 12) // 3 + 1, 12) == 3
+    assert fit.lines(f"{word} och", fit.widest_word(word, 12) + 1, 12) == 2
+
+
+def test_real_font_widths_tell_narrow_letters_from_wide_ones() -> None:
+    calibri = metrics_for("Calibri")
+    if calibri is AVERAGE:
+        pytest.skip("fontconfig or a Calibri-compatible font (Carlito) is not installed")
+    assert calibri.width("i") < 0.3 < 0.8 < calibri.width("W")
+    assert calibri.width("10:00") < AVERAGE.width("10:00")  # digits are narrower than average
 
 
 def _renamed_and_reordered_template(target: Path) -> Path:

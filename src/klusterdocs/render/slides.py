@@ -24,14 +24,7 @@ from klusterdocs.context.format import abbreviated
 from klusterdocs.context.program import Slide
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path, normalise_zip
-from klusterdocs.render.fit import (
-    Box,
-    fits,
-    pieces_that_fit,
-    shortened,
-    text_height,
-    wrapped_lines,
-)
+from klusterdocs.render.fit import Box, TextFit, metrics_for
 from klusterdocs.render.layouts import (
     KINDS,
     Choice,
@@ -42,7 +35,7 @@ from klusterdocs.render.layouts import (
 )
 from klusterdocs.render.markup import LINE_BREAK, inline, literal, plain
 from klusterdocs.render.package import as_presentation, read_package
-from klusterdocs.render.theme import Palette, Tone, background, is_dark, paint
+from klusterdocs.render.theme import Palette, Tone, background, is_dark, paint, theme_fonts
 
 TITLE_SIZES = (30, 28, 26, 24, 22, 20)
 COVER_SIZES = (40, 36, 32, 28, 24)
@@ -179,29 +172,30 @@ def _fill(frame: Any, paragraphs: list[tuple[str, str, bool]], size: float) -> N
 
 
 def _cut_to_fit(
-    paragraphs: list[tuple[str, str, bool]], box: Box, size: float
+    fit: TextFit, paragraphs: list[tuple[str, str, bool]], box: Box, size: float
 ) -> list[tuple[str, str, bool]]:
     """As many of `paragraphs` as fit `box`, the last one cut at a word with an ellipsis."""
     kept: list[tuple[str, str, bool]] = []
     for text, kind, bold in paragraphs:
-        if _fitting_size([*kept, (text, kind, bold)], box, (size,)) is not None:
+        if _fitting_size(fit, [*kept, (text, kind, bold)], box, (size,)) is not None:
             kept.append((text, kind, bold))
             continue
-        room = Box(
-            box.width, box.height - text_height([plain(t) for t, _, _ in kept], box.width, size)
+        used = fit.height([plain(t) for t, _, _ in kept], box.width, size)
+        kept.append(
+            (fit.shortened(plain(text), Box(box.width, box.height - used), size), kind, bold)
         )
-        kept.append((shortened(plain(text), room, size), kind, bold))
         break
     return kept
 
 
 def _fitting_size(
-    paragraphs: list[tuple[str, str, bool]], box: Box, sizes: tuple[float, ...]
+    fit: TextFit, paragraphs: list[tuple[str, str, bool]], box: Box, sizes: tuple[float, ...]
 ) -> float | None:
+    """The largest of `sizes` at which `paragraphs` fit `box`, or None."""
     texts = [plain(t) for t, _, _ in paragraphs]
     indent = BULLET_INDENT if any(b != "none" for _, b, _ in paragraphs) else 0
     for size in sizes:
-        if fits(texts, box, size, indent=indent, space_before_pt=SPACE_BEFORE):
+        if fit.fits(texts, box, size, indent=indent, space_before_pt=SPACE_BEFORE):
             return size
     return None
 
@@ -245,6 +239,8 @@ class DeckWriter:
                 f"{name}: not a usable PowerPoint template ({type(exc).__name__}: {exc})"
             ) from None
         self.dark = is_dark(background(self.layouts.content.layout))
+        headings, body = theme_fonts(self.layouts.content.layout.slide_master)
+        self.title_fit, self.fit = TextFit(metrics_for(headings)), TextFit(metrics_for(body))
         self.palette = Palette.for_background(self.dark)
         # what `templates check` tells an author: slides whose text was cut to fit (given
         # whole in their notes), and continuation slides holding a single line or row
@@ -267,10 +263,8 @@ class DeckWriter:
             _place(heading, choice.plan.title.rect)
         if heading is not None:
             box = _box(heading)
-            size = next(
-                (s for s in sizes if text_height([title], box.width, s) <= box.height), sizes[-1]
-            )
-            short = shortened(title, box, size)
+            size = next((s for s in sizes if self.title_fit.fits([title], box, s)), sizes[-1])
+            short = self.title_fit.shortened(title, box, size)
             if short != title:  # too long for any size: the whole title goes in the notes
                 self._cut(slide, title, title)
                 title = short
@@ -338,12 +332,12 @@ class DeckWriter:
         """Write `paragraphs` into `shape` at the largest of `sizes` they fit at. What fits at
         none is cut at a word, with an ellipsis, and given whole in the speaker notes."""
         box = _box(shape)
-        size = _fitting_size(paragraphs, box, sizes)
+        size = _fitting_size(self.fit, paragraphs, box, sizes)
         if size is None:
             size = sizes[-1]
             whole = "\n".join(plain(text) for text, _, _ in paragraphs)
             self._cut(slide, whole, slide.shapes.title.text if slide.shapes.title else "")
-            paragraphs = _cut_to_fit(paragraphs, box, size)
+            paragraphs = _cut_to_fit(self.fit, paragraphs, box, size)
         _fill(shape.text_frame, paragraphs, size)
 
     def _cut(self, slide: Any, whole: str, title: str) -> None:
@@ -400,7 +394,7 @@ class DeckWriter:
     ) -> Iterator[tuple[list[tuple[str, str, bool]], float]]:
         """Split paragraphs into slide-sized chunks, each with the size it fits at."""
         box = _inner(rect)
-        size = _fitting_size(paragraphs, box, BODY_SIZES)
+        size = _fitting_size(self.fit, paragraphs, box, BODY_SIZES)
         if size is not None or not paragraphs:
             yield paragraphs, size or BODY_SIZES[0]
             return
@@ -408,11 +402,11 @@ class DeckWriter:
         paragraphs = [  # a paragraph longer than a slide goes on over several
             (piece, kind, bold)
             for text, kind, bold in paragraphs
-            for piece in pieces_that_fit(text, box, smallest, indent=BULLET_INDENT)
+            for piece in self.fit.pieces(text, box, smallest, indent=BULLET_INDENT)
         ]
         chunk: list[tuple[str, str, bool]] = []
         for paragraph in paragraphs:
-            if chunk and _fitting_size([*chunk, paragraph], box, (smallest,)) is None:
+            if chunk and _fitting_size(self.fit, [*chunk, paragraph], box, (smallest,)) is None:
                 yield chunk, smallest
                 chunk = []
             chunk.append(paragraph)
@@ -445,7 +439,7 @@ class DeckWriter:
         ]
         if choice is not None:
             sizes = [
-                _fitting_size(c, _inner(r), BODY_SIZES)
+                _fitting_size(self.fit, c, _inner(r), BODY_SIZES)
                 for c, r in zip(columns, choice.boxes, strict=True)
             ]
             if None not in sizes:
@@ -462,11 +456,7 @@ class DeckWriter:
     def _table(self, spec: Slide, continued: str) -> None:
         choice = self.layouts.table
         area = choice.boxes[0]
-        weights = [
-            max(6, min(60, max(len(r[i]) for r in [spec.columns, *spec.rows])))
-            for i in range(len(spec.columns))
-        ]
-        widths = [int(area.width * w / sum(weights)) for w in weights]
+        widths = self._column_widths(spec, area.width)
         room = area.height - self._row_height(spec.columns, widths)
         palette = self.palette
         for part, rows in enumerate(self._row_chunks(spec, widths, area.height)):
@@ -477,7 +467,9 @@ class DeckWriter:
                 if self._row_height(row, widths) > room:
                     self._cut(slide, " · ".join(plain(text) for text in row), spec.title)
                     row[:] = [
-                        shortened(text, Box(w - 2 * INSET_X, room - 2 * INSET_Y), TABLE_SIZE)
+                        self.fit.shortened(
+                            text, Box(w - 2 * INSET_X, room - 2 * INSET_Y), TABLE_SIZE
+                        )
                         for text, w in zip(row, widths, strict=True)
                     ]
             shape = slide.shapes.add_table(
@@ -504,13 +496,35 @@ class DeckWriter:
                     )
             self._tidy(slide)
 
-    @staticmethod
-    def _row_height(cells: list[str], widths: list[int]) -> int:
+    def _row_height(self, cells: list[str], widths: list[int]) -> int:
         lines = max(
-            wrapped_lines(text, w - 2 * INSET_X, TABLE_SIZE)
+            self.fit.lines(text, w - 2 * INSET_X, TABLE_SIZE)
             for text, w in zip(cells, widths, strict=True)
         )
         return int(lines * TABLE_SIZE * 1.2 * 12700 + 2 * INSET_Y + 20000)
+
+    def _column_widths(self, spec: Slide, total: int) -> list[int]:
+        """Columns as wide as their texts are long (within limits), and never narrower than
+        their widest word, so that a time ("10:00") or a name never breaks inside."""
+        columns = range(len(spec.columns))
+        weights = [
+            max(6, min(60, max(len(r[i]) for r in [spec.columns, *spec.rows]))) for i in columns
+        ]
+        widths = [total * w / sum(weights) for w in weights]
+        least = [
+            max(self.fit.widest_word(r[i], TABLE_SIZE) for r in [spec.columns, *spec.rows])
+            * 1.06  # the header is bold
+            + 2 * INSET_X
+            for i in columns
+        ]
+        if sum(least) >= total:  # no room to spare: as the widest words ask, scaled down
+            return [int(total * w / sum(least)) for w in least]
+        short = sum(max(0.0, m - w) for m, w in zip(least, widths, strict=True))
+        spare = sum(max(0.0, w - m) for m, w in zip(least, widths, strict=True))
+        return [
+            int(m if w < m else w - (w - m) * short / spare) if spare else int(w)
+            for m, w in zip(least, widths, strict=True)
+        ]
 
     def _row_chunks(self, spec: Slide, widths: list[int], height: int) -> Iterator[list[list[str]]]:
         available = height - self._row_height(spec.columns, widths)

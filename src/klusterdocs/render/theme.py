@@ -1,4 +1,4 @@
-"""The colours of a deck: the template's theme colours, so the template recolours every slide.
+"""The colours and fonts of a deck: the template's theme, so the template restyles every slide.
 
 Colours are written as scheme colours (accent 1, text 1 …), lightened or darkened, never as
 fixed RGB: a red or a dark template gives red or light-on-dark tables and diagrams. Whether
@@ -63,13 +63,30 @@ NS_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 NS_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
 
+def _theme(master: Any) -> etree._Element | None:
+    try:
+        return etree.fromstring(master.part.part_related_by(RT.THEME).blob)
+    except Exception:  # no theme, or one python-pptx cannot read
+        return None
+
+
+def theme_fonts(master: Any) -> tuple[str | None, str | None]:
+    """The master's theme fonts (headings, body): the typefaces text without a font of its
+    own is shown in, as `+mj-lt` and `+mn-lt` name them."""
+    theme = _theme(master)
+    found: list[str | None] = []
+    for kind in ("majorFont", "minorFont"):
+        latin = theme.find(f".//{NS_A}{kind}/{NS_A}latin") if theme is not None else None
+        found.append((latin.get("typeface") or None) if latin is not None else None)
+    return found[0], found[1]
+
+
 def _scheme(master: Any) -> dict[str, str]:
     """The master's theme colours by scheme name (`dk1`: `000000`), and its colour map
     (`bg1`: `lt1`) under the mapped names."""
     colours: dict[str, str] = {}
-    try:
-        theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
-    except Exception:  # no theme, or one python-pptx cannot read: no colours known
+    theme = _theme(master)
+    if theme is None:
         return colours
     scheme = theme.find(f".//{NS_A}clrScheme")
     for slot in scheme if scheme is not None else []:
