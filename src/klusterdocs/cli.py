@@ -272,6 +272,19 @@ _word_command(
 _word_command("forstudie", "Write the initiative's förstudie (pre-study).", "prestudy")
 
 
+def _module_numbers(ctx: click.Context, incomplete: str) -> list[str]:
+    """Shell completion of `--module`: the program file's module numbers, and `all`."""
+    from pathlib import Path
+
+    from klusterdocs.completion import module_numbers
+
+    program = ctx.params.get("program")
+    if program is None:  # `--module` before its value: Click leaves the rest unparsed
+        program = next((a for a in ctx.args if not a.startswith("-")), None)
+    numbers = module_numbers(Path(program)) if program is not None else []
+    return [n for n in [*numbers, "all"] if n.startswith(incomplete)]
+
+
 @main.command()
 @click.argument("program", type=_PathParam())
 @click.option(
@@ -280,6 +293,7 @@ _word_command("forstudie", "Write the initiative's förstudie (pre-study).", "pr
     required=True,
     metavar="N|all",
     help="The module number, or 'all' for every module.",
+    shell_complete=lambda ctx, param, incomplete: _module_numbers(ctx, incomplete),
 )
 @_generating_options
 def deck(
@@ -474,6 +488,128 @@ def changes(file: Path, since: str | None, lang: str | None) -> None:
         click.echo(f"\n{section.heading}")
         for line in section.lines:
             click.echo(f"  - {line}")
+
+
+@main.group("import")
+def import_() -> None:
+    """Take an actor register or a budget from a spreadsheet (.xlsx or .csv) into a file.
+
+    Example: klusterdocs import actors register.xlsx --into inputs/my-cluster.yaml
+    """
+
+
+def _import_command(what: str, summary: str, example: str) -> None:
+    """Define `import <what>`: read a sheet, merge it into `--into`, print what changed."""
+
+    def command(register: Path, into: Path, sheet: str | None, skip_bad: bool) -> None:
+        from klusterdocs.spreadsheets.importing import import_into
+
+        report = import_into(what, register, into, sheet=sheet, skip_bad=skip_bad)  # type: ignore[arg-type]
+        for note in report.notes:
+            click.echo(f"Note: {note}", err=True)
+        for problem in report.skipped:
+            click.secho(f"skipped: {problem}", fg="yellow", err=True)
+        click.echo(
+            f"{into}: {len(report.added)} added, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged"
+            + (f", {len(report.skipped)} row problem(s) skipped" if report.skipped else "")
+        )
+
+    command = click.option(
+        "--skip-bad", is_flag=True, help="Take the good rows even when some rows are wrong."
+    )(command)
+    command = click.option(
+        "--sheet", default=None, help="The sheet to read (default: found by name, else the first)."
+    )(command)
+    command = click.option(
+        "--into",
+        required=True,
+        type=_PathParam(dir_okay=False),
+        help="The initiative file to merge into (the rest of it is left as it is).",
+    )(command)
+    command = click.argument("register", type=_PathParam(dir_okay=False))(command)
+    import_.command(name=what, help=f"{summary}\n\n    Example: {example}\n")(command)
+
+
+_import_command(
+    "actors",
+    "Merge the actors of a register into the file, by id or else by name.",
+    "klusterdocs import actors register.xlsx --into inputs/my-cluster.yaml",
+)
+_import_command(
+    "budget",
+    "Merge income and costs (a column per year) into the file's budget, by source and item.",
+    "klusterdocs import budget budget.xlsx --into inputs/my-cluster.yaml",
+)
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["budget", "actors", "indicators"]))
+@click.argument("file", type=_PathParam(dir_okay=False))
+@click.option(
+    "--xlsx",
+    "form",
+    flag_value="xlsx",
+    default="xlsx",
+    help="An Excel workbook (the default, and for now the only form).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=_PathParam(file_okay=False),
+    default="output",
+    show_default=True,
+    help="Folder to write to.",
+)
+@click.option("--lang", type=LANG, default=None, help="Language (default: the file's).")
+def export(what: str, file: Path, form: str, output: Path, lang: str | None) -> None:
+    """Write the budget, the actor register or the indicators as a formatted workbook.
+
+    Example: klusterdocs export budget inputs/smart-textiles.yaml --xlsx
+    """
+    from klusterdocs.loading import load_initiative
+    from klusterdocs.spreadsheets.exporting import write_workbook
+
+    model = load_initiative(file)
+    click.echo(str(write_workbook(model, what, output, lang=lang, source=file)))  # type: ignore[arg-type]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=_PathParam())
+@_generating_options
+def watch(
+    paths: tuple[Path, ...], output: Path, lang: str | None, templates: Path | None, pdf: bool
+) -> None:
+    """Rebuild what changed whenever an input file or template is saved, until Ctrl-C.
+
+    Example: klusterdocs watch inputs/
+    """
+    from pathlib import Path
+
+    from klusterdocs.config import templates_setting
+    from klusterdocs.watch import watch_and_build
+
+    paths = paths or (Path("inputs"),)
+    templates = templates_setting(templates, paths[0])
+    where = ", ".join(map(str, (*paths, *([templates] if templates else []))))
+    click.echo(f"Watching {where} (Ctrl-C to stop)", err=True)
+    try:
+        watch_and_build(
+            paths, output, lang=lang, templates=templates, pdf=pdf, report=_watch_report
+        )
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
+def _watch_report(round_: Any) -> None:
+    """Print one round of `watch`: what was rebuilt, each located error, a summary line."""
+    for result in round_.results:
+        if result.status == "built":
+            for path in result.written:
+                click.echo(f"rebuilt {path}")
+    for message in round_.errors:
+        click.echo(message, err=True)
+    click.secho(round_.summary, fg="red" if round_.errors else None, err=True)
 
 
 def run() -> None:

@@ -1,0 +1,111 @@
+"""Read a `.xlsx` workbook or a `.csv` file into sheets of numbered rows, as Excel numbers them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from klusterdocs.errors import InputError, Problem, display_path
+
+Cell = str | int | float | bool | dt.date | None
+
+MAX_ROWS = 200_000  # far beyond any register; a bound so a damaged file cannot fill memory
+MAX_BYTES = 50 * 2**20
+
+
+@dataclass
+class Sheet:
+    """One sheet: its name and its non-empty rows, each with its row number (1 = the first)."""
+
+    file: str
+    name: str
+    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+
+    def problem(self, row: int, column: int, message: str, *, where: str = "") -> Problem:
+        """A located problem at `row` and `column` (1-based), as the spreadsheet shows them."""
+        place = f"{self.name} row {row}" if self.name else f"row {row}"
+        return Problem(self.file, row, column, f"{place}, {where}" if where else place, message)
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of the workbook or CSV file at `path`, or raise a located `InputError`."""
+    name = display_path(path)
+
+    def fail(message: str) -> InputError:
+        return InputError([Problem(name, 1, 1, "", message)])
+
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+        hint = "; save it as .xlsx or .csv" if suffix in (".xls", ".ods", ".numbers") else ""
+        raise fail(f"expected a .xlsx workbook or a .csv file{hint}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    if size > MAX_BYTES:
+        raise fail(f"the file is {size // 2**20} MiB; at most {MAX_BYTES // 2**20} MiB is read")
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_workbook(path, name, fail)
+    return [_read_csv(path, name, fail)]
+
+
+def _read_workbook(path: Path, name: str, fail: Any) -> list[Sheet]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise fail(f"cannot read it as an Excel workbook ({exc})") from None
+    try:
+        sheets = []
+        for worksheet in workbook.worksheets:
+            sheet = Sheet(name, worksheet.title)
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                if number > MAX_ROWS:
+                    raise fail(f"sheet {worksheet.title} has more than {MAX_ROWS} rows")
+                cells = [_cell(value) for value in values]
+                if any(c is not None for c in cells):
+                    sheet.rows.append((number, cells))
+            sheets.append(sheet)
+        return sheets
+    finally:
+        workbook.close()
+
+
+def _cell(value: Any) -> Cell:
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, bool | int | float | dt.date) or value is None:
+        return value
+    return str(value)
+
+
+def _read_csv(path: Path, name: str, fail: Any) -> Sheet:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # what Excel on Windows saves as "CSV"
+    first = text.split("\n", 1)[0]
+    # Swedish Excel separates with ';' (the comma is the decimal sign); others with ',' or tab
+    delimiter = max(";,\t", key=first.count) if first else ","
+    sheet = Sheet(name, "")
+    try:
+        rows = csv.reader(text.splitlines(), delimiter=delimiter)
+        for number, values in enumerate(rows, start=1):
+            if number > MAX_ROWS:
+                raise fail(f"the file has more than {MAX_ROWS} rows")
+            cells = [_cell(value) for value in values]
+            if any(c is not None for c in cells):
+                sheet.rows.append((number, cells))
+    except csv.Error as exc:
+        raise fail(f"cannot read it as CSV ({exc})") from None
+    return sheet
