@@ -4,7 +4,8 @@
 
 The field table comes from the code (every field the example's context has) and from
 src/klusterdocs/data/fields.yaml (what each field is). tests/test_field_guide.py fails when
-the committed file differs from what this writes, so the guide cannot drift from the code. Every worked example below was rendered with `plan`.
+the committed file differs from what this writes, so the guide cannot drift from the code.
+Every worked example below was rendered with `plan`.
 """
 
 from __future__ import annotations
