@@ -273,6 +273,10 @@ class TemplateBuilder:
     def bullets(self, expression: str) -> None:
         self.doc.add_paragraph(f"{{{{p {expression}|bullets }}}}")
 
+    def chart(self, expression: str) -> None:
+        """A native chart as a paragraph of its own; none when the file has no data for it."""
+        self.doc.add_paragraph(f"{{{{p {expression}|chart }}}}")
+
     def hint(self, missing_key: str) -> None:
         self.doc.add_paragraph(f"{{{{ t.missing.{missing_key} }}}}", style="Hint")
 
@@ -644,9 +648,11 @@ def budget_section(b: TemplateBuilder, heading: str = "budget") -> None:
             cost_table(b)
         b.heading("balance", 2)
         balance_table(b)
+        b.chart("budget.year_chart")
         b.tag("if budget.income")
         b.heading("shares", 2)
         shares_table(b)
+        b.chart("budget.funding_chart")
         b.tag("endif")
 
 
@@ -901,6 +907,7 @@ def verksamhetsplan() -> TemplateBuilder:
     b.heading("follow_up")
     with b.if_else("indicators", "indicators"):
         indicators_table(b)
+        b.chart("indicator_chart")
         b.tag("if baselines")
         b.heading("baseline", 2)
         baselines_table(b)
@@ -980,6 +987,7 @@ def intressentanalys() -> TemplateBuilder:
             heights=[None, 3.4, 3.4],
             bold_first=True,
         )
+        b.chart("stakeholders.grid_chart")
         b.tag("if stakeholders.unplaced")
         b.text("{{ unplaced_text }}", "Hint")
         b.tag("endif")
@@ -1087,6 +1095,7 @@ def forstudie() -> TemplateBuilder:
     b.tag("if indicators")
     b.heading("indicators_targets", 2)
     indicators_table(b)
+    b.chart("indicator_chart")
     b.tag("endif")
     b.heading("actors_summary")
     with b.if_else("actors", "actors"):

@@ -29,6 +29,7 @@ from klusterdocs.output import atomic_path
 TIMEOUT_SECONDS = 300
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _FONT_PACKAGES = "fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2"
 _INSTALL = (
     "Debian/Ubuntu: apt-get install libreoffice-writer-nogui libreoffice-impress-nogui "
@@ -186,6 +187,8 @@ def convert_to_pdf(sources: Sequence[Path], timeout: float = TIMEOUT_SECONDS) ->
             target = source.with_suffix(".pdf")
             with atomic_path(target) as temporary:
                 shutil.copyfile(produced, temporary)
+                if source.suffix == ".docx":
+                    _describe_charts(source, temporary)
             written.append(target)
     return written
 
@@ -262,6 +265,62 @@ def _lock_down(profile: Path) -> None:
     if not settings.exists():
         settings.parent.mkdir(parents=True, exist_ok=True)
         settings.write_text(_LOCKED_DOWN, encoding="utf-8")
+
+
+_CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+
+
+def _chart_descriptions(source: Path) -> list[str]:
+    """The alt text of each chart in a .docx's body, in order."""
+    from lxml import etree
+
+    with zipfile.ZipFile(source) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    found = []
+    for inline in root.iter(f"{_WP}inline", f"{_WP}anchor"):
+        if any(g.get("uri") == _CHART_URI for g in inline.iter(f"{_A}graphicData")):
+            described = inline.find(f"{_WP}docPr")
+            found.append(described.get("descr", "") if described is not None else "")
+    return found
+
+
+def _describe_charts(source: Path, pdf: Path) -> None:
+    """Give the charts' figures in `pdf` the alt text they have in `source`.
+
+    LibreOffice (7.4) tags a chart as a Figure but leaves its alt text out, which a screen
+    reader then cannot say and PDF/UA forbids. Pictures keep theirs: the Figures without one
+    are the charts, in the order of the document.
+    """
+    descriptions = _chart_descriptions(source)
+    if not descriptions:
+        return
+    import pikepdf
+
+    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+        tree = document.Root.get("/StructTreeRoot")
+        silent = [f for f in _figures(tree) if "/Alt" not in f] if tree is not None else []
+        if len(silent) != len(descriptions):
+            return  # not the figures expected: better no alt text than a wrong one
+        for figure, text in zip(silent, descriptions, strict=True):
+            figure.Alt = pikepdf.String(text)
+        document.save(pdf, deterministic_id=True)
+
+
+def _figures(element: Any) -> list[Any]:
+    """Every Figure of a PDF's structure tree below `element`, in document order."""
+    import pikepdf
+
+    found = []
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        if node.get("/S") == "/Figure":
+            found.append(node)
+        kids = node.get("/K")
+        children = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        stack.extend(reversed([k for k in children if isinstance(k, pikepdf.Dictionary)]))
+    return found
 
 
 def _unwrap_toc_field(source: Path, target: Path) -> None:

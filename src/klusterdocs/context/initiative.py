@@ -1,10 +1,11 @@
 """The context the Word templates see for one initiative: plain data, labelled and formatted.
 
 Templates never see the model or the YAML: every value here is text ready to print (cleaned of
-control characters, numbers and dates in the document's language), a list of such values, or a
-flag. A missing text is "" and a missing list is [], so a template's `{% if %}` decides what to
-say instead. No key is named like a dict method (`items`, `values`, `keys`): Jinja would find the
-method first.
+control characters, numbers and dates in the document's language), a list of such values, a
+flag, or a chart (render/charts.py's spec, placed with `|chart`; None without data). A missing
+text is "" and a missing list is [], so a template's `{% if %}` decides what to say instead.
+No key is named like a dict method (`items`, `values`, `keys`): Jinja would find the method
+first.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from klusterdocs.model.initiative import (
     Person,
 )
 from klusterdocs.phases import GROUPS, ItemStatus, assess, group_names, next_phase, phases
+from klusterdocs.render.charts import ChartSpec, LabelPosition, Series
 
 YEARS_PER_TABLE = 4
 """A budget table shows at most this many years; more make another table below it."""
@@ -48,6 +50,12 @@ QUADRANT_COLOURS = {
 }
 
 RUNNING_TITLE_LENGTH = 60  # characters of the initiative's name in a page's header
+INCOME_KINDS = ("public", "private", "in_kind")
+ATTITUDE_ORDER = ("champion", "supporter", "neutral", "sceptic", "opponent")
+# A scatter's point label breaks its lines at about this many characters.
+LABEL_LINE = 22
+# Where the labels of actors at the same place go, one series after another.
+_SHARED_PLACE: tuple[LabelPosition, ...] = ("top", "right", "left", "bottom")
 
 
 def _text(value: str | None) -> str:
@@ -149,6 +157,7 @@ class _Builder:
             "critical_mass_text": self.critical_mass(),
             "recommendation": self.recommendation(),
             "indicators": indicators,
+            "indicator_chart": self.indicator_chart(),
             "baselines": [i for i in indicators if i["baseline"]],
             "activities": activities,
             "upcoming_activities": [a for a in activities if a["upcoming"]],
@@ -437,6 +446,7 @@ class _Builder:
             "industry_count": sum(a.helix == "industry" for a in actors),
             "member_count": sum(bool(a.member) for a in actors),
             "high_score": str(HIGH_SCORE),
+            "grid_chart": self.grid_chart(),
         }
 
     def indicator(self, i: Any) -> dict[str, Any]:
@@ -592,7 +602,244 @@ class _Builder:
             "has_costs": bool(b.costs),
             "public_share": self.fmt.percent(b.shares_by_kind["public"]),
             "private_share": self.fmt.percent(b.shares_by_kind["private"]),
+            "year_chart": self.year_chart(b),
+            "funding_chart": self.funding_chart(b),
         }
+
+    # -- charts: what each plots, and its alt text with the figures ---------------------------
+
+    def money_scale(self, b: Budget) -> tuple[float, str]:
+        """What a budget chart divides its amounts by, and the axis title saying so: thousands
+        for a budget of hundreds of thousands or more, where whole amounts crowd the labels."""
+        from babel.numbers import get_currency_symbol
+
+        c = self.t["documents"]["charts"]
+        currency = get_currency_symbol(b.currency, locale=self.fmt.locale)
+        rows: list[Any] = [*b.income, *b.costs]
+        largest = max((abs(v) for r in rows for v in r.amounts.values()), default=0)
+        if largest >= 100_000:
+            return 1000.0, c["thousands"].format(currency=currency)
+        return 1.0, c["units"].format(currency=currency)
+
+    def year_chart(self, b: Budget) -> ChartSpec | None:
+        """Each year's income stacked by kind, beside its costs and its result."""
+        if not b.years:
+            return None
+        c, money = self.t["documents"]["charts"], self.fmt.money
+        divisor, unit = self.money_scale(b)
+        kinds = [k for k in INCOME_KINDS if any(r.kind == k for r in b.income)]
+        columns = [
+            key
+            for key, shown in (
+                ("income", bool(b.income)),
+                ("costs", bool(b.costs)),
+                ("result", bool(b.income and b.costs)),
+            )
+            if shown
+        ]
+        by_kind = {
+            k: _sum_amounts(r.amounts for r in b.income if r.kind == k) for k in INCOME_KINDS
+        }
+        costs, result = b.costs_by_year, b.balance_by_year
+
+        def column(key: str, amounts: dict[int, float]) -> tuple[float | None, ...]:
+            return tuple(
+                amounts.get(y, 0) / divisor if k == key else None for y in b.years for k in columns
+            )
+
+        # each kind keeps its shade in every plan, whichever kinds a budget has
+        series = [
+            Series(self.label("income_kind", k), column("income", by_kind[k]), shade=n)
+            for n, k in enumerate(INCOME_KINDS)
+            if k in kinds
+        ]
+        if b.costs:
+            series.append(Series(c["costs"], column("costs", costs), shade=3))
+        if b.income and b.costs:
+            series.append(Series(c["result"], column("result", result), shade=4))
+        years = []
+        for y in b.years:
+            parts = [
+                f"{self.label('income_kind', k).lower()} {money(by_kind[k].get(y, 0))}"
+                for k in kinds
+            ]
+            years.append(
+                c["year_alt_year"].format(
+                    year=y,
+                    income=money(b.income_by_year.get(y, 0)),
+                    kinds=f" ({', '.join(parts)})" if len(parts) > 1 else "",
+                    costs=money(costs.get(y, 0)),
+                    result=money(result[y]),
+                )
+            )
+        return ChartSpec(
+            language=self.fmt.locale.replace("_", "-"),
+            kind="stacked_columns",
+            title=c["year_title"],
+            alt=c["year_alt"].format(span=_span(b.years), unit=unit.lower(), years=" ".join(years)),
+            series=tuple(series),
+            categories=tuple(c[k] for _ in b.years for k in columns),
+            groups=tuple(str(y) for y in b.years for _ in columns),
+            y_title=unit,
+        )
+
+    def funding_chart(self, b: Budget) -> ChartSpec | None:
+        """The funding's kinds as shares of a pie (cash: public and private; in kind); only
+        when there are two kinds or more, as one kind is a whole circle that says nothing."""
+        amounts = {k: v for k, v in b.income_by_kind.items() if v > 0}
+        if len(amounts) < 2 or b.total_income <= 0:
+            return None
+        c, money, percent = self.t["documents"]["charts"], self.fmt.money, self.fmt.percent
+        shares = _whole_percents(b.shares_by_kind)
+
+        def name(kind: str) -> str:
+            label = self.label("income_kind", kind)
+            return label if kind == "in_kind" else f"{label} ({c['cash']})"
+
+        cash = amounts.get("public", 0) + amounts.get("private", 0)
+        in_kind = amounts.get("in_kind", 0)
+        parts = ", ".join(
+            f"{name(k).lower()} {money(v)} ({percent(shares[k])})" for k, v in amounts.items()
+        )
+        alt = c["funding_alt"].format(
+            span=_span(b.years),
+            total=money(b.total_income),
+            parts=parts,
+            cash=money(cash),
+            cash_share=percent(shares["public"] + shares["private"]),
+            in_kind=money(in_kind),
+            in_kind_share=percent(shares["in_kind"]),
+        )
+        return ChartSpec(
+            language=self.fmt.locale.replace("_", "-"),
+            kind="pie",
+            title=c["funding_title"],
+            alt=alt,
+            series=(Series(c["income"], tuple(amounts.values())),),
+            categories=tuple(name(k) for k in amounts),
+        )
+
+    def indicator_chart(self) -> ChartSpec | None:
+        """Each indicator's baseline, latest value and final target, side by side; the
+        indicators with a target and something to compare it with."""
+        c, number = self.t["documents"]["charts"], self.fmt.number
+        shown = [
+            i
+            for i in self.model.indicators
+            if i.final_target is not None and (i.baseline or i.latest_actual)
+        ]
+        if not shown:
+            return None
+        rows: list[tuple[Any, float | None, float | None, float | None]] = [
+            (
+                i,
+                i.baseline.value if i.baseline else None,
+                i.latest_actual.value if i.latest_actual else None,
+                i.final_target.value if i.final_target else None,
+            )
+            for i in shown
+        ]
+
+        def said(value: float | None, unit: str) -> str:
+            return f"{number(value)}{unit}" if value is not None else c["not_given"]
+
+        items = []
+        for i, baseline, latest, target in rows:
+            unit = f" {_text(i.unit)}" if i.unit else ""
+            final = i.final_target
+            items.append(
+                c["indicator_alt_item"].format(
+                    name=_text(i.name),
+                    baseline=said(baseline, unit),
+                    latest=said(latest, unit),
+                    target=f"{said(target, unit)} ({final.year})" if final else "",
+                )
+            )
+        return ChartSpec(
+            language=self.fmt.locale.replace("_", "-"),
+            kind="bars",
+            title=c["indicator_title"],
+            alt=c["indicator_alt"].format(count=len(rows), items=" ".join(items)),
+            series=tuple(
+                Series(c[key], tuple(row[n] for row in rows))
+                for n, key in ((1, "baseline"), (2, "latest"), (3, "target"))
+            ),
+            categories=tuple(
+                abbreviated(_text(i.name), 40) + (f" ({_text(i.unit)})" if i.unit else "")
+                for i in shown
+            ),
+        )
+
+    def grid_chart(self) -> ChartSpec | None:
+        """The power/interest grid as a scatter: interest across, power up, the quadrant lines
+        where a score turns high; a marker per attitude, every actor named. Actors at the same
+        place share one point (their names in one label); a place that several attitudes share
+        gets a point per attitude, a little apart, labelled on different sides."""
+        c = self.t["documents"]["charts"]
+        placed = [a for a in self.model.actors if a.power is not None and a.interest is not None]
+        if not placed:
+            return None
+        attitudes = [k for k in (*ATTITUDE_ORDER, None) if any(a.attitude == k for a in placed)]
+        taken: dict[tuple[int, int], int] = {}  # series already at each place
+        series = []
+        for attitude in attitudes:
+            places: dict[tuple[int, int], list[str]] = {}
+            for a in placed:
+                if a.attitude == attitude:
+                    places.setdefault((a.interest or 0, a.power or 0), []).append(_text(a.name))
+            xs, ys, labels = [], [], []
+            positions: list[LabelPosition] = []
+            for (x, y), names in places.items():
+                shared = taken.get((x, y), 0)
+                taken[(x, y)] = shared + 1
+                xs.append(x + (0.12 * shared if shared % 2 else -0.12 * shared))
+                ys.append(float(y))
+                labels.append(_point_label(names))
+                # away from the line between low and high power; others at the place aside
+                away: LabelPosition = "top" if y >= HIGH_SCORE else "bottom"
+                positions.append(_SHARED_PLACE[shared % len(_SHARED_PLACE)] if shared else away)
+            name = self.label("attitude", attitude) if attitude else c["no_attitude"]
+            series.append(Series(name, tuple(ys), tuple(xs), tuple(labels), tuple(positions)))
+        corners = ("keep_satisfied", "manage_closely", "monitor", "keep_informed")
+        at_corners = Series(
+            "",
+            (6.25, 6.25, 0.3, 0.3),
+            (0.1, 5.9, 0.1, 5.9),
+            positions=("right", "left", "right", "left"),
+        )
+        return ChartSpec(
+            language=self.fmt.locale.replace("_", "-"),
+            kind="scatter",
+            title=c["grid_title"],
+            alt=self.grid_alt(placed),
+            series=(at_corners, *series),
+            x_title=self.t["documents"]["columns"]["interest"],
+            y_title=self.t["documents"]["columns"]["power"],
+            cross=HIGH_SCORE - 0.5,
+            scale=(0.0, 6.0, 0.0, 6.5),
+            corners=tuple(self.label("quadrant", q) for q in corners),
+        )
+
+    def grid_alt(self, placed: list[Actor]) -> str:
+        """The scatter said in words: every actor, by quadrant, with its scores."""
+        c = self.t["documents"]["charts"]
+        quadrants = []
+        for q in QUADRANT_ORDER:
+            actors = [
+                c["grid_alt_actor"].format(name=_text(a.name), power=a.power, interest=a.interest)
+                for a in placed
+                if a.quadrant == q
+            ]
+            if actors:
+                quadrants.append(
+                    c["grid_alt_quadrant"].format(
+                        quadrant=self.label("quadrant", q), actors=", ".join(actors)
+                    )
+                )
+        alt: str = c["grid_alt"].format(
+            count=len(placed), high=HIGH_SCORE, quadrants=" ".join(quadrants)
+        )
+        return alt
 
     def budget_result(self, b: Budget) -> str:
         """What the budget's result is, said as the figures say it: a surplus, a deficit or
@@ -815,6 +1062,30 @@ def _whole_percents(shares: dict[Any, float]) -> dict[Any, float]:
     for key in by_remainder[: max(left, 0)]:
         floors[key] += 1
     return {k: v / 100 for k, v in floors.items()}
+
+
+def _sum_amounts(rows: Iterable[dict[int, float]]) -> dict[int, float]:
+    totals: dict[int, float] = {}
+    for amounts in rows:
+        for year, value in amounts.items():
+            totals[year] = totals.get(year, 0) + value
+    return totals
+
+
+def _point_label(names: list[str]) -> str:
+    """The label of a scatter's point: its actors' names, each on lines of about
+    `LABEL_LINE` characters, so that neighbouring labels do not run into each other."""
+    lines = []
+    for name in names:
+        line = ""
+        for word in abbreviated(name, 3 * LABEL_LINE).split():
+            if line and len(line) + 1 + len(word) > LABEL_LINE:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _lower_first(text: str) -> str:

@@ -17,6 +17,7 @@ docxtpl itself is only imported to do that.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import copy
 import datetime as dt
 import difflib
@@ -37,11 +38,22 @@ from typing import IO, Any
 import jinja2
 from jinja2.exceptions import SecurityError
 from lxml import etree
+from markupsafe import Markup
 
 from klusterdocs import cache
 from klusterdocs.context.format import LINE_BREAK, clean_text
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path, fixed_zip_info
+from klusterdocs.render.charts import (
+    CHART_CONTENT_TYPE,
+    CHART_RELATIONSHIP,
+    CHART_URI,
+    PACKAGE_RELATIONSHIP,
+    WORKBOOK_CONTENT_TYPE,
+    WORKBOOK_RELATIONSHIP_ID,
+    ChartSpec,
+    chart_parts,
+)
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
 from klusterdocs.render.package import as_document_types, read_package
 from klusterdocs.render.sandbox import BoundedSandbox
@@ -118,6 +130,7 @@ class _Environment(BoundedSandbox):
         self.filters["md"] = markdown_paragraphs
         self.filters["bullets"] = bullet_list
         self.filters["rich"] = rich_runs
+        self.filters["chart"] = chart_paragraph
 
 
 @functools.cache
@@ -375,12 +388,27 @@ def render_docx(
 def _write_package(
     source: WordTemplate, context: dict[str, Any], properties: Properties, target: Path
 ) -> None:
-    """Write the rendered package: every part in the template's order, with fixed zip dates."""
+    """Write the rendered package: every part in the template's order, with fixed zip dates.
+
+    The body is rendered first, to a spool: the charts it places add parts, relationships
+    and content types that come before it in the package.
+    """
     entries = _with_core_properties(_without_styles_copy(source.entries))
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries:
+    charts = _PlacedCharts(entries, source.layout)
+    with (
+        tempfile.SpooledTemporaryFile(max_size=8 * 2**20) as body,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        with charts.placing():
+            xml = dict(entries)["word/document.xml"].decode("utf-8")
+            _render_part(source, "word/document.xml", xml, context, body)
+        for name, data in charts.added_to(entries):
             info = fixed_zip_info(name)
-            if name == "word/document.xml" or (WORD_PARTS.match(name) and _has_tags(data)):
+            if name == "word/document.xml":
+                body.seek(0)
+                with archive.open(info, "w", force_zip64=True) as entry:
+                    shutil.copyfileobj(body, entry, 2**20)
+            elif WORD_PARTS.match(name) and _has_tags(data):
                 with archive.open(info, "w", force_zip64=True) as entry:
                     _render_part(source, name, data.decode("utf-8"), context, entry)
             elif name == "docProps/core.xml":
@@ -694,6 +722,139 @@ class _BlockWriter:
     def _flush(self) -> None:
         self.spools[-1].write("".join(self.buffer).encode("utf-8"))
         self.buffer, self.buffered = [], 0
+
+
+# -- charts ---------------------------------------------------------------------------------
+#
+# `{{p budget.year_chart|chart }}` places a native chart (render/charts.py) as a paragraph of
+# its own: an inline drawing whose `c:chart` points, by a relationship of the body, at a
+# chart part with its workbook. The filter writes the drawing and notes the chart; once the
+# body is rendered, `_write_package` writes the noted charts as parts (outside the template's
+# run, so that a failing disk is not reported as the template's mistake). A chart that is empty (the
+# context's None: no data) places nothing, not an empty frame.
+
+_EMU_PER_TWIP = 635
+_EMU_PER_CM = 360000
+_CHART_PART = re.compile(r"word/charts/chart(\d+)\.xml$")
+_PLACING: contextvars.ContextVar[_PlacedCharts | None] = contextvars.ContextVar(
+    "klusterdocs_charts", default=None
+)
+_DRAWING = (
+    '<w:p><w:pPr><w:keepLines/><w:spacing w:before="120" w:after="120"/><w:jc w:val="center"/>'
+    '</w:pPr><w:r><w:drawing><wp:inline xmlns:wp="{wp}" distT="0" distB="0" distL="0" distR="0">'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+    '<wp:docPr id="1" name="{name}" descr="{alt}" title="{title}"/><wp:cNvGraphicFramePr/>'
+    '<a:graphic xmlns:a="{a}"><a:graphicData uri="{uri}">'
+    '<c:chart xmlns:c="{uri}" xmlns:r="{r}" r:id="{rid}"/>'
+    "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+)
+
+
+class _PlacedCharts:
+    """The charts the body places, numbered after any the template has, and the parts,
+    relationships and content types they add to the package."""
+
+    def __init__(self, entries: list[tuple[str, bytes]], layout: PageLayout) -> None:
+        taken = [int(m.group(1)) for name, _ in entries if (m := _CHART_PART.match(name))]
+        self.first = max(taken, default=0) + 1
+        self.width = int(layout.available * _EMU_PER_TWIP)
+        self.charts: list[ChartSpec] = []
+
+    @contextlib.contextmanager
+    def placing(self) -> Iterator[None]:
+        """Let the `chart` filter place charts here while the body renders."""
+        token = _PLACING.set(self)
+        try:
+            yield
+        finally:
+            _PLACING.reset(token)
+
+    def place(self, spec: ChartSpec) -> str:
+        """The paragraph that shows `spec`, its chart noted to be added."""
+        number = self.first + len(self.charts)
+        self.charts.append(spec)
+        return _DRAWING.format(
+            wp=_NS["wp"],
+            a=_NS["a"],
+            r=_NS["r"],
+            uri=CHART_URI,
+            cx=self.width,
+            cy=int(spec.height_cm * _EMU_PER_CM),
+            name=f"Chart {number}",
+            alt=html.escape(spec.alt),
+            title=html.escape(spec.title),
+            rid=f"rIdKlusterdocsChart{number}",
+        )
+
+    def added_to(self, entries: list[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+        """`entries` with the body's relationships to the charts and their types, then the
+        charts' parts, each made as it is written."""
+        if not self.charts:
+            yield from entries
+            return
+        numbers = range(self.first, self.first + len(self.charts))
+        for name, data in entries:
+            if name == "[Content_Types].xml":
+                types = etree.fromstring(data, _PARSER)
+                space = types.nsmap[None]
+                if not any(d.get("Extension") == "xlsx" for d in types.iter(f"{{{space}}}Default")):
+                    default = etree.Element(f"{{{space}}}Default")
+                    default.set("Extension", "xlsx")
+                    default.set("ContentType", WORKBOOK_CONTENT_TYPE)
+                    types.insert(0, default)  # the Defaults come first
+                for number in numbers:
+                    override = etree.SubElement(types, f"{{{space}}}Override")
+                    override.set("PartName", f"/word/charts/chart{number}.xml")
+                    override.set("ContentType", CHART_CONTENT_TYPE)
+                data = _xml_bytes(types)
+            elif name == "word/_rels/document.xml.rels":
+                rels = etree.fromstring(data, _PARSER)
+                for number in numbers:
+                    relationship = etree.SubElement(rels, f"{{{rels.nsmap[None]}}}Relationship")
+                    relationship.set("Id", f"rIdKlusterdocsChart{number}")
+                    relationship.set("Type", CHART_RELATIONSHIP)
+                    relationship.set("Target", f"charts/chart{number}.xml")
+                data = _xml_bytes(rels)
+            yield name, data
+        for number, spec in zip(numbers, self.charts, strict=True):
+            parts = chart_parts(spec)
+            workbook = f"Microsoft_Excel_Worksheet{number}.xlsx"
+            yield f"word/charts/chart{number}.xml", parts.xml
+            yield f"word/charts/_rels/chart{number}.xml.rels", _workbook_rels(workbook)
+            yield f"word/embeddings/{workbook}", parts.workbook
+
+
+_NS = {
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+
+
+def _workbook_rels(workbook: str) -> bytes:
+    return (
+        f"{_DECLARATION}<Relationships "
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="{WORKBOOK_RELATIONSHIP_ID}" Type="{PACKAGE_RELATIONSHIP}" '
+        f'Target="../embeddings/{workbook}"/></Relationships>'
+    ).encode()
+
+
+def chart_paragraph(value: Any) -> Markup:
+    """The `chart` filter: a chart of the context (`budget.year_chart` …) as a paragraph of its
+    own, for `{{p … }}`; nothing when the chart is empty (None: the file has no data for it)."""
+    if not value:
+        return Markup("")
+    if not isinstance(value, ChartSpec):
+        raise jinja2.TemplateRuntimeError(
+            f"the chart filter takes a chart such as budget.year_chart, not {str(value)[:40]!r}"
+        )
+    placed = _PLACING.get()
+    if placed is None:
+        raise jinja2.TemplateRuntimeError(
+            "a chart can only be placed in the document's body, not in a header or footer"
+        )
+    return Markup(placed.place(value))
 
 
 # -- core properties ------------------------------------------------------------------------
