@@ -125,7 +125,7 @@ def markdown_table(folder: Path, count: int) -> Path:
 
 def initiatives_folder(folder: Path, count: int) -> Path:
     source = (ROOT / "inputs" / "smart-textiles.yaml").read_text(encoding="utf-8")
-    target = folder / "many"
+    target = folder / f"many-{count}"
     target.mkdir()
     for n in range(count):
         text = source.replace("name: Smart Textiles", f"name: Kluster {n}").replace(
@@ -165,6 +165,22 @@ def main() -> None:
                 '`plan` on the example / `python -c "import docxtpl, click, yaml"`',
                 f"{plan * 1000:.0f} ms / {imports * 1000:.0f} ms",
                 f"{plan / imports:.2f}",
+                "≤ 1.5",
+            )
+        )
+
+        many = initiatives_folder(work, 200)
+        measure([*CLI, "build", str(many), "-o", str(work / "nc")], 1)  # then nothing to do
+        (nothing, _), (nothing_one, _) = compare(
+            [*CLI, "build", str(many), "-o", str(work / "nc")],
+            [*CLI, "build", str(many / "kluster-0.yaml"), "-o", str(work / "nc")],
+            args.runs,
+        )
+        rows.append(
+            (
+                "no-change `build` of 200 initiatives / of 1",
+                f"{nothing * 1000:.0f} ms / {nothing_one * 1000:.0f} ms",
+                f"{nothing / nothing_one:.2f}",
                 "≤ 1.5",
             )
         )

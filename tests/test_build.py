@@ -184,3 +184,42 @@ def test_touching_a_file_rebuilds_only_its_documents(
     rebuilt = {Path(line).relative_to(out).as_posix() for line in stdout.split()}
     assert rebuilt == {p for p in EXPECTED if p.startswith(("automation-region", "reglab-2012"))}
     assert "7 built, 2 up to date" in stderr
+
+
+def test_a_build_with_nothing_to_do_parses_no_file(
+    runner: CliRunner, inputs: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """As make does: unchanged sizes and times of every file a document depends on are
+    enough, so 200 files cost about what one does."""
+    import klusterdocs.loading as loading
+
+    out = tmp_path / "out"
+    _build(runner, str(inputs), "-o", str(out))
+
+    def parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(loading, "load_yaml", parse)
+    code, _, stderr = _build(runner, str(inputs), "-o", str(out))
+    assert code == 0 and "0 built, 9 up to date" in stderr, stderr
+    monkeypatch.undo()
+    (out / "automation-region" / "forstudie.docx").unlink()  # a document gone: parsed, made
+    code, stdout, stderr = _build(runner, str(inputs), "-o", str(out))
+    assert code == 0 and stdout.split() == [str(out / "automation-region" / "forstudie.docx")]
+
+
+def test_a_more_specific_template_added_later_is_used(
+    runner: CliRunner, inputs: Path, tmp_path: Path
+) -> None:
+    """The lookup's candidates that did not exist are part of what a document depends on."""
+    out, templates = tmp_path / "out", tmp_path / "templates"
+    (templates / "forstudie").mkdir(parents=True)
+    only = str(inputs / "automation-region.yaml")
+    _build(runner, only, "-o", str(out), "--templates", str(templates))
+    region = docx.Document(str(ROOT / "templates" / "forstudie" / "default.docx"))
+    region.add_paragraph("Region Exempel – mall för mobiliseringsfasen")
+    region.save(str(templates / "forstudie" / "mobilisering.docx"))
+    code, stdout, _ = _build(runner, only, "-o", str(out), "--templates", str(templates))
+    assert code == 0 and stdout.split() == [str(out / "automation-region" / "forstudie.docx")]
+    made = docx.Document(str(out / "automation-region" / "forstudie.docx"))
+    assert "Region Exempel – mall för mobiliseringsfasen" in [p.text for p in made.paragraphs]

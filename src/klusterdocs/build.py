@@ -5,6 +5,12 @@ decks), skips those whose inputs have not changed since the last build, and rend
 a process pool. What a document depends on is hashed into its key: its YAML and the files that
 YAML links, the template used, the data files (labels, phases, slide content), the language and
 the klusterdocs version. The keys of the last build are kept in `OUT/.klusterdocs-build.json`.
+
+A build with nothing to do must not cost a parse per file: the manifest also keeps, per input,
+the size and modification time of every file its documents depend on (the input, the files it
+links, the templates used and those more specific that did not exist) and the jobs it gave.
+When none of them changed, as make decides, the jobs are taken from the manifest unparsed; a
+file is parsed only when one of its documents must be made.
 """
 
 from __future__ import annotations
@@ -21,16 +27,16 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from klusterdocs import __version__
 from klusterdocs.data import data_path
 from klusterdocs.errors import InputError, KlusterdocsError, display_path
-from klusterdocs.loading import LoadedProgram, input_files, load_initiative, load_program
-from klusterdocs.loading.yamlsource import load_yaml
+from klusterdocs.loading import LoadedProgram, input_files
 from klusterdocs.model import InitiativeFile
 
 MANIFEST = ".klusterdocs-build.json"
+MANIFEST_VERSION = 2
 Status = Literal["built", "up to date", "failed"]
 
 
@@ -69,6 +75,16 @@ class Plan:
     jobs: list[Job]
     failures: list[Result]
     models: dict[Path, InitiativeFile | LoadedProgram]
+    # per input (resolved path): the stamps of what its jobs depend on, and its jobs
+    records: dict[str, Any] = field(default_factory=dict)
+
+    def model(self, source: Path) -> InitiativeFile | LoadedProgram:
+        """The loaded input `source`; one taken unparsed from the manifest is loaded now."""
+        if source not in self.models:
+            from klusterdocs.loading import load_input
+
+            self.models[source] = load_input(source)
+        return self.models[source]
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -90,11 +106,32 @@ def _content_digest(path: Path, size: int, mtime_ns: int) -> str:
     return _digest(path.read_bytes())
 
 
-def _data_digest() -> str:
-    """One hash of every data file in use (labels, phases, slide content), overrides included."""
+def _data_files() -> list[Path]:
+    """Every data file in use (labels, phases, slide content), overrides included."""
     builtin = Path(__file__).resolve().parent / "data"
     names = sorted(p.relative_to(builtin).as_posix() for p in builtin.rglob("*.yaml"))
-    return _digest(*names, *(_file_digest(data_path(name)) for name in names))
+    return [data_path(name) for name in names]
+
+
+def _data_digest() -> str:
+    """One hash of every data file in use."""
+    files = _data_files()
+    return _digest(*(p.as_posix() for p in files), *map(_file_digest, files))
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """A file's size and modification time, or None when there is no such file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _setting(lang: str | None, templates: Path | None) -> str:
+    """What every job of a build depends on beyond its own files: a change makes all parse."""
+    data = [(p.as_posix(), _stamp(p)) for p in _data_files()]
+    return _digest(__version__, lang or "", str(templates or ""), json.dumps(data))
 
 
 def _job(
@@ -112,59 +149,128 @@ def _job(
 
 
 def plan(
-    paths: Sequence[Path], output: Path, *, lang: str | None = None, templates: Path | None = None
+    paths: Sequence[Path],
+    output: Path,
+    *,
+    lang: str | None = None,
+    templates: Path | None = None,
+    reuse: bool = True,
 ) -> Plan:
-    """Every job for the inputs under `paths`; a file that fails to load fails alone."""
-    from klusterdocs.documents import deck_path, output_path
-    from klusterdocs.i18n import label_files
-    from klusterdocs.loading import detect_kind
-    from klusterdocs.phases import phases
-    from klusterdocs.render.lookup import find_template
+    """Every job for the inputs under `paths`; a file that fails to load fails alone.
 
-    jobs: list[Job] = []
-    failures: list[Result] = []
-    models: dict[Path, InitiativeFile | LoadedProgram] = {}
+    With `reuse`, the jobs of an input whose files have not changed since the last build are
+    taken from its manifest without parsing it (`force` builds parse everything).
+    """
+    setting = _setting(lang, templates)
+    known = _read_manifest(output) if reuse else {}
+    recorded: dict[str, Any] = known.get("sources", {})
+    keys: dict[str, str] = known.get("documents", {})
+    build_plan = Plan([], [], {})
     for path in input_files(paths):
+        name = str(path.resolve())
+        record = recorded.get(name)
+        if record and record.get("setting") == setting and _unchanged(record):
+            build_plan.jobs += _recorded_jobs(path, record, keys, output)
+            build_plan.records[name] = record
+            continue
         try:
-            kind = detect_kind(load_yaml(path, display_path(path)))
-            if kind == "initiative":
-                model = load_initiative(path)
-                models[path] = model
-                language = lang or model.language
-                for document in phases()[model.initiative.phase].documents:
-                    template = find_template(document, model.initiative.phase, templates)
-                    target = output_path(model, document, output)
-                    inputs = (path, template, *label_files(templates))
-                    jobs.append(_job(path, document, target, language, inputs))
-            else:
-                loaded = load_program(path)
-                models[path] = loaded
-                language = lang or loaded.model.language
-                linked = sorted(
-                    {
-                        (path.parent / p.initiative).resolve()
-                        for p in loaded.model.participants
-                        if p.initiative
-                    }
-                )
-                for module in loaded.model.modules:
-                    template = find_template("modul", module.phase, templates, module.number)
-                    target = deck_path(loaded, module.number, output)
-                    jobs.append(
-                        _job(
-                            path,
-                            "modul",
-                            target,
-                            language,
-                            (path, *linked, template, *label_files(templates)),
-                            module.number,
-                        )
-                    )
+            jobs, depends_on = _planned(path, output, lang, templates, build_plan)
         except InputError as exc:
-            failures.append(Result(None, "failed", "\n".join(map(str, exc.problems))))
+            build_plan.failures.append(Result(None, "failed", "\n".join(map(str, exc.problems))))
+            continue
         except KlusterdocsError as exc:
-            failures.append(Result(None, "failed", f"{display_path(path)}: {exc}"))
-    return _without_shared_folders(Plan(jobs, failures, models))
+            build_plan.failures.append(Result(None, "failed", f"{display_path(path)}: {exc}"))
+            continue
+        build_plan.jobs += jobs
+        build_plan.records[name] = {
+            "setting": setting,
+            "stamps": {p.as_posix(): _stamp(p) for p in depends_on},
+            "jobs": [_job_record(job, output) for job in jobs],
+        }
+    return _without_shared_folders(build_plan)
+
+
+def _job_record(job: Job, output: Path) -> list[Any]:
+    """A job as the manifest keeps it: document, target, module and inputs."""
+    target = job.target.relative_to(output).as_posix()
+    return [job.document, target, job.module, [str(p) for p in job.inputs]]
+
+
+def _unchanged(record: dict[str, Any]) -> bool:
+    stamps = record.get("stamps")
+    if not isinstance(stamps, dict) or not isinstance(record.get("jobs"), list):
+        return False
+    return all(_stamp(Path(path)) == stamp for path, stamp in stamps.items())
+
+
+def _recorded_jobs(
+    source: Path, record: dict[str, Any], keys: dict[str, str], output: Path
+) -> list[Job]:
+    return [
+        Job(
+            source,
+            document,
+            output / target,
+            keys.get(target, ""),
+            tuple(map(Path, inputs)),
+            module,
+        )
+        for document, target, module, inputs in record["jobs"]
+    ]
+
+
+def _planned(
+    path: Path,
+    output: Path,
+    lang: str | None,
+    templates: Path | None,
+    build_plan: Plan,
+) -> tuple[list[Job], list[Path]]:
+    """The jobs of the input `path` (loaded into `build_plan`), and every file they depend on:
+    the input, the files it links, the templates used and those looked for before them."""
+    from klusterdocs.documents import deck_path, output_path
+    from klusterdocs.i18n import LABELS_FOLDER, LANGUAGES, label_files
+    from klusterdocs.phases import phases
+    from klusterdocs.render.lookup import candidates
+
+    model = build_plan.model(path)
+    labels = label_files(templates)
+    looked: list[Path] = [path]
+    if templates is not None:
+        looked += [templates / LABELS_FOLDER / f"{lang}.yaml" for lang in LANGUAGES]
+
+    def template(document: str, phase: str | None, module: int | None = None) -> Path:
+        for candidate in candidates(document, phase, templates, module):
+            looked.append(candidate)
+            if candidate.is_file():
+                return candidate
+        from klusterdocs.render.lookup import find_template
+
+        return find_template(document, phase, templates, module)  # says where it looked
+
+    jobs = []
+    if isinstance(model, InitiativeFile):
+        language = lang or model.language
+        phase = model.initiative.phase
+        for document in phases()[phase].documents:
+            target = output_path(model, document, output)
+            inputs = (path, template(document, phase), *labels)
+            jobs.append(_job(path, document, target, language, inputs))
+    else:
+        language = lang or model.model.language
+        linked = sorted(
+            {
+                (path.parent / p.initiative).resolve()
+                for p in model.model.participants
+                if p.initiative
+            }
+        )
+        looked += linked
+        for module in model.model.modules:
+            target = deck_path(model, module.number, output)
+            inputs = (path, *linked, template("modul", module.phase, module.number), *labels)
+            jobs.append(_job(path, "modul", target, language, inputs, module.number))
+    return jobs, list(dict.fromkeys(looked))
 
 
 def _without_shared_folders(build_plan: Plan) -> Plan:
@@ -195,19 +301,32 @@ def _without_shared_folders(build_plan: Plan) -> Plan:
     return Plan(jobs, failures, build_plan.models)
 
 
-def _read_manifest(output: Path) -> dict[str, str]:
+def _read_manifest(output: Path) -> dict[str, Any]:
+    """The last build's manifest: `documents` (target -> key) and `sources` (see `plan`)."""
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    if data.get("version") != MANIFEST_VERSION:  # an older build's: its keys, no records
+        return {"documents": {k: v for k, v in data.items() if isinstance(v, str)}}
+    documents, sources = data.get("documents"), data.get("sources")
+    return {
+        "documents": documents if isinstance(documents, dict) else {},
+        "sources": sources if isinstance(sources, dict) else {},
+    }
 
 
-def _write_manifest(output: Path, keys: dict[str, str]) -> None:
+def _write_manifest(output: Path, keys: dict[str, str], records: dict[str, Any]) -> None:
     from klusterdocs.output import write_atomic
 
-    text = json.dumps(dict(sorted(keys.items())), indent=1) + "\n"
-    write_atomic(output / MANIFEST, text.encode("utf-8"))
+    data = {
+        "version": MANIFEST_VERSION,
+        "documents": dict(sorted(keys.items())),
+        "sources": dict(sorted(records.items())),
+    }
+    write_atomic(output / MANIFEST, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
 
 
 def _render(
@@ -305,7 +424,8 @@ def run(
     for failure in build_plan.failures:
         if on_result:
             on_result(failure)
-    manifest = _read_manifest(output)
+    known = _read_manifest(output)
+    manifest: dict[str, str] = known.get("documents", {})
     todo = []
     for job in build_plan.jobs:
         if not force and job.up_to_date(manifest, output):
@@ -336,8 +456,9 @@ def run(
             if result.status == "built":
                 result.written = [*result.written, *(p.with_suffix(".pdf") for p in result.written)]
         convert_to_pdf(fresh)
-    if built:
-        _write_manifest(output, manifest)
+    if built or build_plan.records != known.get("sources", {}):
+        records = {**known.get("sources", {}), **build_plan.records}
+        _write_manifest(output, manifest, records)
     return results
 
 
@@ -349,6 +470,17 @@ def _execute(
     output: Path,
     workers: int | None,
 ) -> Generator[Result, None, None]:
+    loaded, failed = [], []
+    for job in jobs:  # a job taken from the manifest unparsed: its input is parsed now
+        try:
+            build_plan.model(job.source)
+            loaded.append(job)
+        except InputError as exc:
+            failed.append(Result(job, "failed", "\n".join(map(str, exc.problems))))
+        except KlusterdocsError as exc:
+            failed.append(Result(job, "failed", f"{display_path(job.source)}: {exc}"))
+    yield from failed
+    jobs = loaded
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         for job in jobs:

@@ -350,7 +350,7 @@ def build(
     from klusterdocs.config import templates_setting
 
     templates = templates_setting(templates, paths[0])
-    build_plan = plan(paths, output, lang=lang, templates=templates)
+    build_plan = plan(paths, output, lang=lang, templates=templates, reuse=not force)
     total = len(build_plan.jobs) + len(build_plan.failures)
     counts = {"built": 0, "up to date": 0, "failed": 0}
     show_bar = total > 5 and sys.stdout.isatty()

@@ -40,6 +40,8 @@ _IDS: dict[Kind, dict[str, str]] = {
         "indicators[].id": "indicator",
         "activities[].id": "activity",
         "risks[].id": "risk",
+        "impact_logic[].id": "impact logic row",
+        "milestones[].id": "milestone",
     },
     "program": {"participants[].id": "participant", "modules[].number": "module"},
 }
@@ -50,6 +52,9 @@ _REFERENCES: dict[Kind, dict[str, str]] = {
         "activities[].focus_area": "strategy.focus_areas[].id",
         "activities[].goals[]": "strategy.goals[].id",
         "activities[].partners[]": "actors[].id",
+        "impact_logic[].activities[]": "activities[].id",
+        "impact_logic[].indicators[]": "indicators[].id",
+        "milestones[].activity": "activities[].id",
     },
     "program": {
         "reflections[].module": "modules[].number",
@@ -58,7 +63,11 @@ _REFERENCES: dict[Kind, dict[str, str]] = {
     },
 }
 _ORDERED: dict[Kind, list[tuple[str, str, str]]] = {
-    "initiative": [("activities[]", "start", "end")],
+    "initiative": [
+        ("activities[]", "start", "end"),
+        ("document.period", "start", "end"),
+        ("prestudy.period", "start", "end"),
+    ],
     "program": [("modules[].sessions[]", "date", "end_date")],
 }
 
@@ -121,12 +130,17 @@ def _cross_checks(source: Source, kind: Kind) -> list[Problem]:
 
 
 def _walk_items(data: Any, path: str) -> Iterator[tuple[Loc, dict[str, Any]]]:
-    """Yield (location, mapping) for each mapping element at a `[]` path."""
+    """Yield (location, mapping) for each mapping element at a `[]` path, or the mapping
+    at a plain one (`document.period`)."""
     parent, _, last = path.rpartition(".")
     name = last.removesuffix("[]")
     containers = _walk_items(data, parent) if parent else iter([((), data)])
     for loc, container in containers:
         items = container.get(name) if isinstance(container, dict) else None
+        if not last.endswith("[]"):
+            if isinstance(items, dict):
+                yield (*loc, name), items
+            continue
         for index, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
                 yield (*loc, name, index), item
@@ -222,6 +236,14 @@ def initiative_from_text(text: str, path: Path, name: str) -> InitiativeFile:
 def load_program(path: Path) -> LoadedProgram:
     """Load and validate a program file and the initiative files its participants link to."""
     return _program_from(load_yaml(path, display_path(path)))
+
+
+def load_input(path: Path) -> InitiativeFile | LoadedProgram:
+    """Load an initiative or a program file, whichever it is, parsing it once."""
+    source = load_yaml(path, display_path(path))
+    return (
+        _initiative_from(source) if detect_kind(source) == "initiative" else _program_from(source)
+    )
 
 
 def _initiative_from(source: Source) -> InitiativeFile:

@@ -118,8 +118,32 @@ class ChartParts:
     title: str
 
 
+# Raise when the chart XML or workbook written for a spec changes: cached parts are then
+# written again.
+CHART_REVISION = 1
+
+
 def chart_parts(spec: ChartSpec) -> ChartParts:
-    """The chart part and its workbook for `spec`."""
+    """The chart part and its workbook for `spec`, kept in the cache (see
+    `klusterdocs.cache`): writing them imports python-pptx and XlsxWriter and builds a
+    workbook, most of a small plan's time, while the same data gives the same bytes."""
+    from klusterdocs import cache
+
+    key = cache.digest(
+        repr(spec).encode("utf-8"),
+        str(CHART_REVISION),
+        cache.installed("python-pptx"),
+        cache.installed("XlsxWriter"),
+    )
+    kept = cache.load(key, tuple)
+    if kept is not None and len(kept) == 2:
+        return ChartParts(kept[0], kept[1], spec.alt, spec.title)
+    parts = _written(spec)
+    cache.store(key, (parts.xml, parts.workbook))
+    return parts
+
+
+def _written(spec: ChartSpec) -> ChartParts:
     from pptx.chart.chart import Chart
     from pptx.chart.xmlwriter import ChartXmlWriter
     from pptx.opc.oxml import serialize_part_xml
