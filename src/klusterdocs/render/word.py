@@ -5,9 +5,10 @@ Safety: every template renders in a sandboxed Jinja environment with autoescape 
 StrictUndefined (docxtpl's defaults let an `&` or `<` in user text break the XML, which it
 then "recovers" by silently dropping text). The rendered XML is parsed strictly.
 
-Memory: the body is never held whole. Its rendered XML is parsed as Jinja produces it, and
-each block (a paragraph, a table row) is fixed up and written out as soon as it is complete;
-a 20,000-actor analysis needs no more memory than a short one. The table of contents, which
+Memory: the rendered body is never held whole. Its XML is parsed as Jinja produces it, and
+each block (a paragraph, a table row) is fixed up and written out as soon as it is complete,
+so rendering adds little to what the validated input model and its context hold; those grow
+with the file (a 20,000-actor analysis peaks at about 140 MiB, the example at 40 MiB). The table of contents, which
 comes before the headings it lists, is filled in when the body is copied into the file.
 
 Speed: a template part is turned into Jinja code once and kept (see `klusterdocs.cache`);
