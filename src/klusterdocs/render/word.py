@@ -8,8 +8,9 @@ then "recovers" by silently dropping text). The rendered XML is parsed strictly.
 Memory: the rendered body is never held whole. Its XML is parsed as Jinja produces it, and
 each block (a paragraph, a table row) is fixed up and written out as soon as it is complete,
 so rendering adds little to what the validated input model and its context hold; those grow
-with the file (a 20,000-actor analysis peaks at about 140 MiB, the example at 40 MiB). The table of contents, which
-comes before the headings it lists, is filled in when the body is copied into the file.
+with the file (a 20,000-actor analysis peaks at about 140 MiB, the example at 40 MiB). The
+table of contents, which comes before the headings it lists, is filled in when the body is
+copied into the file.
 
 Speed: a template part is turned into Jinja code once and kept (see `klusterdocs.cache`);
 docxtpl itself is only imported to do that.
@@ -75,6 +76,7 @@ from klusterdocs.render.wordxml import (
     TableFit,
     ask_word_to_update_fields,
     bookmark_heading,
+    cells_complete,
     complete_cells,
     empty_core_properties,
     finish_tables,
@@ -631,13 +633,14 @@ class _BlockWriter:
             self._table_child(child, table)
 
     def _table_child(self, child: Any, table: _Table) -> None:
-        complete_cells(child)
-        if child.tag == TR:
-            release_if_tall(child, self.source.layout)
         text = serialise(child, self.declared, self.declarations)
         # most rows need nothing: look at the text before walking the elements
         scaled = table.fit is not None and table.fit.changes_rows
-        if scaled or "<w:shd" in text or "<w:tbl" in text:
+        tall = child.tag == TR and release_if_tall(child, self.source.layout)
+        if not cells_complete(text):
+            complete_cells(child)
+            tall = True  # written again below
+        if scaled or tall or "<w:shd" in text or "<w:tbl" in text:
             if table.fit is not None and child.tag == TR:
                 fit_rows([child], table.fit)
             finish_tables(child, self.source.layout)  # tables in its cells
