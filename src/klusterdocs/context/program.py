@@ -1,14 +1,17 @@
 """The content of one module's slide deck, in the order a coach runs the day.
 
-The result is a list of slide descriptions (plain data): the program's own slides (title,
-purpose, agenda, participants, the cohort's phases, reflections, follow-up, homework, closing)
-around the module's built-in content from `data/modules/<lang>/modul-N.yaml`. The renderer only
-lays them out.
+The result is a list of slide descriptions (plain data). After the title and the day's agenda,
+each agenda item gets its slides in its place: a section slide with the item, its time box and
+kind, then its content — the built-in module's (`data/modules/<lang>/modul-N.yaml`, matched to
+the item by name or kind), the item's own `slides` from the program file, and the slides made
+from the program (participants, the Reglab model, exercises with their groups, follow-up,
+homework). Every slide carries speaker notes. The renderer only lays them out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -16,7 +19,7 @@ from klusterdocs.context.format import Formatter, clean_text
 from klusterdocs.data import load_data
 from klusterdocs.i18n import enum_label, labels
 from klusterdocs.loading import LoadedProgram
-from klusterdocs.model.program import Module, Session
+from klusterdocs.model.program import AgendaItem, Module, ProgramFile, Session
 from klusterdocs.phases import phases
 
 SlideKind = Literal[
@@ -30,6 +33,25 @@ SlideKind = Literal[
     "phases",
     "closing",
 ]
+
+GROUP_WORK = ("group_reflection", "case")
+"""Agenda kinds run as group work: their exercise slide lists the groups."""
+
+GENERATED = (
+    "purpose",
+    "program_purpose",
+    "modules",
+    "model",
+    "participants",
+    "expectations",
+    "cohort",
+    "follow_up",
+    "exercise",
+    "reflections",
+    "homework",
+    "commitments",
+)
+"""Slides made from the program, which a module's content may place with `generated: NAME`."""
 
 
 @dataclass
@@ -51,10 +73,49 @@ class Slide:
     notes: str = ""
 
 
+@dataclass
+class Block:
+    """The built-in content of one agenda item: which items it belongs to, and its slides."""
+
+    match: list[str] = field(default_factory=list)  # item names it belongs to (their start)
+    kinds: list[str] = field(default_factory=list)  # or agenda kinds it belongs to
+    questions: list[str] = field(default_factory=list)
+    bring_back: str = ""
+    slides: list[dict[str, Any]] = field(default_factory=list)
+
+    def fits(self, item: AgendaItem) -> bool:
+        """Whether this content belongs to agenda `item`."""
+        name = _key(item.item)
+        return any(name.startswith(_key(m)) for m in self.match) or (
+            item.kind is not None and item.kind in self.kinds
+        )
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", clean_text(text).casefold()).strip()
+
+
 def module_content(number: int, lang: str) -> dict[str, Any]:
     """The built-in (or overridden) content of module `number` in `lang`."""
     content: dict[str, Any] = load_data(f"modules/{lang}/modul-{number}.yaml")
     return content
+
+
+def module_blocks(content: dict[str, Any]) -> list[Block]:
+    """A module's content as blocks; a file with one flat `slides` list is one block."""
+    blocks = [
+        Block(
+            match=list(raw.get("match", [])),
+            kinds=list(raw.get("kinds", [])),
+            questions=list(raw.get("questions", [])),
+            bring_back=raw.get("bring_back", ""),
+            slides=list(raw.get("slides", [])),
+        )
+        for raw in content.get("items", [])
+    ]
+    if content.get("slides"):
+        blocks.append(Block(slides=list(content["slides"])))
+    return blocks
 
 
 def _when(sessions: list[Session], fmt: Formatter) -> str:
@@ -70,183 +131,673 @@ def _when(sessions: list[Session], fmt: Formatter) -> str:
     return " · ".join(parts)
 
 
+def _minutes(time: str) -> int | None:
+    """`"10:35"` → 635; None for a time that is not hours and minutes."""
+    found = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", time)
+    return int(found[1]) * 60 + int(found[2]) if found else None
+
+
+def ordered_agenda(module: Module) -> list[AgendaItem]:
+    """The agenda in time order (as written where a time cannot be read)."""
+    if all(_minutes(a.time) is not None for a in module.agenda):
+        return sorted(module.agenda, key=lambda a: _minutes(a.time) or 0)
+    return list(module.agenda)
+
+
+@dataclass(frozen=True)
+class TimeBox:
+    start: str
+    end: str  # "" for the day's last item
+    minutes: int | None
+
+
+def _time_boxes(agenda: list[AgendaItem]) -> list[TimeBox]:
+    """Each item runs from its time to the next item's."""
+    boxes = []
+    for index, item in enumerate(agenda):
+        following = agenda[index + 1] if index + 1 < len(agenda) else None
+        start, end = _minutes(item.time), _minutes(following.time) if following else None
+        minutes = end - start if start is not None and end is not None and end > start else None
+        boxes.append(
+            TimeBox(clean_text(item.time), clean_text(following.time) if following else "", minutes)
+        )
+    return boxes
+
+
+class _Deck:
+    """Builds one module's slides; holds what every slide needs to know."""
+
+    def __init__(self, loaded: LoadedProgram, module: Module, lang: str) -> None:
+        self.loaded, self.module, self.lang = loaded, module, lang
+        self.program: ProgramFile = loaded.model
+        self.t: dict[str, Any] = labels(lang)["deck"]
+        self.d: dict[str, Any] = labels(lang)["deck_day"]
+        self.fmt = Formatter(lang)
+        self.content = module_content(module.number, lang)
+        self.placed: set[str] = set()  # generated slides already in the deck
+        self.claimed: set[str] = set()  # generated slides the module's content places
+        self.names = {p.id: clean_text(p.name) for p in self.program.participants}
+
+    # -- the day -------------------------------------------------------------------------------
+    def slides(self) -> list[Slide]:
+        agenda = ordered_agenda(self.module)
+        replace = self.module.slides == "replace"
+        blocks = module_blocks(self.content)
+        placed = _place_blocks(blocks, agenda)
+        # what the content places itself is not also put in the defaults' places
+        self.claimed = {
+            str(raw["generated"]) for b in blocks for raw in b.slides if raw.get("generated")
+        }
+        out = [self._title()]
+        if not agenda:  # no day to follow: the module's content in its own order
+            out += self._opening()
+            for block in blocks:
+                out += self._block(block, None, None, replace)
+            out += self._leftovers(None)
+            out.append(self._closing())
+            return out
+        out.append(self._agenda(agenda))
+        boxes = _time_boxes(agenda)
+        opening = next((i for i, a in enumerate(agenda) if a.kind != "break"), 0)
+        homework = next((i for i, a in enumerate(agenda) if a.kind == "homework"), None)
+        for index, (item, box) in enumerate(zip(agenda, boxes, strict=True)):
+            out.append(self._section(item, box, agenda, index))
+            if item.kind == "break":
+                continue
+            content: list[Slide] = []
+            for block in placed.get(index, []):
+                content += self._block(block, item, box, replace)
+            content += [self._own_slide(raw) for raw in item.slides]
+            asks = item.questions or any(b.questions for b in placed.get(index, []))
+            if (item.kind in GROUP_WORK or asks) and f"exercise@{index}" not in self.placed:
+                content += self._exercise(item, box, placed.get(index, []))
+            if index == opening:
+                content = self._opening() + content
+            if index == homework or (homework is None and index == len(agenda) - 1):
+                content += self._leftovers(index)
+            out += content
+        out.append(self._closing())
+        return out
+
+    def _block(
+        self, block: Block, item: AgendaItem | None, box: TimeBox | None, replace: bool
+    ) -> list[Slide]:
+        """A block's slides: its content (unless the program replaces it) and the generated
+        slides it places."""
+        out: list[Slide] = []
+        for raw in block.slides:
+            name = raw.get("generated")
+            if name:
+                out += self._generated(name, item, box, block)
+            elif not replace:
+                if (
+                    raw.get("kind") == "section"
+                    and item is not None
+                    and _key(raw.get("title", "")) == _key(item.item)
+                ):
+                    continue  # the agenda item's own section slide says it already
+                out.append(self._content_slide(raw))
+        return out
+
+    def _generated(
+        self, name: str, item: AgendaItem | None, box: TimeBox | None, block: Block | None
+    ) -> list[Slide]:
+        """The generated slide `name`, once per deck (exercises once per agenda item)."""
+        if name not in GENERATED:
+            raise ValueError(f"unknown generated slide {name!r}; known: {', '.join(GENERATED)}")
+        if name == "exercise":
+            if item is None or box is None:
+                return []
+            key = f"exercise@{ordered_agenda(self.module).index(item)}"
+            if key in self.placed:
+                return []
+            self.placed.add(key)
+            return self._exercise(item, box, [block] if block else [])
+        if name in self.placed:
+            return []
+        self.placed.add(name)
+        made: list[Slide] = getattr(self, f"_{name}")()
+        return made
+
+    def _defaults(self, names: tuple[str, ...]) -> list[Slide]:
+        """The generated slides `names` that the module's content does not place itself."""
+        out: list[Slide] = []
+        for name in names:
+            if name not in self.claimed:
+                out += self._generated(name, None, None, None)
+        return out
+
+    def _opening(self) -> list[Slide]:
+        """What opens the day unless the module's content places it: the follow-up of the
+        last module's commitments, the purpose, the model, the participants and the cohort."""
+        return self._defaults(
+            (
+                "follow_up",
+                "purpose",
+                "program_purpose",
+                "modules",
+                "model",
+                "participants",
+                "expectations",
+                "cohort",
+            )
+        )
+
+    def _leftovers(self, index: int | None) -> list[Slide]:
+        """What closes the day unless the content places it: the groups' reflections, the
+        homework, and the commitments to collect."""
+        return self._defaults(("reflections", "homework", "commitments"))
+
+    # -- the program's own slides ------------------------------------------------------------
+    def _title(self) -> Slide:
+        program, module, t, d = self.program.program, self.module, self.t, self.d
+        module_title = t["module"].format(number=module.number) + f": {clean_text(module.title)}"
+        when = _when(module.sessions, self.fmt)
+        subtitle = " · ".join(x for x in (clean_text(program.subtitle or ""), when) if x)
+        staff = ", ".join(
+            clean_text(s.name) + (f" ({clean_text(s.role)})" if s.role else "")
+            for s in program.staff
+        )
+        notes = d["notes"]["title"].format(
+            organiser=clean_text(program.organiser or "–"),
+            when=when or "–",
+            staff=staff or "–",
+            participants=len(self.program.participants),
+        )
+        return Slide("title", f"{clean_text(program.title)}\n{module_title}", subtitle, notes=notes)
+
+    def _agenda(self, agenda: list[AgendaItem]) -> Slide:
+        t = self.t
+        rows = [
+            [
+                clean_text(a.time),
+                clean_text(a.item) + (f" ({clean_text(a.lead)})" if a.lead else ""),
+                enum_label(self.lang, "agenda_kind", a.kind),
+            ]
+            for a in agenda
+        ]
+        work = [
+            b.minutes or 0
+            for a, b in zip(agenda, _time_boxes(agenda), strict=True)
+            if a.kind in GROUP_WORK
+        ]
+        notes = self.d["notes"]["agenda"].format(
+            start=clean_text(agenda[0].time),
+            items=len(agenda),
+            work=len(work),
+            minutes=sum(work),
+        )
+        return Slide(
+            "table",
+            t["agenda"],
+            columns=[t["agenda_columns"][k] for k in ("time", "item", "kind")],
+            rows=rows,
+            notes=notes,
+        )
+
+    def _section(
+        self, item: AgendaItem, box: TimeBox, agenda: list[AgendaItem], index: int
+    ) -> Slide:
+        d = self.d
+        kind = enum_label(self.lang, "agenda_kind", item.kind)
+        span = d["span"].format(start=box.start, end=box.end) if box.end else box.start
+        if box.minutes:
+            span += " · " + d["minutes"].format(minutes=box.minutes)
+        subtitle = " · ".join(x for x in (span, kind, clean_text(item.lead or "")) if x)
+        following = agenda[index + 1] if index + 1 < len(agenda) else None
+        if item.kind == "break":
+            back = d["back_at"].format(time=box.end) if box.end else ""
+            notes = d["notes"]["break"].format(
+                item=clean_text(item.item), end=box.end or "–", minutes=box.minutes or "–"
+            )
+            return Slide(
+                "section",
+                clean_text(item.item),
+                " · ".join(x for x in (span, back) if x),
+                notes=notes,
+            )
+        notes = d["notes"]["section"].format(
+            item=clean_text(item.item),
+            span=span,
+            kind=kind or "–",
+            next=(
+                f"{clean_text(following.time)} {clean_text(following.item)}" if following else "–"
+            ),
+        )
+        if item.kind in GROUP_WORK:
+            notes += "\n\n" + d["notes"]["section_group"]
+        return Slide("section", clean_text(item.item), subtitle, notes=notes)
+
+    def _purpose(self) -> list[Slide]:
+        bullets = [clean_text(p) for p in self.content.get("purpose", [])]
+        if not bullets:
+            return []
+        return [
+            Slide("bullets", self.t["purpose"], bullets=bullets, notes=self.d["notes"]["purpose"])
+        ]
+
+    def _program_purpose(self) -> list[Slide]:
+        purpose = self.program.program.purpose
+        if self.module.number != 1 or not purpose:
+            return []
+        return [
+            Slide(
+                "bullets",
+                self.t["program_purpose"],
+                bullets=[clean_text(p) for p in purpose],
+                notes=self.d["notes"]["program_purpose"],
+            )
+        ]
+
+    def _modules(self) -> list[Slide]:
+        """The program's modules with their places and dates (the first module's overview)."""
+        if self.module.number != 1 or len(self.program.modules) < 2:
+            return []
+        d = self.d
+        rows = [
+            [
+                str(m.number),
+                clean_text(m.title),
+                _when(m.sessions, self.fmt) or "–",
+            ]
+            for m in sorted(self.program.modules, key=lambda m: m.number)
+        ]
+        return [
+            Slide(
+                "table",
+                d["modules"].format(count=len(rows)),
+                columns=[d["modules_columns"][k] for k in ("number", "title", "when")],
+                rows=rows,
+                notes=d["notes"]["modules"],
+            )
+        ]
+
+    def _model(self) -> list[Slide]:
+        """Reglab's model: the four phases and what each asks for; the module's highlighted."""
+        lang, d = self.lang, self.d
+        rows = []
+        for key, info in phases().items():
+            asks = [i.label[lang] for i in info.checklist if i.group == "exit"]
+            rows.append((info.name[lang], asks, key == self.module.phase))
+        own = phases().get(self.module.phase or "")
+        notes = d["notes"]["model"].format(
+            phase=own.name[lang] if own else "–",
+            about=clean_text(own.about[lang]) if own else "",
+            leadership=clean_text(own.leadership[lang]) if own else "",
+        )
+        return [Slide("phases", d["model"], phases=rows, notes=notes, source=d["model_source"])]
+
+    def _participants(self) -> list[Slide]:
+        if self.module.number != 1 or not self.program.participants:
+            return []
+        out = [self._participant_slide(p) for p in self.program.participants]
+        if self.module.agenda:  # the agenda item's own section slide introduces them
+            return out
+        notes = self.d["notes"]["participants"].format(count=len(self.program.participants))
+        return [Slide("section", self.t["participants"], notes=notes), *out]
+
+    def _participant_slide(self, p: Any) -> Slide:
+        t, lang = self.t, self.lang
+        facts = [(t["role"], p.role), (t["organisation"], p.organisation)]
+        initiative = self.loaded.initiatives.get(p.id)
+        if initiative:
+            i = initiative.initiative
+            facts += [
+                (t["initiative"], i.name),
+                (t["region"], i.region),
+                (t["focus"], i.focus),
+                (t["phase"], enum_label(lang, "phase", i.phase)),
+            ]
+        elif p.phase:
+            facts.append((t["phase"], enum_label(lang, "phase", p.phase)))
+        facts += [(t["experience"], p.experience), (t["expectations"], p.expectations)]
+        subtitle = t["group"].format(group=p.group) if p.group else ""
+        n = self.d["notes"]
+        notes = [n["participant"].format(name=clean_text(p.name))]
+        if p.experience:
+            notes.append(n["experience"].format(text=clean_text(p.experience)))
+        if p.expectations:
+            notes.append(n["their_expectations"].format(text=clean_text(p.expectations)))
+        if initiative:
+            i = initiative.initiative
+            notes.append(
+                n["initiative"].format(
+                    name=clean_text(i.name), phase=enum_label(lang, "phase", i.phase)
+                )
+            )
+        return Slide(
+            "participant",
+            clean_text(p.name),
+            subtitle=subtitle,
+            facts=[(label, clean_text(value)) for label, value in facts if value],
+            notes="\n\n".join(notes),
+        )
+
+    def _expectations(self) -> list[Slide]:
+        said = [
+            (clean_text(p.name), clean_text(p.expectations))
+            for p in self.program.participants
+            if p.expectations
+        ]
+        if self.module.number != 1 or not said:
+            return []
+        return [
+            Slide(
+                "bullets",
+                self.d["expectations"],
+                bullets=[text for _, text in said],
+                notes=self.d["notes"]["expectations"]
+                + "\n\n"
+                + "\n".join(f"{name}: {text}" for name, text in said),
+            )
+        ]
+
+    def _cohort(self) -> list[Slide]:
+        """Every participant placed in Reglab's four phases: by the linked initiative's phase,
+        else the participant's own `phase`; the module's phase is highlighted."""
+        lang, d = self.lang, self.d
+        by_phase: dict[str, list[str]] = {key: [] for key in phases()}
+        unplaced = []
+        for p in self.program.participants:
+            initiative = self.loaded.initiatives.get(p.id)
+            if initiative:
+                where = clean_text(initiative.initiative.name)
+                phase: str | None = initiative.initiative.phase
+            else:
+                where, phase = clean_text(p.organisation or ""), p.phase
+            if phase is None:
+                unplaced.append(clean_text(p.name))
+                continue
+            by_phase[phase].append(
+                f"{clean_text(p.name)}, {where}" if where else clean_text(p.name)
+            )
+        if not self.program.participants:
+            return []
+        info = phases()
+        counts = ", ".join(
+            f"{info[key].name[lang]} {len(names)}" for key, names in by_phase.items() if names
+        )
+        notes = d["notes"]["cohort"].format(counts=counts or "–")
+        shown = unplaced[:4] + (
+            [d["more"].format(n=len(unplaced) - 4)] if len(unplaced) > 4 else []
+        )
+        source = d["unplaced"].format(names=", ".join(shown)) if unplaced else ""
+        if unplaced:
+            notes += "\n\n" + d["notes"]["unplaced"] + " " + ", ".join(unplaced)
+        return [
+            Slide(
+                "phases",
+                self.t["cohort_phases"],
+                phases=[
+                    (i.name[lang], by_phase[key], key == self.module.phase)
+                    for key, i in info.items()
+                ],
+                notes=notes,
+                source=source,
+            )
+        ]
+
+    def _exercise(self, item: AgendaItem, box: TimeBox, blocks: list[Block]) -> list[Slide]:
+        """The task on screen while the groups work: questions, time box, what to bring back;
+        for group work, the groups and their members."""
+        d = self.d
+        index = ordered_agenda(self.module).index(item)
+        self.placed.add(f"exercise@{index}")
+        block = next((b for b in blocks if b.questions), None)
+        questions = [clean_text(q) for q in item.questions] or (
+            list(block.questions) if block else []
+        )
+        if not questions:
+            questions = list(d["default_questions"])
+        group_work = item.kind in GROUP_WORK
+        bring_back = clean_text(item.bring_back or "") or (block.bring_back if block else "")
+        if group_work and not bring_back:
+            bring_back = d["bring_back_default"]
+        span = d["span"].format(start=box.start, end=box.end) if box.end else box.start
+        if box.minutes:
+            span += " · " + d["minutes"].format(minutes=box.minutes)
+        right = [span]
+        people = len(self.program.participants)
+        if not group_work and box.minutes and people:
+            right.append(d["per_person"].format(minutes=max(1, box.minutes // people)))
+        if bring_back:
+            right.append(f"**{d['bring_back']}:** {bring_back}")
+        groups = self._groups() if group_work else []
+        if groups:
+            right.append(d["in_groups"].format(count=len(groups)))
+        title = d["exercise"].format(item=clean_text(item.item))
+        remind = max(5, (box.minutes or 0) // 6)
+        notes = d["notes"]["exercise"].format(
+            span=span, remind=remind, bring_back=bring_back or "–"
+        )
+        if not group_work:
+            notes = d["notes"]["round"].format(span=span, people=people)
+        out = [
+            Slide(
+                "two_columns",
+                title,
+                left=(d["questions"], questions),
+                right=(d["time"], right),
+                notes=notes,
+            )
+        ]
+        if groups:
+            out.append(
+                Slide(
+                    "table",
+                    d["groups"].format(item=clean_text(item.item)),
+                    columns=[d["groups_columns"]["group"], d["groups_columns"]["members"]],
+                    rows=[[name, ", ".join(members)] for name, members in groups],
+                    notes=d["notes"]["groups"].format(count=len(groups)),
+                )
+            )
+        return out
+
+    def _groups(self) -> list[tuple[str, list[str]]]:
+        """The groups (`participants[].group`) with their members, in group order."""
+        members: dict[int, list[str]] = {}
+        loose = []
+        for p in self.program.participants:
+            if p.group is None:
+                loose.append(clean_text(p.name))
+            else:
+                members.setdefault(p.group, []).append(clean_text(p.name))
+        if not members:
+            return []
+        out = [(self.t["group"].format(group=g), names) for g, names in sorted(members.items())]
+        if loose:
+            out.append((self.d["no_group"], loose))
+        return out
+
+    def _reflections(self) -> list[Slide]:
+        out = []
+        n = self.d["notes"]["reflection"]
+        for r in self.program.reflections:
+            if r.module != self.module.number:
+                continue
+            title = self.t["reflections"].format(topic=clean_text(r.topic))
+            subtitle = self.t["group"].format(group=r.group) if r.group else ""
+            out.append(
+                Slide(
+                    "bullets",
+                    f"{title} – {subtitle}" if subtitle else title,
+                    bullets=[clean_text(x) for x in r.notes],
+                    notes=n.format(group=subtitle or "–", topic=clean_text(r.topic)),
+                )
+            )
+        return out
+
+    def _follow_up(self) -> list[Slide]:
+        """The previous module's commitments, with how far each has come."""
+        previous = self.program.module(self.module.number - 1)
+        follow_up = [
+            c for c in self.program.commitments if previous and c.module == previous.number
+        ]
+        if not follow_up:
+            return []
+        t, d = self.t, self.d
+        columns = [t["commitment_columns"]["participant"], t["commitment_columns"]["text"]]
+        with_status = any(c.status for c in follow_up)
+        if with_status:
+            columns.append(d["status_column"])
+        rows = []
+        for c in follow_up:
+            row = [self.names[c.participant], clean_text(c.text)]
+            if with_status:
+                row.append(d["status"].get(c.status, "–") if c.status else "–")
+            rows.append(row)
+        done = sum(c.status == "done" for c in follow_up)
+        notes = d["notes"]["follow_up"].format(count=len(follow_up), done=done)
+        return [Slide("table", t["commitments"], columns=columns, rows=rows, notes=notes)]
+
+    def _homework(self) -> list[Slide]:
+        if not self.module.homework:
+            return []
+        return [
+            Slide(
+                "bullets",
+                self.t["homework"],
+                bullets=[clean_text(h) for h in self.module.homework],
+                notes=self.d["notes"]["homework"],
+            )
+        ]
+
+    def _commitments(self) -> list[Slide]:
+        """A slide to collect each participant's commitment on the day (filled in where the
+        program already has them)."""
+        if not self.program.participants or self.program.module(self.module.number + 1) is None:
+            return []
+        made = {
+            c.participant: clean_text(c.text)
+            for c in self.program.commitments
+            if c.module == self.module.number
+        }
+        t, d = self.t, self.d
+        rows = [[clean_text(p.name), made.get(p.id, "")] for p in self.program.participants]
+        return [
+            Slide(
+                "table",
+                d["collect"],
+                columns=[t["commitment_columns"]["participant"], t["commitment_columns"]["text"]],
+                rows=rows,
+                notes=d["notes"]["collect"],
+            )
+        ]
+
+    def _closing(self) -> Slide:
+        program, module, fmt, t = self.program, self.module, self.fmt, self.t
+        following = program.module(module.number + 1)
+        lines = []
+        if following:
+            lines.append(
+                t["next_module"].format(
+                    number=following.number,
+                    title=clean_text(following.title),
+                    when=_when(following.sessions, fmt) or "–",
+                )
+            )
+        else:
+            lines.append(t["last_module"])
+        if program.program.staff:
+            lines.append(
+                t["staff"].format(
+                    names=", ".join(clean_text(s.name) for s in program.program.staff)
+                )
+            )
+        return Slide("closing", t["closing"], bullets=lines, notes=self.d["notes"]["closing"])
+
+    # -- content from data and from the program file -----------------------------------------
+    def _content_slide(self, raw: dict[str, Any]) -> Slide:
+        t = self.t
+        kind = raw.get("kind", "bullets")
+        source = t["source"].format(source=raw["source"]) if raw.get("source") else ""
+        notes = self._notes(raw)
+        if kind == "two_columns":
+            left, right = raw.get("left", {}), raw.get("right", {})
+            return Slide(
+                "two_columns",
+                raw["title"],
+                source=source,
+                left=(left.get("heading", ""), left.get("bullets", [])),
+                right=(right.get("heading", ""), right.get("bullets", [])),
+                notes=notes,
+            )
+        if kind == "quote":
+            return Slide("quote", raw["title"], bullets=[raw["quote"]], source=source, notes=notes)
+        if kind == "section":
+            return Slide("section", raw["title"], subtitle=raw.get("subtitle", ""), notes=notes)
+        return Slide(
+            "bullets",
+            raw["title"],
+            bullets=raw.get("bullets", []),
+            numbered=bool(raw.get("numbered")),
+            source=source,
+            notes=notes,
+        )
+
+    def _notes(self, raw: dict[str, Any]) -> str:
+        """A content slide's notes: its own, else a prompt made from its title; and its source."""
+        text = str(raw.get("notes") or "").strip()
+        if not text:
+            text = self.d["notes"]["content"].format(title=raw.get("title", ""))
+        if raw.get("source"):
+            text += "\n\n" + self.t["source"].format(source=raw["source"])
+        return text
+
+    def _own_slide(self, raw: Any) -> Slide:
+        """A slide of an agenda item's own content, from the program file."""
+        return self._content_slide(
+            {
+                "title": clean_text(raw.title),
+                "bullets": [clean_text(b) for b in raw.bullets],
+                "notes": clean_text(raw.notes or ""),
+                "source": clean_text(raw.source or ""),
+            }
+        )
+
+
+def _place_blocks(blocks: list[Block], agenda: list[AgendaItem]) -> dict[int, list[Block]]:
+    """Which agenda item (by index) each block of content goes with.
+
+    A block goes with the first item it matches (not yet taken, so two "Reflektion i grupp"
+    items get a block each); one that matches none follows the block before it, or precedes
+    the one after it; when nothing matches, all go with the first item that is neither a break
+    nor the opening, so the content is still shown, in its own order.
+    """
+    if not agenda:
+        return {}
+    at: list[int | None] = []
+    taken: set[int] = set()
+    for block in blocks:
+        index = next(
+            (i for i, a in enumerate(agenda) if i not in taken and block.fits(a)),
+            next((i for i, a in enumerate(agenda) if block.fits(a)), None),
+        )
+        if index is not None:
+            taken.add(index)
+        at.append(index)
+    if all(i is None for i in at):
+        content = [i for i, a in enumerate(agenda) if a.kind not in ("break", "homework")]
+        first = content[1] if len(content) > 1 else (content[0] if content else 0)
+        return {first: blocks} if blocks else {}
+    for n in range(len(at)):  # an unmatched block follows the one before it
+        if at[n] is None and n and at[n - 1] is not None:
+            at[n] = at[n - 1]
+    for n in reversed(range(len(at))):  # ... or precedes the one after it
+        if at[n] is None and n + 1 < len(at):
+            at[n] = at[n + 1]
+    placed: dict[int, list[Block]] = {}
+    for block, index in zip(blocks, at, strict=True):
+        placed.setdefault(index or 0, []).append(block)
+    return placed
+
+
 def deck_slides(loaded: LoadedProgram, number: int, lang: str | None = None) -> list[Slide]:
-    """Every slide of module `number`'s deck, in order."""
-    program = loaded.model
-    lang = lang or program.language
-    module = program.module(number)
+    """Every slide of module `number`'s deck, in the order of the day."""
+    module = loaded.model.module(number)
     if module is None:
         raise KeyError(number)
-    t: dict[str, Any] = labels(lang)["deck"]
-    fmt = Formatter(lang)
-    content = module_content(number, lang)
-    slides: list[Slide] = []
-    title = clean_text(program.program.title)
-    module_title = t["module"].format(number=number) + f": {clean_text(module.title)}"
-    subtitle = " · ".join(
-        x for x in (clean_text(program.program.subtitle or ""), _when(module.sessions, fmt)) if x
-    )
-    slides.append(
-        Slide(
-            "title",
-            f"{title}\n{module_title}",
-            subtitle=subtitle,
-            notes=clean_text(program.program.organiser or ""),
-        )
-    )
-    slides.append(
-        Slide("bullets", t["purpose"], bullets=[clean_text(p) for p in content.get("purpose", [])])
-    )
-    if number == 1 and program.program.purpose:
-        slides.append(
-            Slide(
-                "bullets",
-                t["program_purpose"],
-                bullets=[clean_text(p) for p in program.program.purpose],
-            )
-        )
-    if module.agenda:
-        slides.append(
-            Slide(
-                "table",
-                t["agenda"],
-                columns=[t["agenda_columns"][k] for k in ("time", "item", "kind")],
-                rows=[
-                    [
-                        clean_text(a.time),
-                        clean_text(a.item) + (f" ({clean_text(a.lead)})" if a.lead else ""),
-                        enum_label(lang, "agenda_kind", a.kind),
-                    ]
-                    for a in module.agenda
-                ],
-            )
-        )
-    if number == 1 and program.participants:
-        slides.append(Slide("section", t["participants"]))
-        slides += [_participant_slide(p, loaded, lang, t) for p in program.participants]
-    slides += [_content_slide(raw, t) for raw in content.get("slides", [])]
-    slides.append(_cohort_slide(loaded, lang, t))
-    slides += _reflection_slides(loaded, module, t)
-    previous = program.module(number - 1)
-    follow_up = [c for c in program.commitments if previous and c.module == previous.number]
-    if follow_up:
-        names = {p.id: clean_text(p.name) for p in program.participants}
-        slides.append(
-            Slide(
-                "table",
-                t["commitments"],
-                columns=[t["commitment_columns"]["participant"], t["commitment_columns"]["text"]],
-                rows=[[names[c.participant], clean_text(c.text)] for c in follow_up],
-            )
-        )
-    if module.homework:
-        slides.append(
-            Slide("bullets", t["homework"], bullets=[clean_text(h) for h in module.homework])
-        )
-    slides.append(_closing_slide(program, module, fmt, t))
-    return slides
-
-
-def _participant_slide(p: Any, loaded: LoadedProgram, lang: str, t: dict[str, Any]) -> Slide:
-    facts = [(t["role"], p.role), (t["organisation"], p.organisation)]
-    initiative = loaded.initiatives.get(p.id)
-    if initiative:
-        i = initiative.initiative
-        facts += [
-            (t["initiative"], i.name),
-            (t["region"], i.region),
-            (t["focus"], i.focus),
-            (t["phase"], enum_label(lang, "phase", i.phase)),
-        ]
-    facts += [(t["experience"], p.experience), (t["expectations"], p.expectations)]
-    subtitle = t["group"].format(group=p.group) if p.group else ""
-    return Slide(
-        "participant",
-        clean_text(p.name),
-        subtitle=subtitle,
-        facts=[(label, clean_text(value)) for label, value in facts if value],
-    )
-
-
-def _content_slide(raw: dict[str, Any], t: dict[str, Any]) -> Slide:
-    kind = raw.get("kind", "bullets")
-    source = t["source"].format(source=raw["source"]) if raw.get("source") else ""
-    if kind == "two_columns":
-        left, right = raw.get("left", {}), raw.get("right", {})
-        return Slide(
-            "two_columns",
-            raw["title"],
-            source=source,
-            left=(left.get("heading", ""), left.get("bullets", [])),
-            right=(right.get("heading", ""), right.get("bullets", [])),
-        )
-    if kind == "quote":
-        return Slide("quote", raw["title"], bullets=[raw["quote"]], source=source)
-    if kind == "section":
-        return Slide("section", raw["title"], subtitle=raw.get("subtitle", ""))
-    return Slide(
-        "bullets",
-        raw["title"],
-        bullets=raw.get("bullets", []),
-        numbered=bool(raw.get("numbered")),
-        source=source,
-    )
-
-
-def _cohort_slide(loaded: LoadedProgram, lang: str, t: dict[str, Any]) -> Slide:
-    """The cohort's initiatives placed in Reglab's four phases."""
-    by_phase: dict[str, list[str]] = {key: [] for key in phases()}
-    for p in loaded.model.participants:
-        initiative = loaded.initiatives.get(p.id)
-        if initiative:
-            name = clean_text(initiative.initiative.name)
-            if name not in by_phase[initiative.initiative.phase]:
-                by_phase[initiative.initiative.phase].append(name)
-    return Slide(
-        "phases",
-        t["cohort_phases"],
-        phases=[
-            (info.name[lang], by_phase[key], bool(by_phase[key])) for key, info in phases().items()
-        ],
-        notes="" if any(by_phase.values()) else t["cohort_none"],
-    )
-
-
-def _reflection_slides(loaded: LoadedProgram, module: Module, t: dict[str, Any]) -> list[Slide]:
-    out = []
-    for r in loaded.model.reflections:
-        if r.module != module.number:
-            continue
-        title = t["reflections"].format(topic=clean_text(r.topic))
-        subtitle = t["group"].format(group=r.group) if r.group else ""
-        out.append(
-            Slide(
-                "bullets",
-                f"{title} – {subtitle}" if subtitle else title,
-                bullets=[clean_text(n) for n in r.notes],
-            )
-        )
-    return out
-
-
-def _closing_slide(program: Any, module: Module, fmt: Formatter, t: dict[str, Any]) -> Slide:
-    following = program.module(module.number + 1)
-    lines = []
-    if following:
-        lines.append(
-            t["next_module"].format(
-                number=following.number,
-                title=clean_text(following.title),
-                when=_when(following.sessions, fmt) or "–",
-            )
-        )
-    else:
-        lines.append(t["last_module"])
-    if program.program.staff:
-        lines.append(
-            t["staff"].format(names=", ".join(clean_text(s.name) for s in program.program.staff))
-        )
-    return Slide("closing", t["closing"], bullets=lines)
+    return _Deck(loaded, module, lang or loaded.model.language).slides()
 
 
 def deck_date(loaded: LoadedProgram, number: int) -> dt.date | None:

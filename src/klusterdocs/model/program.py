@@ -10,6 +10,8 @@ from klusterdocs.model.initiative import Language, Phase
 from klusterdocs.model.types import FormatVersion, Id, Text, Year, slugify
 
 AgendaKind = Literal["plenary", "lecture", "group_reflection", "case", "break", "homework"]
+SlidesMode = Literal["replace", "extend"]
+CommitmentStatus = Literal["done", "ongoing", "not_started"]
 
 
 class Staff(Strict):
@@ -42,11 +44,30 @@ class Session(Strict):
     end_date: dt.date | None = field(default=None, description="Slutdatum för flerdagarsträffar")
 
 
+class ContentSlide(Strict):
+    """A slide of an agenda item's own content, written in the program file."""
+
+    title: Text = field(description="Bildens rubrik")
+    bullets: list[Text] = field(default=[], description="Punkter på bilden")
+    notes: Text | None = field(default=None, description="Talarmanus: vad coachen säger")
+    source: Text | None = field(default=None, description="Källa, visas längst ned på bilden")
+
+
 class AgendaItem(Strict):
     time: Text = field(description='Klockslag, t.ex. "10:00"')
     item: Text = field(description="Programpunkt")
     kind: AgendaKind | None = field(default=None, description="Typ av programpunkt")
     lead: Text | None = field(default=None, description="Vem som leder punkten")
+    questions: list[Text] = field(
+        default=[],
+        description="Frågorna på övningsbilden (annars den inbyggda modulens)",
+    )
+    bring_back: Text | None = field(
+        default=None, description="Vad grupperna tar med tillbaka till plenum"
+    )
+    slides: list[ContentSlide] = field(
+        default=[], description="Programpunktens egna innehållsbilder"
+    )
 
 
 class Module(Strict):
@@ -58,6 +79,13 @@ class Module(Strict):
     sessions: list[Session] = field(default=[], description="Träffar: ort och datum")
     agenda: list[AgendaItem] = field(default=[], description="Dagordning")
     homework: list[Text] = field(default=[], description="Hemuppgift till nästa modul")
+    slides: SlidesMode | None = field(
+        default=None,
+        description=(
+            "Hur programpunkternas egna bilder förhåller sig till modulens inbyggda innehåll:"
+            " replace (ersätter det) eller extend (läggs till; standard)"
+        ),
+    )
 
 
 class Participant(Strict):
@@ -73,6 +101,10 @@ class Participant(Strict):
         default=None, description="Erfarenhet av att leda samverkansprocesser"
     )
     expectations: Text | None = field(default=None, description="Förväntningar på programmet")
+    phase: Phase | None = field(
+        default=None,
+        description="Initiativets fas i Reglabs modell, när ingen initiativfil är länkad",
+    )
 
 
 class Reflection(Strict):
@@ -86,6 +118,9 @@ class Commitment(Strict):
     module: int = field(ge=1, le=4, description="Modulen där åtagandet gjordes")
     participant: Id = field(description="Deltagarens id")
     text: Text = field(description="Vad deltagaren ska göra till nästa gång")
+    status: CommitmentStatus | None = field(
+        default=None, description="Hur det har gått: done, ongoing eller not_started"
+    )
 
 
 class ProgramFile(Strict):

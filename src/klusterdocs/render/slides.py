@@ -42,6 +42,7 @@ COVER_SIZES = (40, 36, 32, 28, 24)
 BODY_SIZES = (24, 22, 20, 18)
 TABLE_SIZE = 18
 SOURCE_SIZE = 11
+PHASE_SIZES = (16, 14, 12, 10)
 BULLET_INDENT = Emu(342900)
 INSET_X, INSET_Y = Emu(91440), Emu(45720)
 SPACE_BEFORE = 6
@@ -304,12 +305,18 @@ class DeckWriter:
                 ph._element.getparent().remove(ph._element)
 
     def _source(self, slide: Any, text: str) -> None:
+        """A source line at the slide's foot; one too long for it is cut, and given whole in
+        the notes."""
         if not text:
             return
         width, height = self._size()
         box = slide.shapes.add_textbox(
             int(width * 0.0375), int(height * 0.8717), int(width * 0.925), Emu(330000)
         )
+        short = self.fit.shortened(text, _box(box), SOURCE_SIZE)
+        if short != text:
+            self._cut(slide, text, slide.shapes.title.text if slide.shapes.title else "")
+            text = short
         paragraph = box.text_frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         _set_runs(
@@ -369,10 +376,12 @@ class DeckWriter:
 
     def _section(self, spec: Slide, continued: str) -> None:
         lines = [spec.subtitle] if spec.subtitle else []
-        self._titled(self.layouts.section, spec, (36, 32, 28, 24), lines)
+        slide = self._titled(self.layouts.section, spec, (36, 32, 28, 24), lines)
+        self._notes(slide, spec.notes)
 
     def _closing(self, spec: Slide, continued: str) -> None:
-        self._titled(self.layouts.closing, spec, COVER_SIZES, list(spec.bullets))
+        slide = self._titled(self.layouts.closing, spec, COVER_SIZES, list(spec.bullets))
+        self._notes(slide, spec.notes)
 
     def _bullets(
         self, spec: Slide, continued: str, paragraphs: list[tuple[str, str, bool]] | None = None
@@ -423,6 +432,7 @@ class DeckWriter:
             run.font.italic = True
             paint(run.font.color, self.palette.quote)
         self._source(slide, spec.source)
+        self._notes(slide, spec.notes)
         self._tidy(slide)
 
     def _participant(self, spec: Slide, continued: str) -> None:
@@ -448,6 +458,7 @@ class DeckWriter:
                 for body, column in zip(self._targets(slide, choice), columns, strict=True):
                     _fill(body.text_frame, column, size)
                 self._source(slide, spec.source)
+                self._notes(slide, spec.notes)
                 self._tidy(slide)
                 return
         # no two-column layout, or too much text for one: one column after the other
@@ -494,6 +505,7 @@ class DeckWriter:
                         colour=palette.on_header if r == 0 else palette.text,
                         markdown=False,
                     )
+            self._notes(slide, spec.notes)
             self._tidy(slide)
 
     def _row_height(self, cells: list[str], widths: list[int]) -> int:
@@ -540,39 +552,91 @@ class DeckWriter:
         yield chunk
 
     def _phases(self, spec: Slide, continued: str) -> None:
-        """Reglab's four phases as chevrons, with the cohort's initiatives under each."""
+        """Reglab's four phases as chevrons, with a card of lines under each (what the phase
+        asks for, or the cohort's participants in it). All cards share one size, the largest
+        they all fit at; what does not fit at the smallest goes on over more slides."""
         choice = self.layouts.title_only
-        slide = self._new(choice, spec.title)
         free, height = choice.boxes[0], self._size()[1]
-        step = free.width // len(spec.phases)
+        step = free.width // max(1, len(spec.phases))
         top = free.top + height // 25
         arrow = min(Emu(700000), height // 10)
         card_top = top + arrow + Emu(150000)
         card_height = max(free.bottom - height // 10 - card_top, height // 8)
+        card = Box(step - Emu(160000) - 2 * INSET_X, card_height - 2 * INSET_Y)
+        longest = max((len(lines) for _, lines, _ in spec.phases), default=0)
+        parts = 1
+        while parts < longest and any(
+            _fitting_size(self.fit, chunk, card, (PHASE_SIZES[-1],)) is None
+            for chunk in self._phase_cards(spec, parts, 0)
+        ):
+            parts += 1
+        for part in range(parts):
+            cards = self._phase_cards(spec, parts, part)
+            sizes = [_fitting_size(self.fit, c, card, PHASE_SIZES) for c in cards]
+            size = min((s for s in sizes if s is not None), default=PHASE_SIZES[-1])
+            title = self._continued(spec.title, part, continued)
+            slide = self._new(choice, title)
+            for index, ((name, _, active), lines) in enumerate(
+                zip(spec.phases, cards, strict=True)
+            ):
+                left = free.left + index * step
+                self._chevron(slide, name, active, index, left, top, step, arrow)
+                self._card(slide, lines, left, card_top, step, card_height, size)
+            self._source(slide, spec.source)
+            self._notes(slide, spec.notes)
+            self._tidy(slide)
+
+    def _phase_cards(self, spec: Slide, parts: int, part: int) -> list[list[tuple[str, str, bool]]]:
+        """Each phase's lines on slide `part` of `parts` (a dash for a phase with none)."""
+        cards = []
+        for _, lines, _ in spec.phases:
+            share = -(-len(lines) // parts)
+            chunk = lines[part * share : (part + 1) * share]
+            cards.append([(line, "none", False) for line in chunk] or [("–", "none", False)])
+        return cards
+
+    def _chevron(
+        self,
+        slide: Any,
+        name: str,
+        active: bool,
+        index: int,
+        left: int,
+        top: int,
+        step: int,
+        arrow: int,
+    ) -> None:
         palette = self.palette
-        for index, (name, initiatives, active) in enumerate(spec.phases):
-            geometry = "homePlate" if index == 0 else "chevron"
-            left = free.left + index * step
-            chevron = _figure(slide, geometry, left, top, step - Emu(60000), arrow)
-            chevron.fill.solid()
-            paint(chevron.fill.fore_color, palette.header if active else palette.soft_accent)
-            chevron.line.fill.background()
-            frame = chevron.text_frame
-            frame.paragraphs[0].alignment = PP_ALIGN.CENTER
-            colour = palette.on_header if active else palette.text
-            _set_runs(frame.paragraphs[0], name, 18, bold=True, colour=colour, markdown=False)
-            card = _figure(slide, "roundRect", left, card_top, step - Emu(160000), card_height)
-            card.fill.solid()
-            paint(card.fill.fore_color, palette.stripe)
-            paint(card.line.color, palette.soft_accent)
-            card.text_frame.vertical_anchor = MSO_ANCHOR.TOP
-            paragraphs = [(n, "none", False) for n in initiatives] or [("–", "none", False)]
-            self._fit(slide, card, paragraphs, (16, 14, 12, 10))
-            for paragraph in card.text_frame.paragraphs:
-                for run in paragraph.runs:
-                    paint(run.font.color, palette.text)
-        self._notes(slide, spec.notes)
-        self._tidy(slide)
+        geometry = "homePlate" if index == 0 else "chevron"
+        chevron = _figure(slide, geometry, left, top, step - Emu(60000), arrow)
+        chevron.fill.solid()
+        paint(chevron.fill.fore_color, palette.header if active else palette.soft_accent)
+        chevron.line.fill.background()
+        frame = chevron.text_frame
+        frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+        colour = palette.on_header if active else palette.text
+        _set_runs(frame.paragraphs[0], name, 18, bold=True, colour=colour, markdown=False)
+
+    def _card(
+        self,
+        slide: Any,
+        lines: list[tuple[str, str, bool]],
+        left: int,
+        top: int,
+        step: int,
+        height: int,
+        size: float,
+    ) -> None:
+        palette = self.palette
+        card = _figure(slide, "roundRect", left, top, step - Emu(160000), height)
+        card.fill.solid()
+        paint(card.fill.fore_color, palette.stripe)
+        paint(card.line.color, palette.soft_accent)
+        card.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+        self._fit(slide, card, lines, (size,))
+        for paragraph in card.text_frame.paragraphs:
+            for run in paragraph.runs:
+                paint(run.font.color, palette.text)
 
     def save(self, target: Path, properties: Properties) -> None:
         _set_language(self.prs, properties.language)

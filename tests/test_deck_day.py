@@ -1,0 +1,261 @@
+"""A module deck a coach runs the day from: agenda order, exercises, groups, notes (issue 14).
+
+Decks are written, reopened with python-pptx and read as a coach would see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pptx import Presentation
+
+from klusterdocs.context.program import deck_slides
+from klusterdocs.documents import write_deck
+from klusterdocs.loading import load_program
+from tests.checks import assert_valid_office
+from tests.conftest import PROGRAM
+from tests.test_slides import _overflowing, _texts, _titles
+
+Write = Callable[..., Path]
+
+
+def _slide(path: Path, title: str) -> Any:
+    return next(
+        s for s in Presentation(str(path)).slides if s.shapes.title and s.shapes.title.text == title
+    )
+
+
+def _text(slide: Any) -> str:
+    parts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    for shape in slide.shapes:
+        if shape.has_table:
+            parts += [c.text for row in shape.table.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def _rows(slide: Any) -> list[list[str]]:
+    table = next(s for s in slide.shapes if s.has_table).table
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    loaded = load_program(PROGRAM)
+    out = tmp_path_factory.mktemp("day")
+    return {m.number: write_deck(loaded, m.number, out) for m in loaded.model.modules}
+
+
+def test_section_slides_follow_the_agenda_times_with_time_box_and_kind(
+    tmp_path: Path, write: Write
+) -> None:
+    """Items written out of order still come in time order, each with its span and kind."""
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: M
+            agenda:
+              - {time: "13:00", item: Eftermiddagens fall, kind: case}
+              - {time: "09:00", item: Start, kind: plenary}
+              - {time: "12:00", item: Lunch, kind: break}
+              - {time: "10:30", item: Föreläsning om tillit, kind: lecture}
+              - {time: "15:30", item: Avslutning, kind: homework}
+    """)
+    path = write_deck(load_program(program), 1, tmp_path)
+    titles = _titles(path)
+    items = ["Start", "Föreläsning om tillit", "Lunch", "Eftermiddagens fall", "Avslutning"]
+    positions = [titles.index(t) for t in items]
+    assert positions == sorted(positions)
+    assert titles.index("Dagordning") < positions[0]
+    section = _text(_slide(path, "Eftermiddagens fall"))
+    assert "13:00–15:30 · 150 min · Fall" in section
+    assert "12:00–13:00 · 60 min · Vi börjar igen 13:00" in _text(_slide(path, "Lunch"))
+    # the case is group work: an exercise slide right after its content
+    assert titles[positions[3] + 1] == "Uppgift: Eftermiddagens fall"
+    assert_valid_office(path)
+
+
+def test_follow_up_of_the_homework_opens_module_two_where_the_agenda_has_it(
+    decks: dict[int, Path],
+) -> None:
+    titles = _titles(decks[2])
+    assert titles[1:4] == [
+        "Dagordning",
+        "Återkoppling på hemuppgiften",
+        "Uppföljning: vad vi skulle göra till den här gången",
+    ]
+
+
+def test_exercise_slides_give_questions_time_bring_back_and_the_groups(
+    decks: dict[int, Path],
+) -> None:
+    task = _text(
+        _slide(
+            decks[1],
+            "Uppgift: Vad innebär det att vara klusterledare – reflektion från coach"
+            " och utvärderare",
+        )
+    )
+    assert "Processledare i tidiga skeden: vilket är min roll, mitt uppdrag, mitt mandat?" in task
+    assert "Vad är det jag vill uppnå?" in task and "Vilka är utmaningarna för mig?" in task
+    assert "13:00–14:15 · 75 min" in task
+    assert "Till plenum:" in task
+    groups = _rows(_slide(decks[1], "Grupperna – Kluster vad och varför"))
+    assert groups[0] == ["Grupp", "Deltagare"]
+    assert ["Grupp 1", "Lena Exempelsson, Sara Exempelsson"] in groups
+    assert ["Grupp 4", "Per Exempelsson, Åsa Exempelsson"] in groups
+    assert len(groups) == 5
+    # the program file's own bring_back comes before the built-in one
+    case = _text(_slide(decks[2], "Uppgift: Finansiering och kritisk massa"))
+    assert "finansieringsplanen för ett av sina initiativ i tre punkter" in case
+    assert "13:00–15:00 · 120 min" in case
+
+
+def test_introduction_round_asks_the_seeds_four_questions(decks: dict[int, Path]) -> None:
+    text = _text(_slide(decks[1], "Uppgift: Presentation av deltagarna"))
+    for question in (
+        "Vem är du?",
+        "Var kommer du ifrån?",
+        "Vilka är dina erfarenheter?",
+        "Vad vill du ha ut av programmet?",
+    ):
+        assert question in text
+    assert "10:10–10:25 · 15 min" in text
+    assert "Grupperna – Presentation av deltagarna" not in _titles(decks[1])  # plenary
+
+
+def test_every_slide_has_speaker_notes(decks: dict[int, Path]) -> None:
+    for number, path in decks.items():
+        for index, slide in enumerate(Presentation(str(path)).slides, start=1):
+            notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+            assert notes.strip(), f"module {number}, slide {index} has no notes"
+    lena = _slide(decks[1], "Lena Exempelsson").notes_slide.notes_text_frame.text
+    assert "Sex år som processledare i textilbranschen" in lena  # her background
+    porter = _slide(decks[1], "Vad är ett kluster?").notes_slide.notes_text_frame.text
+    assert "konkurrerar men också samarbetar" in porter and "Michael Porter, 1998" in porter
+    cohort = _slide(decks[1], "Våra initiativ i Reglabs klustermodell")
+    assert "Initiering 2, Mobilisering 2, Formering 2" in cohort.notes_slide.notes_text_frame.text
+
+
+def test_module_one_carries_the_seeds_content(decks: dict[int, Path]) -> None:
+    text = _texts(decks[1])
+    for expected in (
+        "Komparativa fördelar",
+        "Samverkansfördelar",
+        "Karl Polanyi, 1944",
+        "Alfred Marshall",
+        "ZaSCI, Zanzibar:",
+        "Smart Textiles, Borås",
+    ):
+        assert expected in text, expected
+    overview = _rows(_slide(decks[1], "Utbildning i 4 moduler"))
+    assert overview[1] == [
+        "1",
+        "Kluster vad och varför",
+        "Glava, 14–15 juni 2012 · Stockholm, 20 augusti 2012",
+    ]
+    assert overview[4] == ["4", "Att växa och förgrenas", "Malmö, 5–6 november 2012"]
+    collect = _rows(_slide(decks[1], "Vad gör jag till nästa gång?"))
+    assert ["Sara Exempelsson", ""] in collect  # a row to fill in on the day
+    assert len(collect) == 9
+
+
+def test_reglab_model_shows_what_each_phase_asks_with_the_modules_highlighted() -> None:
+    loaded = load_program(PROGRAM)
+    for number, phase in ((1, "Initiering"), (3, "Formering")):
+        model = next(
+            s for s in deck_slides(loaded, number) if s.title.startswith("Reglabs klustermodell –")
+        )
+        assert [name for name, _, _ in model.phases] == [
+            "Initiering",
+            "Mobilisering",
+            "Formering",
+            "Organisering",
+        ]
+        assert [name for name, _, active in model.phases if active] == [phase]
+        assert "Processledningsgrupp på plats" in model.phases[0][1]
+
+
+def test_a_program_file_replaces_the_built_in_content(tmp_path: Path, write: Write) -> None:
+    program = write("""
+        program: {title: P}
+        participants:
+          - {id: a, name: Anna, group: 1}
+          - {id: b, name: Bo, group: 2}
+        modules:
+          - number: 1
+            title: Kluster
+            slides: replace
+            agenda:
+              - {time: "10:00", item: Introduktion, kind: plenary}
+              - time: "10:30"
+                item: Varför misslyckas klusterinitiativ?
+                kind: group_reflection
+                questions: [Vilken risk är störst för ditt initiativ?]
+                bring_back: En risk och en åtgärd per grupp
+                slides:
+                  - title: Fem skäl att misslyckas
+                    bullets: [Bristande konsensus, Brist på resurser]
+                    notes: Berätta om Greenbook 2003.
+                    source: Ketels m.fl. 2008
+              - {time: "12:00", item: Kluster vad och varför, kind: lecture}
+    """)
+    path = write_deck(load_program(program), 1, tmp_path)
+    titles = _titles(path)
+    own = titles.index("Fem skäl att misslyckas")
+    assert titles[own - 1] == "Varför misslyckas klusterinitiativ?"
+    assert titles[own + 1] == "Uppgift: Varför misslyckas klusterinitiativ?"
+    assert "Fyra grundläggande kriterier på ett kluster" not in titles  # built-in: replaced
+    slide = _slide(path, "Fem skäl att misslyckas")
+    assert "Berätta om Greenbook 2003." in slide.notes_slide.notes_text_frame.text
+    assert "Källa: Ketels m.fl. 2008" in _text(slide)
+    task = _text(_slide(path, "Uppgift: Varför misslyckas klusterinitiativ?"))
+    assert "Vilken risk är störst för ditt initiativ?" in task
+    assert "En risk och en åtgärd per grupp" in task
+    assert ["Grupp 2", "Bo"] in _rows(
+        _slide(path, "Grupperna – Varför misslyckas klusterinitiativ?")
+    )
+    assert not _overflowing(path)
+
+
+def test_a_program_files_slides_extend_the_built_in_content(tmp_path: Path, write: Write) -> None:
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: Kluster
+            agenda:
+              - {time: "10:00", item: Kluster vad och varför, kind: lecture}
+              - time: "11:00"
+                item: Egen punkt
+                kind: lecture
+                slides: [{title: Vår egen bild, bullets: [Något nytt]}]
+    """)
+    titles = _titles(write_deck(load_program(program), 1, tmp_path))
+    assert "Fyra grundläggande kriterier på ett kluster" in titles  # built-in kept
+    assert titles.index("Vår egen bild") == titles.index("Egen punkt") + 1
+
+
+def test_a_large_cohort_chart_splits_and_never_overflows(tmp_path: Path, write: Write) -> None:
+    people = "\n".join(
+        f"  - {{id: p{n}, name: Deltagare nummer {n}, organisation: Organisationen med ett"
+        f" ganska långt namn {n}, phase: {'mobilisering' if n % 3 else 'formering'}}}"
+        for n in range(1, 41)
+    )
+    program = write(f"""
+program: {{title: P}}
+modules: [{{number: 2, title: M, phase: mobilisering}}]
+participants:
+{people}
+""")
+    path = write_deck(load_program(program), 2, tmp_path)
+    titles = _titles(path)
+    charts = [t for t in titles if t.startswith("Våra initiativ")]
+    assert len(charts) > 1 and charts[1].endswith("(forts.)")
+    text = _texts(path)
+    assert all(f"Deltagare nummer {n}, " in text for n in range(1, 41))
+    assert not _overflowing(path)
+    assert_valid_office(path)
