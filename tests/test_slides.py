@@ -413,3 +413,24 @@ def test_decks_convert_to_accessible_pdf_in_libreoffice(decks: dict[int, Path]) 
         ).stdout
         pages = int(next(line for line in info.splitlines() if line.startswith("Pages")).split()[1])
         assert pages == len(Presentation(str(decks[1])).slides)
+
+
+@pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice and poppler are not installed")
+def test_a_handout_gives_each_slide_its_notes_and_stays_accessible(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        main, ["deck", str(PROGRAM), "--module", "2", "-o", str(tmp_path), "--handout"]
+    )
+    assert result.exit_code == 0, result.output
+    [deck] = tmp_path.glob("*/modul-2.pptx")
+    handout = deck.with_name("modul-2-handout.pdf")
+    assert str(handout) in result.output.split()
+    slides = Presentation(str(deck)).slides
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(handout), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    assert len([p for p in pages if p.strip()]) == len(slides)
+    notes = " ".join(slides[1].notes_slide.notes_text_frame.text.split())
+    assert notes[:40] in " ".join(pages[1].split())  # the slide's own notes, on its page
+    assert not pdfua_errors(handout)  # each slide's picture says which slide it is

@@ -296,8 +296,19 @@ def _module_numbers(ctx: click.Context, incomplete: str) -> list[str]:
     shell_complete=lambda ctx, param, incomplete: _module_numbers(ctx, incomplete),
 )
 @_generating_options
+@click.option(
+    "--handout",
+    is_flag=True,
+    help="Also write <deck>-handout.pdf: each slide with its speaker notes (needs LibreOffice).",
+)
 def deck(
-    program: Path, module: str, output: Path, lang: str | None, templates: Path | None, pdf: bool
+    program: Path,
+    module: str,
+    output: Path,
+    lang: str | None,
+    templates: Path | None,
+    pdf: bool,
+    handout: bool,
 ) -> None:
     """Write a module's slide deck for a training program cohort.
 
@@ -313,7 +324,13 @@ def deck(
 
     templates = templates_setting(templates, program)
     numbers = [m.number for m in loaded.model.modules] if module == "all" else [int(module)]
-    _report([write_deck(loaded, n, output, lang=lang, templates=templates) for n in numbers], pdf)
+    written = [write_deck(loaded, n, output, lang=lang, templates=templates) for n in numbers]
+    _report(written, pdf)
+    if handout:
+        from klusterdocs.pdf import convert_to_pdf
+
+        for path in convert_to_pdf(written, handout=True):
+            click.echo(str(path))
 
 
 @main.command()

@@ -38,12 +38,15 @@ _INSTALL = (
 # LibreOffice's PDF export filter for each kind of document, and the options that make the
 # PDF tagged and PDF/UA: the document's title shown, its language and structure kept.
 _FILTERS = {".docx": "writer_pdf_Export", ".pptx": "impress_pdf_Export"}
-_EXPORT_OPTIONS = json.dumps(
-    {
-        name: {"type": "boolean", "value": "true"}
-        for name in ("UseTaggedPDF", "PDFUACompliance", "ExportBookmarks")
-    }
-)
+_TAGGED = ("UseTaggedPDF", "PDFUACompliance", "ExportBookmarks")
+# a handout: each slide on a page of its own with its speaker notes under it
+_NOTES = ("ExportNotesPages", "ExportOnlyNotesPages")
+
+
+def _export_options(names: tuple[str, ...]) -> str:
+    return json.dumps({name: {"type": "boolean", "value": "true"} for name in names})
+
+
 # Fonts that Office documents name, and the free fonts with the same metrics that LibreOffice
 # substitutes for them: with neither, lines break at other places and words in table cells.
 METRIC_COMPATIBLE = {
@@ -156,8 +159,15 @@ def _word_fonts(styles: Any, document: Any, theme: dict[str, str]) -> set[str]:
     return fonts
 
 
-def convert_to_pdf(sources: Sequence[Path], timeout: float = TIMEOUT_SECONDS) -> list[Path]:
-    """Write a tagged `<name>.pdf` next to each source; return the PDFs' paths."""
+def convert_to_pdf(
+    sources: Sequence[Path], timeout: float = TIMEOUT_SECONDS, *, handout: bool = False
+) -> list[Path]:
+    """Write a tagged `<name>.pdf` next to each source; return the PDFs' paths.
+
+    With `handout` (decks), write `<name>-handout.pdf`: each slide with its speaker notes, for
+    participants and co-coaches.
+    """
+    options = _export_options(_TAGGED + (_NOTES if handout else ()))
     if not sources:
         return []
     executable = libreoffice()
@@ -178,23 +188,31 @@ def convert_to_pdf(sources: Sequence[Path], timeout: float = TIMEOUT_SECONDS) ->
         for suffix, export_filter in _FILTERS.items():
             group = [copy for copy in staged if copy.suffix == suffix]
             if group:
-                _run_libreoffice(executable, folder, export_filter, group, out, timeout)
+                _run_libreoffice(executable, folder, export_filter, options, group, out, timeout)
         written = []
         for source, copy in zip(sources, staged, strict=True):
             produced = out / f"{copy.stem}.pdf"
             if not produced.is_file():
                 raise RenderError(f"LibreOffice wrote no PDF for {display_path(source)}")
-            target = source.with_suffix(".pdf")
+            target = source.with_name(f"{source.stem}{'-handout' if handout else ''}.pdf")
             with atomic_path(target) as temporary:
                 shutil.copyfile(produced, temporary)
                 if source.suffix == ".docx":
                     _describe_charts(source, temporary)
+                elif handout:
+                    _describe_slides(source, temporary)
             written.append(target)
     return written
 
 
 def _run_libreoffice(
-    executable: str, folder: Path, export_filter: str, files: list[Path], out: Path, timeout: float
+    executable: str,
+    folder: Path,
+    export_filter: str,
+    options: str,
+    files: list[Path],
+    out: Path,
+    timeout: float,
 ) -> None:
     command = [
         executable,
@@ -202,7 +220,7 @@ def _run_libreoffice(
         "--headless",
         "--norestore",
         "--convert-to",
-        f"pdf:{export_filter}:{_EXPORT_OPTIONS}",
+        f"pdf:{export_filter}:{options}",
         "--outdir",
         str(out),
         *map(str, files),
@@ -304,6 +322,35 @@ def _describe_charts(source: Path, pdf: Path) -> None:
             return  # not the figures expected: better no alt text than a wrong one
         for figure, text in zip(silent, descriptions, strict=True):
             figure.Alt = pikepdf.String(text)
+        document.save(pdf, deterministic_id=True)
+
+
+def _describe_slides(source: Path, pdf: Path) -> None:
+    """Give each slide's picture on a handout's page its alt text: "Bild 3: <its title>".
+
+    LibreOffice draws the slide on its notes page as a Figure with no alt text; the slide's
+    words are read from the deck, which the handout goes with.
+    """
+    import pikepdf
+    from pptx import Presentation
+
+    from klusterdocs.i18n import labels
+
+    deck = Presentation(str(source))
+    lang = "en" if (deck.core_properties.language or "").startswith("en") else "sv"
+    said = labels(lang)["deck_day"]["handout_slide"]
+    titles = [
+        slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+        for slide in deck.slides
+    ]
+    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+        tree = document.Root.get("/StructTreeRoot")
+        silent = [f for f in _figures(tree) if "/Alt" not in f] if tree is not None else []
+        if len(silent) != len(titles):
+            return  # not one figure per slide: better no alt text than a wrong one
+        for number, (figure, title) in enumerate(zip(silent, titles, strict=True), start=1):
+            text = " ".join(title.split())
+            figure.Alt = pikepdf.String(said.format(number=number, title=text).rstrip(": "))
         document.save(pdf, deterministic_id=True)
 
 
