@@ -434,3 +434,34 @@ def test_a_handout_gives_each_slide_its_notes_and_stays_accessible(
     notes = " ".join(slides[1].notes_slide.notes_text_frame.text.split())
     assert notes[:40] in " ".join(pages[1].split())  # the slide's own notes, on its page
     assert not pdfua_errors(handout)  # each slide's picture says which slide it is
+
+
+@pytest.mark.parametrize("kind", ["table", "bullets"])
+def test_a_single_line_left_over_folds_back_at_a_smaller_size(kind: str) -> None:
+    """Rather than a continuation slide holding one row or line, the list takes a smaller
+    size on fewer slides; a remainder of two or more still goes on over."""
+    from klusterdocs.context.program import Slide
+    from klusterdocs.render.slides import TABLE_SIZE, DeckWriter, _inner
+
+    writer = DeckWriter(builtin_templates() / "modul" / "default.pptx")
+    area = writer.layouts.content.boxes[0]
+
+    def spec(count: int) -> Slide:
+        if kind == "table":
+            rows = [[f"{9 + n}:00", f"Punkt {n} på dagordningen"] for n in range(count)]
+            return Slide("table", "Dagordning", columns=["Tid", "Punkt"], rows=rows)
+        return Slide("bullets", "Lista", bullets=[f"Rad {n} i listan" for n in range(count)])
+
+    def parts(count: int) -> list[int]:
+        if kind == "table":
+            widths = writer._column_widths(spec(count), area.width, TABLE_SIZE)
+            return [len(c) for c in writer._row_chunks(spec(count), widths, area.height, 18)]
+        items = [(b, "default", False) for b in spec(count).bullets]
+        return [len(c) for c in writer._split(items, _inner(area), 18)]
+
+    lone = next(n for n in range(2, 80) if len(parts(n)) == 2 and parts(n)[1] == 1)
+    before = len(writer.prs.slides)
+    writer.add(spec(lone), "(forts.)")
+    assert len(writer.prs.slides) - before == 1 and writer.thin == []
+    writer.add(spec(lone + 3), "(forts.)")  # three more: two slides, none of them thin
+    assert writer.thin == []

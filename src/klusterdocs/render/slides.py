@@ -41,6 +41,9 @@ TITLE_SIZES = (30, 28, 26, 24, 22, 20)
 COVER_SIZES = (40, 36, 32, 28, 24)
 BODY_SIZES = (24, 22, 20, 18)
 TABLE_SIZE = 18
+# Smaller sizes a list or table may take rather than leave a single line or row on a
+# continuation slide of its own.
+FOLD_BACK_SIZES = (16, 14)
 SOURCE_SIZE = 11
 PHASE_SIZES = (16, 14, 12, 10)
 BULLET_INDENT = Emu(342900)
@@ -407,20 +410,34 @@ class DeckWriter:
         if size is not None or not paragraphs:
             yield paragraphs, size or BODY_SIZES[0]
             return
-        smallest = BODY_SIZES[-1]
-        paragraphs = [  # a paragraph longer than a slide goes on over several
+        chunks = self._split(paragraphs, box, BODY_SIZES[-1])
+        for smaller in FOLD_BACK_SIZES:  # a last line alone: fewer slides at a smaller size?
+            if len(chunks[-1]) > 1:
+                break
+            folded = self._split(paragraphs, box, smaller)
+            if len(folded) < len(chunks):
+                yield from ((chunk, smaller) for chunk in folded)
+                return
+        yield from ((chunk, BODY_SIZES[-1]) for chunk in chunks)
+
+    def _split(
+        self, paragraphs: list[tuple[str, str, bool]], box: Box, size: float
+    ) -> list[list[tuple[str, str, bool]]]:
+        """`paragraphs` in slide-sized chunks at `size`; one longer than a slide in pieces."""
+        pieces = [
             (piece, kind, bold)
             for text, kind, bold in paragraphs
-            for piece in self.fit.pieces(text, box, smallest, indent=BULLET_INDENT)
+            for piece in self.fit.pieces(text, box, size, indent=BULLET_INDENT)
         ]
-        chunk: list[tuple[str, str, bool]] = []
-        for paragraph in paragraphs:
-            if chunk and _fitting_size(self.fit, [*chunk, paragraph], box, (smallest,)) is None:
-                yield chunk, smallest
-                chunk = []
-            chunk.append(paragraph)
-        if chunk:
-            yield chunk, smallest
+        chunks: list[list[tuple[str, str, bool]]] = [[]]
+        for paragraph in pieces:
+            if (
+                chunks[-1]
+                and _fitting_size(self.fit, [*chunks[-1], paragraph], box, (size,)) is None
+            ):
+                chunks.append([])
+            chunks[-1].append(paragraph)
+        return chunks
 
     def _quote(self, spec: Slide, continued: str) -> None:
         choice = self.layouts.content
@@ -467,20 +484,28 @@ class DeckWriter:
     def _table(self, spec: Slide, continued: str) -> None:
         choice = self.layouts.table
         area = choice.boxes[0]
-        widths = self._column_widths(spec, area.width)
-        room = area.height - self._row_height(spec.columns, widths)
+        size = TABLE_SIZE
+        widths = self._column_widths(spec, area.width, size)
+        chunks = self._row_chunks(spec, widths, area.height, size)
+        for smaller in FOLD_BACK_SIZES:  # a last row alone: fewer slides at a smaller size?
+            if len(chunks) == 1 or len(chunks[-1]) > 1:
+                break
+            narrower = self._column_widths(spec, area.width, smaller)
+            folded = self._row_chunks(spec, narrower, area.height, smaller)
+            if len(folded) < len(chunks):
+                size, widths, chunks = smaller, narrower, folded
+                break
+        room = area.height - self._row_height(spec.columns, widths, size)
         palette = self.palette
-        for part, rows in enumerate(self._row_chunks(spec, widths, area.height)):
+        for part, rows in enumerate(chunks):
             slide = self._new(choice, self._continued(spec.title, part, continued))
             if part and len(rows) == 1:
                 self.thin.append(self._continued(spec.title, part, continued))
             for row in rows:  # a row taller than the slide: cut, and given whole in the notes
-                if self._row_height(row, widths) > room:
+                if self._row_height(row, widths, size) > room:
                     self._cut(slide, " · ".join(plain(text) for text in row), spec.title)
                     row[:] = [
-                        self.fit.shortened(
-                            text, Box(w - 2 * INSET_X, room - 2 * INSET_Y), TABLE_SIZE
-                        )
+                        self.fit.shortened(text, Box(w - 2 * INSET_X, room - 2 * INSET_Y), size)
                         for text, w in zip(row, widths, strict=True)
                     ]
             shape = slide.shapes.add_table(
@@ -500,7 +525,7 @@ class DeckWriter:
                     _set_runs(
                         paragraph,
                         text,
-                        TABLE_SIZE,
+                        size,
                         bold=r == 0,
                         colour=palette.on_header if r == 0 else palette.text,
                         markdown=False,
@@ -508,14 +533,14 @@ class DeckWriter:
             self._notes(slide, spec.notes)
             self._tidy(slide)
 
-    def _row_height(self, cells: list[str], widths: list[int]) -> int:
+    def _row_height(self, cells: list[str], widths: list[int], size: float) -> int:
         lines = max(
-            self.fit.lines(text, w - 2 * INSET_X, TABLE_SIZE)
+            self.fit.lines(text, w - 2 * INSET_X, size)
             for text, w in zip(cells, widths, strict=True)
         )
-        return int(lines * TABLE_SIZE * 1.2 * 12700 + 2 * INSET_Y + 20000)
+        return int(lines * size * 1.2 * 12700 + 2 * INSET_Y + 20000)
 
-    def _column_widths(self, spec: Slide, total: int) -> list[int]:
+    def _column_widths(self, spec: Slide, total: int, size: float) -> list[int]:
         """Columns as wide as their texts are long (within limits), and never narrower than
         their widest word, so that a time ("10:00") or a name never breaks inside."""
         columns = range(len(spec.columns))
@@ -524,7 +549,7 @@ class DeckWriter:
         ]
         widths = [total * w / sum(weights) for w in weights]
         least = [
-            max(self.fit.widest_word(r[i], TABLE_SIZE) for r in [spec.columns, *spec.rows])
+            max(self.fit.widest_word(r[i], size) for r in [spec.columns, *spec.rows])
             * 1.06  # the header is bold
             + 2 * INSET_X
             for i in columns
@@ -538,18 +563,21 @@ class DeckWriter:
             for m, w in zip(least, widths, strict=True)
         ]
 
-    def _row_chunks(self, spec: Slide, widths: list[int], height: int) -> Iterator[list[list[str]]]:
-        available = height - self._row_height(spec.columns, widths)
-        chunk: list[list[str]] = []
+    def _row_chunks(
+        self, spec: Slide, widths: list[int], height: int, size: float
+    ) -> list[list[list[str]]]:
+        """The rows in slide-sized chunks, each under the table's head, at `size`."""
+        available = height - self._row_height(spec.columns, widths, size)
+        chunks: list[list[list[str]]] = [[]]
         used = 0
         for row in spec.rows:
-            needed = self._row_height(row, widths)
-            if chunk and used + needed > available:
-                yield chunk
-                chunk, used = [], 0
-            chunk.append(row)
+            needed = self._row_height(row, widths, size)
+            if chunks[-1] and used + needed > available:
+                chunks.append([])
+                used = 0
+            chunks[-1].append(row)
             used += needed
-        yield chunk
+        return chunks
 
     def _phases(self, spec: Slide, continued: str) -> None:
         """Reglab's four phases as chevrons, with a card of lines under each (what the phase
