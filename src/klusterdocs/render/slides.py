@@ -254,6 +254,7 @@ class DeckWriter:
         for slide_id in list(slide_ids):  # a template's example slides are not ours
             self.prs.part.drop_rel(slide_id.rId)
             slide_ids.remove(slide_id)
+        _name_parts_in_constant_time(self.prs.part.package)
 
     # -- helpers ------------------------------------------------------------------------------
     def _size(self) -> tuple[int, int]:
@@ -677,6 +678,32 @@ class DeckWriter:
         with atomic_path(target) as temporary:
             self.prs.save(str(temporary))
             normalise_zip(temporary)
+
+
+def _name_parts_in_constant_time(package: Any) -> None:
+    """Give `package` a `next_partname` that remembers the names it gave.
+
+    python-pptx finds a new part's name (each slide's notes) by walking every part of the
+    package, so a deck's cost grew with the square of its slides: 500 participants' slides
+    took six times a plain script's each. The names in use are read once; each name given is
+    added to them.
+    """
+    from pptx.opc.packuri import PackURI
+
+    taken = {str(part.partname) for part in package.iter_parts()}
+    counters: dict[str, int] = {}
+
+    def next_partname(template: str) -> PackURI:
+        number = counters.get(template, 0)
+        while True:
+            number += 1
+            name = template % number
+            if name not in taken:
+                taken.add(name)
+                counters[template] = number
+                return PackURI(name)
+
+    package.next_partname = next_partname
 
 
 def _figure(slide: Any, geometry: str, left: int, top: int, width: int, height: int) -> Any:
