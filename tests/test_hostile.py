@@ -965,6 +965,6 @@ def test_on_a_timeout_every_process_libreoffice_started_is_ended(tmp_path) -> No
     fake.chmod(0o755)
     (tmp_path / "work").mkdir()
     with pytest.raises(RenderError, match="did not finish within 1 s"):
-        _run_libreoffice(str(fake), tmp_path / "work", "writer_pdf_Export", [], tmp_path, 1)
+        _run_libreoffice(str(fake), tmp_path / "work", "writer_pdf_Export", "{}", [], tmp_path, 1)
     helper = int(started.read_text())
     assert _wait_for(lambda: not _alive(helper), seconds=10)
