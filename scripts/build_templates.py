@@ -33,9 +33,11 @@ OUT = ROOT / "templates"
 NAVY = RGBColor(0x1F, 0x3B, 0x5B)
 ACCENT = RGBColor(0x2F, 0x5D, 0x8A)
 GREY = RGBColor(0x5F, 0x6B, 0x7A)
+WARNING_RED = RGBColor(0xA3, 0x1F, 0x1F)  # 7:1 against white: a warning reads in grey print too
 FONT = "Calibri"
 TABLE_STYLE = "Klusterdocs Table"
 TEXT_WIDTH_CM = 16.0
+HEADING_NUMBERS = 90  # the numbering definition of the numbered headings
 
 _TABLE_STYLE_XML = f"""
 <w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="KlusterdocsTable">
@@ -135,6 +137,9 @@ class TemplateBuilder:
         table_text.font.size = Pt(9)
         table_text.paragraph_format.space_after = Pt(0)
         table_text.paragraph_format.line_spacing = 1.05
+        table_item = styles.add_style("Table Item", WD_STYLE_TYPE.PARAGRAPH)
+        table_item.base_style = table_text  # a list in a column too narrow for bullets' indent
+        table_item.paragraph_format.space_after = Pt(3)
         table_bullet = styles.add_style("Table Bullet", WD_STYLE_TYPE.PARAGRAPH)
         table_bullet.base_style = styles["List Bullet"]
         table_bullet.font.size = Pt(9)
@@ -146,6 +151,12 @@ class TemplateBuilder:
         hint = styles.add_style("Hint", WD_STYLE_TYPE.PARAGRAPH)
         hint.base_style = normal
         hint.font.italic, hint.font.color.rgb = True, GREY
+        warning = styles.add_style("Warning", WD_STYLE_TYPE.PARAGRAPH)
+        warning.base_style = normal
+        warning.font.bold, warning.font.color.rgb = True, WARNING_RED
+        draft = styles.add_style("Draft Mark", WD_STYLE_TYPE.PARAGRAPH)
+        draft.base_style = normal
+        draft.font.size, draft.font.bold, draft.font.color.rgb = Pt(20), True, WARNING_RED
         lead = styles.add_style("Lead", WD_STYLE_TYPE.PARAGRAPH)
         lead.base_style = normal
         lead.font.size, lead.font.color.rgb = Pt(12), NAVY
@@ -163,8 +174,8 @@ class TemplateBuilder:
             toc.font.bold = bold
             toc.paragraph_format.left_indent = Cm(indent)
             # compact: a table of contents of forty entries still fits one page
-            toc.font.size = Pt(10 if level == 1 else 9.5)
-            toc.paragraph_format.space_before = Pt(4 if level == 1 else 0)
+            toc.font.size = Pt(10 if level == 1 else 9)
+            toc.paragraph_format.space_before = Pt(3 if level == 1 else 0)
             toc.paragraph_format.space_after = Pt(0)
             toc.paragraph_format.line_spacing = 1.05
             toc.paragraph_format.tab_stops.add_tab_stop(
@@ -172,6 +183,41 @@ class TemplateBuilder:
             )
         self.doc.styles.element.append(parse_xml(_TABLE_STYLE_XML))
         self._theme_fonts()
+        self._numbered_headings()
+
+    def _numbered_headings(self) -> None:
+        """Number Heading 1 and 2 (1, 1.1) by their styles, so that a reviewer can cite a
+        section and Word and LibreOffice keep the numbers as sections come and go."""
+        numbering = self.doc.part.numbering_part.element
+        levels = "".join(
+            f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            f'<w:pStyle w:val="Heading{level + 1}"/><w:lvlText w:val="{text}"/>'
+            '<w:lvlJc w:val="left"/><w:pPr><w:tabs><w:tab w:val="num" w:pos="680"/></w:tabs>'
+            '<w:ind w:left="680" w:hanging="680"/></w:pPr></w:lvl>'
+            for level, text in ((0, "%1"), (1, "%1.%2"))
+        )
+        numbering.insert(
+            0,
+            parse_xml(
+                f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{HEADING_NUMBERS}">'
+                f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+            ),
+        )
+        numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{HEADING_NUMBERS}">'
+                f'<w:abstractNumId w:val="{HEADING_NUMBERS}"/></w:num>'
+            )
+        )
+        for level in (0, 1):
+            p_pr = self.doc.styles[f"Heading {level + 1}"].element.get_or_add_pPr()
+            p_pr.insert(
+                0,
+                parse_xml(
+                    f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/>'
+                    f'<w:numId w:val="{HEADING_NUMBERS}"/></w:numPr>'
+                ),
+            )
 
     def _theme_fonts(self) -> None:
         """Make FONT the theme's fonts too: python-docx's theme sets body text in Cambria,
@@ -193,7 +239,12 @@ class TemplateBuilder:
         section.different_first_page_header_footer = True
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = header.add_run(f"{{{{ initiative.running_title }}}} · {{{{ t.names.{self.key} }}}}")
+        run = header.add_run(
+            "{% if doc.draft %}{{ t.common.draft_mark }} · {% endif %}"
+            f"{{{{ initiative.running_title }}}} · {{{{ t.names.{self.key} }}}}"
+            "{% if doc.version %} · {{ t.common.version }} {{ doc.version }}{% endif %}"
+            " · {{ doc.date }}"
+        )
         run.font.size, run.font.color.rgb = Pt(8.5), GREY
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -224,6 +275,9 @@ class TemplateBuilder:
         doc = self.doc
         for _ in range(5):
             doc.add_paragraph()
+        self.tag("if doc.draft")
+        doc.add_paragraph("{{ t.common.draft_mark }}", style="Draft Mark")
+        self.tag("endif")
         doc.add_paragraph(f"{{{{ t.names.{self.key} }}}}", style="Title")
         doc.add_paragraph("{{ initiative.name }}", style="Subtitle")
         doc.add_paragraph("{{ initiative.focus }} · {{ initiative.region }}", style="Lead")
@@ -233,6 +287,8 @@ class TemplateBuilder:
             ("initiative", "initiative.name", None),
             ("region", "initiative.region", None),
             ("phase", "phase.name", None),
+            ("plan_period", "doc.period", "doc.period"),
+            ("status", "doc.status", "doc.status"),
             ("date", "doc.date", None),
             ("version", "doc.version", "doc.version"),
             ("author", "doc.author", "doc.author"),
@@ -244,6 +300,9 @@ class TemplateBuilder:
             line.add_run(f"\t{{{{ {value} }}}}")
             if condition:
                 self.tag("endif")
+        self.tag("if doc.adopted")
+        doc.add_paragraph("{{ doc.adopted }}", style="Cover Fact")
+        self.tag("endif")
         doc.add_paragraph()
         doc.add_paragraph("{{ generated }}", style="Small")
         self.page_break()
@@ -654,6 +713,7 @@ def budget_section(b: TemplateBuilder, heading: str = "budget") -> None:
         shares_table(b)
         b.chart("budget.funding_chart")
         b.tag("endif")
+    cofinancing_section(b)
 
 
 def summary_section(b: TemplateBuilder) -> None:
@@ -889,21 +949,240 @@ def indicators_table(b: TemplateBuilder) -> None:
     )
 
 
+# -- what a funder and a board read (issue 13) ------------------------------------------------
+
+
+@contextmanager
+def optional_section(
+    b: TemplateBuilder, heading: str, condition: str, missing: str, level: int, hint: bool
+) -> Iterator[None]:
+    """A section shown with what the file gives: with `hint`, its heading always and the hint
+    saying what to fill in when the file gives nothing; without, nothing at all then."""
+    if hint:
+        b.heading(heading, level)
+        with b.if_else(condition, missing):
+            yield
+    else:
+        b.tag(f"if {condition}")
+        b.heading(heading, level)
+        yield
+        b.tag("endif")
+
+
+def impact_logic_section(b: TemplateBuilder, level: int = 1, hint: bool = True) -> None:
+    """The effektlogik: need → activities → outputs → outcomes → impact → indicators."""
+    with optional_section(b, "impact_logic", "impact_logic", "impact_logic", level, hint):
+        b.table(
+            [
+                ("need", "{{p r.need|md('TableText') }}", 3.0),
+                ("impact_activities", "{{ r.activities }}", 2.6),
+                ("outputs", "{{p r.outputs|bullets('TableItem') }}", 2.8),
+                ("outcomes", "{{p r.outcomes|bullets('TableItem') }}", 2.8),
+                ("long_term", "{{p r.impact|md('TableText') }}", 2.6),
+                ("indicators", "{{ r.indicators }}", 2.2),
+            ],
+            loop="r in impact_logic",
+        )
+
+
+def milestones_section(b: TemplateBuilder, level: int = 2, hint: bool = True) -> None:
+    with optional_section(b, "milestones", "milestones", "milestones", level, hint):
+        b.table(
+            [
+                ("milestone", "{{ m.title }}", 7.0),
+                ("when", "{{ m.date }}", 3.0),
+                ("activity", "{{ m.activity }}", 6.0),
+            ],
+            loop="m in milestones",
+            first_column=True,
+        )
+
+
+def staffing_section(b: TemplateBuilder, level: int = 2, hint: bool = True) -> None:
+    with optional_section(b, "staffing", "staffing", "staffing", level, hint):
+        b.table(
+            [
+                ("name", "{{ s.name }}", 5.5),
+                ("role", "{{ s.role }}", 6.5),
+                ("share_of_time", "{{ s.share }}", 4.0),
+            ],
+            loop="s in staffing",
+        )
+        b.tag("if staffing_total")
+        b.text("{{ staffing_total }}")
+        b.tag("endif")
+
+
+def membership_section(b: TemplateBuilder, level: int = 2, hint: bool = True) -> None:
+    condition = "membership.members or membership.fee_model"
+    with optional_section(b, "membership", condition, "membership", level, hint):
+        b.tag("if membership.members")
+        b.text("{{ membership.members }}")
+        b.tag("endif")
+        b.tag("if membership.fee_model")
+        b.text("{{ t.notes.fee_model }}")
+        b.md("membership.fee_model")
+        b.tag("endif")
+
+
+def cofinancing_section(b: TemplateBuilder, level: int = 2) -> None:
+    """The public share against the ceiling, stated plainly; cash and in kind per source."""
+    b.heading("cofinancing", level)
+    b.tag("if cofinancing.text")
+    b.tag("if cofinancing.exceeded")
+    b.text("{{ cofinancing.text }}", "Warning")
+    b.tag("else")
+    b.text("{{ cofinancing.text }}")
+    b.tag("endif")
+    b.tag("endif")
+    b.tag("if not cofinancing.limit")
+    b.hint("cofinancing")
+    b.tag("endif")
+    b.tag("if cofinancing.sources")
+    b.table(
+        [
+            ("funder_name", "{{ r.source }}", 6.0),
+            ("kind", "{{ r.kind }}", 3.0),
+            ("cash_or_in_kind", "{{ r.cash }}", 3.6),
+            ("amount", "{{ r.total }}", 3.4),
+        ],
+        loop="r in cofinancing.sources",
+        first_column=True,
+    )
+    b.text("{{ cofinancing.cash_text }}")
+    b.tag("endif")
+
+
+def communication_section(b: TemplateBuilder, level: int = 1, hint: bool = True) -> None:
+    with optional_section(b, "communication", "communication", "communication", level, hint):
+        b.table(
+            [
+                ("audience", "{{ c.audience }}", 3.0),
+                ("message", "{{p c.message|md('TableText') }}", 4.6),
+                ("channel", "{{ c.channel }}", 3.0),
+                ("frequency", "{{ c.frequency }}", 2.6),
+                ("owner", "{{ c.owner }}", 2.8),
+            ],
+            loop="c in communication",
+            first_column=True,
+        )
+
+
+def horizontal_section(b: TemplateBuilder, level: int = 1, hint: bool = True) -> None:
+    """Gender equality, sustainable development and diversity: what every funder asks."""
+    with optional_section(b, "horizontal", "horizontal.given", "horizontal", level, hint):
+        for key in ("gender_equality", "sustainability", "diversity"):
+            b.heading(key, level + 1)
+            with b.if_else(f"horizontal.{key}", "aspect"):
+                b.md(f"horizontal.{key}")
+
+
+def regional_strategy_section(b: TemplateBuilder, level: int = 2, hint: bool = True) -> None:
+    with optional_section(
+        b, "regional_strategy", "regional_strategy", "regional_strategy", level, hint
+    ):
+        b.text("{{ regional_strategy.text }}")
+        b.tag("if regional_strategy.priorities")
+        b.text("{{ t.notes.priorities }}")
+        b.bullets("regional_strategy.priorities")
+        b.tag("endif")
+
+
+def evaluation_section(b: TemplateBuilder, level: int = 2, hint: bool = True) -> None:
+    with optional_section(b, "evaluation", "evaluation.given", "evaluation", level, hint):
+        b.tag("if evaluation.reporting")
+        b.table(
+            [
+                ("reported_to", "{{ r.to }}", 4.0),
+                ("report", "{{ r.what }}", 7.0),
+                ("report_when", "{{ r.when }}", 5.0),
+            ],
+            loop="r in evaluation.reporting",
+            first_column=True,
+        )
+        b.tag("endif")
+        b.tag("if evaluation.evaluator")
+        b.text("{{ evaluation.evaluator }}")
+        b.tag("endif")
+
+
+def prestudy_facts(b: TemplateBuilder, level: int) -> None:
+    """The förstudie's period, owner, funder, method and firms asked; needs; its budget."""
+    b.tag("if prestudy.facts")
+    b.table(
+        [("fact", "{{ f.label }}", 4.5), ("fact_value", "{{p f.value|md('TableText') }}", 11.5)],
+        loop="f in prestudy.facts",
+        first_column=True,
+    )
+    b.tag("endif")
+    b.tag("if prestudy.needs")
+    b.heading("needs", level + 1)
+    b.bullets("prestudy.needs")
+    b.tag("endif")
+    b.tag("if prestudy.budget")
+    b.heading("prestudy_budget", level + 1)
+    b.tag("if prestudy.budget.rows")
+    b.table(
+        [("year", "{{ r.year }}", 4.0), ("amount", "{{ r.amount }}", 4.0)],
+        loop="r in prestudy.budget.rows",
+        total_row=["{{ t.common.total }}", "{{ prestudy.budget.total }}"],
+    )
+    b.tag("endif")
+    b.tag("if prestudy.budget.funder")
+    b.text("{{ prestudy.budget.funder }}")
+    b.tag("endif")
+    b.tag("endif")
+
+
+def proposal_sections(b: TemplateBuilder) -> None:
+    """What the förstudie proposes for the next phase, each part when the file gives it."""
+    b.tag("if proposal_given")
+    b.heading("proposal")
+    b.text("{{ t.notes.proposal }}")
+    impact_logic_section(b, 2, hint=False)
+    milestones_section(b, 2, hint=False)
+    staffing_section(b, 2, hint=False)
+    membership_section(b, 2, hint=False)
+    communication_section(b, 2, hint=False)
+    regional_strategy_section(b, 2, hint=False)
+    evaluation_section(b, 2, hint=False)
+    b.tag("if horizontal.given")
+    b.heading("horizontal", 2)
+    for key in ("gender_equality", "sustainability", "diversity"):
+        b.tag(f"if horizontal.{key}")
+        b.heading(key, 3)
+        b.md(f"horizontal.{key}")
+        b.tag("endif")
+    b.tag("endif")
+    b.tag("endif")
+
+
 def verksamhetsplan() -> TemplateBuilder:
     b = TemplateBuilder("verksamhetsplan")
     b.cover()
     summary_section(b)
     background_section(b)
+    b.tag("if prestudy.given")
+    b.heading("prestudy_basis", 2)
+    prestudy_facts(b, 2)
+    b.tag("endif")
     context_sections(b)
     strategy_section(b)
+    regional_strategy_section(b)
     goals_section(b)
+    impact_logic_section(b)
     b.heading("activities")
     with b.if_else("activities", "activities"):
         activities_table(b)
         b.text("★ {{ t.notes.quick_win }}", "Small")
         activity_details(b)
+    milestones_section(b)
     organisation_section(b)
+    staffing_section(b)
+    membership_section(b)
     budget_section(b)
+    communication_section(b)
+    horizontal_section(b)
     b.heading("follow_up")
     with b.if_else("indicators", "indicators"):
         indicators_table(b)
@@ -912,6 +1191,7 @@ def verksamhetsplan() -> TemplateBuilder:
         b.heading("baseline", 2)
         baselines_table(b)
         b.tag("endif")
+    evaluation_section(b)
     risks_section(b)
     phase_section(b)
     changes_appendix(b)
@@ -1058,6 +1338,9 @@ def forstudie() -> TemplateBuilder:
     b = TemplateBuilder("forstudie")
     b.cover()
     summary_section(b)
+    b.heading("prestudy")
+    with b.if_else("prestudy.given", "prestudy"):
+        prestudy_facts(b, 1)
     background_section(b)
     b.tag("if stakeholders.industry_count")
     b.text("{{ critical_mass_text }}")
@@ -1125,9 +1408,17 @@ def forstudie() -> TemplateBuilder:
     activity_details(b)
     b.text("{{ t.headings.next_steps }}:", None)
     b.bullets("phase.next_steps")
+    proposal_sections(b)
     b.heading("recommendation")
-    b.text("{{ recommendation.text }}", "Lead")
+    conclusion = b.doc.add_paragraph(
+        "{{ t.headings.conclusion }}: {{ recommendation.label }}", style="Lead"
+    )
+    conclusion.paragraph_format.keep_with_next = True  # the conclusion stays with its reasons
+    b.text("{{ recommendation.text }}")
     b.tag("if recommendation.conditions")
+    b.tag("if recommendation.decided")
+    b.text("{{ t.notes.decided_open }}")
+    b.tag("endif")
     b.bullets("recommendation.conditions")
     b.tag("endif")
     b.tag("if phase.done")

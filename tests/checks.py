@@ -184,7 +184,8 @@ def has_document_fonts() -> bool:
 # -- every value a user typed reaches a document ---------------------------------------------
 
 # Values that name a file or the format rather than saying something in a document.
-_NOT_SHOWN = {"id", "short_name", "klusterdocs", "language", "currency"}
+# `logo` is a picture on the cover, not text
+_NOT_SHOWN = {"id", "short_name", "klusterdocs", "language", "currency", "logo"}
 
 
 def typed_values(model: Any) -> list[tuple[str, list[str]]]:

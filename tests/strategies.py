@@ -142,6 +142,8 @@ def _lists_at(data: Any, path: str) -> list[list[dict[str, Any]]]:
         name = step.removesuffix("[]")
         found = [c.get(name) for c in containers if isinstance(c, dict)]
         if step is steps[-1]:
+            if not step.endswith("[]"):  # one mapping (`document.period`), as a list of one
+                return [[f] for f in found if isinstance(f, dict)]
             return [f for f in found if isinstance(f, list)]
         if step.endswith("[]"):
             containers = [item for f in found if isinstance(f, list) for item in f]

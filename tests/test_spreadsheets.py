@@ -219,19 +219,21 @@ def test_budget_workbook_has_formulas_formats_and_frozen_header() -> None:
     workbook = load_workbook(io.BytesIO(content))
     assert workbook.sheetnames == ["Finansiering", "Kostnader", "Sammanställning"]
     income = workbook["Finansiering"]
-    assert [c.value for c in income[1]] == ["Källa", "Slag", "Status", "2012", "2013", "Summa"]
+    assert [c.value for c in income[1]] == [
+        *("Källa", "Slag", "Status", "Kontant", "2012", "2013", "Summa")
+    ]
     assert income["A2"].value == "Vinnova (Vinnväxt)" and income["B2"].value == "Offentlig"
-    assert income["D2"].value == 2000000
-    assert income["D2"].number_format == '[$-41D]#,##0 "kr";[$-41D]"−"#,##0 "kr"'
-    assert income["F2"].value == "=SUM(D2:E2)"
-    assert income["A8"].value == "Summa" and income["D8"].value == "=SUM(D2:D7)"
+    assert income["E2"].value == 2000000
+    assert income["E2"].number_format == '[$-41D]#,##0 "kr";[$-41D]"−"#,##0 "kr"'
+    assert income["G2"].value == "=SUM(E2:F2)"
+    assert income["A8"].value == "Summa" and income["E8"].value == "=SUM(E2:E7)"
     assert income.freeze_panes == "B2"
     summary = workbook["Sammanställning"]
     assert summary["A4"].value == "Resultat" and summary["B4"].value == "=B2-B3"
     values = load_workbook(io.BytesIO(content), data_only=True)  # the stored results
-    assert values["Finansiering"]["F8"].value == model.budget.total_income  # type: ignore[union-attr]
+    assert values["Finansiering"]["G8"].value == model.budget.total_income  # type: ignore[union-attr]
     english = load_workbook(io.BytesIO(workbook_bytes(model, "budget", "en")))
-    assert english["Income"]["D2"].number_format.startswith('[$-809]"SEK "#,##0')
+    assert english["Income"]["E2"].number_format.startswith('[$-809]"SEK "#,##0')
     assert english["Income"]["B2"].value == "Public"
 
 

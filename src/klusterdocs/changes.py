@@ -104,6 +104,7 @@ def compare(
 ) -> ChangeReport:
     """The changes from `before` to `after`, as sentences in `lang`."""
     t: dict[str, Any] = labels(lang)["changes"]
+    f: dict[str, Any] = labels(lang)["funder"]["changes"]
     fmt = Formatter(lang, after.budget.currency)
     sections = [
         Section(t["headings"]["phase"], _phase(before, after, t, lang)),
@@ -112,6 +113,7 @@ def compare(
         Section(t["headings"]["activities"], _activities(before, after, t, lang)),
         Section(t["headings"]["budget"], _budget(before, after, t, fmt)),
         Section(t["headings"]["risks"], _risks(before, after, t)),
+        Section(f["heading"], _funder(before, after, f, fmt)),
     ]
     return ChangeReport(revision, lang, [s for s in sections if s.lines])
 
@@ -259,4 +261,59 @@ def _risks(before: InitiativeFile, after: InitiativeFile, t: dict[str, Any]) -> 
         for i in new
         if i in old and old[i].score != new[i].score
     ]
+    return lines
+
+
+def _funder(
+    before: InitiativeFile, after: InitiativeFile, t: dict[str, Any], fmt: Formatter
+) -> list[str]:
+    """Milestones added, removed or moved; the impact logic's rows; the public share of the
+    funding and its ceiling, before → after."""
+    old, new = _by_id(before.milestones), _by_id(after.milestones)
+    lines = [
+        t["milestone_added"].format(title=clean_text(new[i].title), date=fmt.flex_date(new[i].date))
+        for i in new
+        if i not in old
+    ]
+    lines += [
+        t["milestone_removed"].format(title=clean_text(old[i].title)) for i in old if i not in new
+    ]
+    lines += [
+        t["milestone_moved"].format(
+            title=clean_text(new[i].title),
+            before=fmt.flex_date(old[i].date),
+            after=fmt.flex_date(new[i].date),
+        )
+        for i in new
+        if i in old and old[i].date != new[i].date
+    ]
+    old_rows, new_rows = _by_id(before.impact_logic), _by_id(after.impact_logic)
+
+    def name(row: Any) -> str:
+        return clean_text(row.need or row.impact or row.id).rstrip(".")
+
+    lines += [
+        t["impact_added"].format(name=name(new_rows[i])) for i in new_rows if i not in old_rows
+    ]
+    lines += [
+        t["impact_removed"].format(name=name(old_rows[i])) for i in old_rows if i not in new_rows
+    ]
+    lines += [
+        t["impact_changed"].format(name=name(new_rows[i]))
+        for i in new_rows
+        if i in old_rows and old_rows[i] != new_rows[i]
+    ]
+    share_before, share_after = before.budget.public_share, after.budget.public_share
+    if share_before is not None and share_after is not None:
+        shown_before, shown_after = fmt.percent(share_before), fmt.percent(share_after)
+        if shown_before != shown_after:
+            lines.append(t["cofinancing"].format(before=shown_before, after=shown_after))
+    limit_before, limit_after = before.budget.cofinancing_limit, after.budget.cofinancing_limit
+    if limit_before != limit_after:
+        lines.append(
+            t["cofinancing_limit"].format(
+                before=fmt.percent(limit_before / 100) if limit_before is not None else "–",
+                after=fmt.percent(limit_after / 100) if limit_after is not None else "–",
+            )
+        )
     return lines

@@ -79,7 +79,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 
     Example: klusterdocs validate inputs/
     """
-    from klusterdocs.loading import check_file, input_files
+    from klusterdocs.loading import check_file, file_warnings, input_files
 
     files = input_files(paths, settings=True)
     if not files:
@@ -98,6 +98,8 @@ def validate(paths: tuple[Path, ...]) -> None:
             failed += 1
         else:
             click.echo(f"{path}: ok ({kind} file)")
+            for warning in file_warnings(path) if kind == "initiative" else []:
+                click.secho(str(warning), fg="yellow")
     if failed:
         click.secho(f"{failed} of {len(files)} file(s) have problems.", fg="red", err=True)
         sys.exit(1)

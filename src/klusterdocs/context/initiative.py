@@ -24,6 +24,7 @@ from klusterdocs.model.initiative import (
     InitiativeFile,
     Person,
 )
+from klusterdocs.model.types import FlexDate
 from klusterdocs.phases import GROUPS, ItemStatus, assess, group_names, next_phase, phases
 from klusterdocs.render.charts import ChartSpec, LabelPosition, Series
 
@@ -83,7 +84,7 @@ class _Builder:
     def __init__(self, model: InitiativeFile, lang: str, today: dt.date) -> None:
         self.model = model
         self.lang = lang
-        self.t: dict[str, Any] = labels(lang)
+        self.t: dict[str, Any] = _with_funder_labels(labels(lang))
         self.fmt = Formatter(lang, model.budget.currency)
         self.today = today
         self.actor_names = {a.id: _text(a.name) for a in model.actors}
@@ -170,16 +171,42 @@ class _Builder:
             "budget": self.budget(m.budget),
             "risks": [self.risk(r) for r in m.risks_by_score],
             "summary": self.summary(),
+            **self.funder_content(),
             "changes": None,  # a change report, when one is asked for (plan --changes-since)
         }
 
-    def document(self) -> dict[str, str]:
+    def document(self) -> dict[str, Any]:
         d, leader = self.model.document, self.model.initiative.leader
+        period = d.period
         return {
             "date": self.fmt.date(d.date or self.today),
             "version": _text(d.version),
             "author": _text(d.author or (leader.name if leader else None)),
+            "status": self.label("document_status", d.status),
+            "draft": d.status == "draft",
+            "adopted": self.adopted(),
+            "period": self.span(period.start, period.end) if period else "",
         }
+
+    def adopted(self) -> str:
+        """Who adopted the plan and when, in a sentence: only what the file says. A draft's
+        `adopted_by` and `adopted_on` are who is to adopt it, and when."""
+        c = self.t["documents"]["common"]
+        d = self.model.document
+        by, on = _text(d.adopted_by), self.fmt.date(d.adopted_on)
+        key = "to_adopt" if d.status == "draft" else "adopted"
+        if by and on:
+            return str(c[key]).format(by=by, on=on)
+        if by:
+            return str(c[f"{key}_by"]).format(by=by)
+        return str(c[f"{key}_on"]).format(on=on) if on else ""
+
+    def span(self, start: FlexDate, end: FlexDate) -> str:
+        """`2013–2015`, `september 2012 – mars 2013`: each end as a reader says it."""
+        first, last = self.fmt.flex_date(start), self.fmt.flex_date(end)
+        if first == last:
+            return first
+        return f"{first}–{last}" if " " not in first + last else f"{first} – {last}"
 
     def facts(self, initiative: dict[str, Any]) -> list[dict[str, str]]:
         """The initiative's key facts as label/value rows, leaving out what is not given."""
@@ -841,6 +868,217 @@ class _Builder:
         )
         return alt
 
+    # -- what a funder and a board read (issue 13) ----------------------------------------
+
+    def funder_content(self) -> dict[str, Any]:
+        m = self.model
+        activity_titles = {a.id: _text(a.title) for a in m.activities}
+        return {
+            "impact_logic": [
+                {
+                    "need": _text(row.need),
+                    "activities": ", ".join(activity_titles[a] for a in row.activities),
+                    "outputs": _texts(row.outputs),
+                    "outcomes": _texts(row.outcomes),
+                    "impact": _text(row.impact),
+                    "indicators": ", ".join(self.indicator_names[i] for i in row.indicators),
+                }
+                for row in m.impact_logic
+            ],
+            "milestones": [
+                {
+                    "title": _text(ms.title),
+                    "date": self.fmt.flex_date(ms.date),
+                    "activity": activity_titles.get(ms.activity or "", ""),
+                }
+                for ms in sorted(m.milestones, key=lambda ms: ms.date.first)
+            ],
+            "staffing": [
+                {
+                    "name": _text(s.name),
+                    "role": _text(s.role),
+                    "share": self.per_cent(s.share) if s.share is not None else "",
+                }
+                for s in m.staffing
+            ],
+            "staffing_total": self.staffing_total(),
+            "membership": self.membership(),
+            "cofinancing": self.cofinancing(m.budget),
+            "communication": [
+                {
+                    "audience": _text(c.audience),
+                    "message": _text(c.message),
+                    "channel": _text(c.channel),
+                    "frequency": _text(c.frequency),
+                    "owner": _text(c.owner),
+                }
+                for c in m.communication
+            ],
+            "horizontal": self.horizontal(),
+            "regional_strategy": self.regional_strategy(),
+            "evaluation": self.evaluation(),
+            "prestudy": self.prestudy(),
+            "proposal_given": bool(
+                m.impact_logic
+                or m.milestones
+                or m.staffing
+                or m.communication
+                or m.regional_strategy
+                or m.horizontal != type(m.horizontal)()
+                or m.evaluation != type(m.evaluation)()
+                or m.membership != type(m.membership)()
+            ),
+        }
+
+    def per_cent(self, value: float) -> str:
+        """A number of per cent as typed (`37.5` -> `37,5 %`), in the document's language."""
+        from decimal import Decimal
+
+        from babel.numbers import format_percent
+
+        share = Decimal(repr(value)) / 100  # 19.7 / 100 in floats is 0.19699999999999998
+        return str(format_percent(share, locale=self.fmt.locale, decimal_quantization=False))
+
+    def staffing_total(self) -> str:
+        """The staff's shares of full time added up, as full-time posts; "" without shares."""
+        shares = [s.share for s in self.model.staffing if s.share is not None]
+        if not shares:
+            return ""
+        notes = self.t["documents"]["notes"]
+        return str(notes["staffing_total"]).format(fte=self.fmt.number(round(sum(shares) / 100, 2)))
+
+    def membership(self) -> dict[str, str]:
+        ms = self.model.membership
+        notes = self.t["documents"]["notes"]
+        return {
+            "members": notes["members"].format(members=self.fmt.number(ms.members))
+            if ms.members is not None
+            else "",
+            "fee_model": _text(ms.fee_model),
+        }
+
+    def cofinancing(self, b: Budget) -> dict[str, Any]:
+        """The public share against the ceiling, said as the figures say it, and each source
+        in cash or in kind."""
+        notes, money, percent = self.t["documents"]["notes"], self.fmt.money, self.fmt.percent
+        limit = b.cofinancing_limit
+        limit_text = self.per_cent(limit) if limit is not None else ""
+        public = b.income_by_kind["public"]
+        share = b.public_share
+        shown = percent(share or 0)
+        if share is not None and limit is not None and shown == self.per_cent(limit):
+            shown = self.per_cent(round(share * 100, 1))  # 50.4 % is over a ceiling of 50 %
+        figures = {
+            "public": money(public),
+            "total": money(b.total_income),
+            "share": shown,
+            "limit": limit_text,
+        }
+        if share is None:
+            text = notes["cofinancing_no_income"].format(**figures) if limit is not None else ""
+        elif limit is None:
+            text = notes["cofinancing_unchecked"].format(**figures)
+        elif b.cofinancing_exceeded and not limit:
+            text = notes["cofinancing_zero"].format(**figures)
+        elif b.cofinancing_exceeded:
+            # more money from elsewhere, x, such that public / (total + x) <= limit
+            needed = public / (limit / 100) - b.total_income
+            text = notes["cofinancing_exceeded"].format(**figures, needed=money(needed))
+        else:
+            text = notes["cofinancing_ok"].format(**figures)
+        cash = b.cash_total
+        in_kind = b.total_income - cash
+        return {
+            "text": text,
+            "exceeded": b.cofinancing_exceeded,
+            "checked": limit is not None and share is not None,
+            "limit": limit_text,
+            "sources": [
+                {
+                    "source": _text(r.source),
+                    "kind": self.label("income_kind", r.kind),
+                    "cash": notes["cash"] if r.is_cash else notes["in_kind"],
+                    "total": money(sum(r.amounts.values())),
+                }
+                for r in b.income
+            ],
+            "cash_text": notes["cash_split"].format(
+                cash=money(cash),
+                cash_share=percent(cash / b.total_income),
+                in_kind=money(in_kind),
+                in_kind_share=percent(in_kind / b.total_income),
+            )
+            if b.total_income
+            else "",
+        }
+
+    def horizontal(self) -> dict[str, Any]:
+        h = self.model.horizontal
+        return {
+            "gender_equality": _text(h.gender_equality),
+            "sustainability": _text(h.sustainability),
+            "diversity": _text(h.diversity),
+            "given": bool(h.gender_equality or h.sustainability or h.diversity),
+        }
+
+    def regional_strategy(self) -> dict[str, Any] | None:
+        rs = self.model.regional_strategy
+        if rs is None:
+            return None
+        notes = self.t["documents"]["notes"]
+        return {
+            "name": _text(rs.name),
+            "text": notes["regional_strategy"].format(name=_text(rs.name)),
+            "priorities": _texts(rs.priorities),
+        }
+
+    def evaluation(self) -> dict[str, Any]:
+        e = self.model.evaluation
+        notes = self.t["documents"]["notes"]
+        return {
+            "reporting": [
+                {"to": _text(r.to), "what": _text(r.what), "when": _text(r.when)}
+                for r in e.reporting
+            ],
+            "evaluator": notes["evaluator"].format(evaluator=_text(e.evaluator))
+            if e.evaluator
+            else "",
+            "given": bool(e.reporting or e.evaluator),
+        }
+
+    def prestudy(self) -> dict[str, Any]:
+        """The förstudie's own facts, needs and budget, and its conclusion."""
+        p = self.model.prestudy
+        f = self.t["documents"]["facts"]
+        rows = [
+            ("period", self.span(p.period.start, p.period.end) if p.period else ""),
+            ("owner", _text(p.owner)),
+            ("funder", _text(p.funder)),
+            ("method", _text(p.method)),
+            ("firms_asked", self.fmt.number(p.firms_asked) if p.firms_asked is not None else ""),
+            ("decision", self.label("decision", p.decision)),
+        ]
+        budget = p.budget
+        years = sorted(budget.amounts) if budget else []
+        return {
+            "given": not p.is_empty,
+            "facts": [{"label": f[key], "value": value} for key, value in rows if value],
+            "needs": _texts(p.needs),
+            "budget": {
+                "rows": [
+                    {"year": str(y), "amount": self.fmt.money(budget.amounts[y])} for y in years
+                ],
+                "total": self.fmt.money(budget.total),
+                "funder": self.t["documents"]["notes"]["prestudy_funder"].format(
+                    funder=_text(budget.funder)
+                )
+                if budget.funder
+                else "",
+            }
+            if budget and (budget.amounts or budget.funder)
+            else None,
+        }
+
     def budget_result(self, b: Budget) -> str:
         """What the budget's result is, said as the figures say it: a surplus, a deficit or
         a balance, with the amount; or what is not budgeted yet."""
@@ -1031,12 +1269,17 @@ class _Builder:
         else:
             decision = "not_yet"
         following = next_phase(self.model.initiative.phase)
-        texts = self.t["documents"]["notes"]["recommendation"]
+        notes = self.t["documents"]["notes"]
+        decided = self.model.prestudy.decision  # the team's own conclusion, when it has one
+        texts = notes["decided"] if decided else notes["recommendation"]
+        decision = decided or decision
         key = decision if following else f"last_{decision}"
         # what must come first: the exit check's open items, then the phase's open tasks
         conditions = [r for r in exit_check if r.status in ("partial", "missing")] + tasks_open
         return {
             "decision": decision,
+            "label": self.label("decision", decision),
+            "decided": bool(decided),
             "text": say(
                 texts[key],
                 self.lang,
@@ -1049,6 +1292,15 @@ class _Builder:
                 for r in (conditions if decision != "go" else tasks_open)
             ],
         }
+
+
+def _with_funder_labels(all_labels: dict[str, Any]) -> dict[str, Any]:
+    """The labels with the funder's texts (their own block of the label file) joined to the
+    documents' sections of the same name, where templates and this module look for them."""
+    documents = dict(all_labels["documents"])
+    for section, texts in all_labels["funder"].items():
+        documents[section] = {**documents.get(section, {}), **texts}
+    return {**all_labels, "documents": documents}
 
 
 def _whole_percents(shares: dict[Any, float]) -> dict[Any, float]:

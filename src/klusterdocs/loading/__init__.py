@@ -204,7 +204,37 @@ def _validated(source: Source, kind: Kind) -> tuple[Strict | None, list[Problem]
         problems += problems_from(exc.issues, source, _enum_aliases())
     if isinstance(model, InitiativeFile):
         problems += _checklist_problems(source, model)
+        problems += _logo_problems(source, model)
     return model, problems
+
+
+# The first bytes of the pictures a cover can carry.
+_PICTURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+def _logo_problems(source: Source, model: InitiativeFile) -> list[Problem]:
+    """A logo that is not there, cannot be read or is no PNG, JPEG or SVG picture, located
+    at `document.logo` (its path is relative to the initiative file)."""
+    logo = model.document.logo
+    if logo is None:
+        return []
+    loc: Loc = ("document", "logo")
+    target = source.path.parent / logo
+    try:
+        with target.open("rb") as picture:
+            start = picture.read(2048)
+    except FileNotFoundError:
+        return [source.problem(loc, f"logo not found: {display_path(target)}")]
+    except (OSError, ValueError) as exc:  # a folder, no permission, a NUL in the path
+        return [source.problem(loc, f"cannot read the logo {display_path(target)}: {exc}")]
+    is_svg = target.suffix.lower() == ".svg" and b"<svg" in start.lower()
+    if not is_svg and not any(start.startswith(magic) for magic in _PICTURES):
+        return [
+            source.problem(
+                loc, f"the logo {display_path(target)} is not a PNG, JPEG or SVG picture"
+            )
+        ]
+    return []
 
 
 def _checklist_problems(source: Source, model: InitiativeFile) -> list[Problem]:
@@ -343,3 +373,21 @@ def check_file(path: Path) -> tuple[Kind | Literal["settings"] | None, list[Prob
     except InputError as exc:
         return None, exc.problems
     return kind, []
+
+
+def file_warnings(path: Path) -> list[Problem]:
+    """What a valid initiative file says that a funder would stop at, located: a public share
+    of the funding above the file's own ceiling (`budget.cofinancing_limit`)."""
+    source = load_yaml(path, display_path(path))
+    if detect_kind(source) != "initiative":
+        return []
+    model = _initiative_from(source)
+    budget = model.budget
+    if not budget.cofinancing_exceeded or budget.public_share is None:
+        return []
+    share = round(budget.public_share * 100, 1)
+    message = (
+        f"warning: the public share of the funding is {share:g} %, above the ceiling of "
+        f"{budget.cofinancing_limit:g} %"
+    )
+    return [source.problem(("budget", "cofinancing_limit"), message)]

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Literal
+from typing import Annotated, Literal
 
-from klusterdocs.model.base import Strict, field
+from klusterdocs.model.base import Constraint, Strict, field
 from klusterdocs.model.types import (
     Amounts,
     Currency,
@@ -56,6 +56,9 @@ RiskCause = Literal[
     "other",
 ]
 IncomeKind = Literal["public", "private", "in_kind"]
+DocumentStatus = Literal["draft", "adopted"]
+Decision = Literal["go", "go_with_conditions", "not_yet"]
+Percent = Annotated[float, Constraint(ge=0, le=100, description="Procent, 0–100")]
 CostCategory = Literal["personnel", "services", "travel", "events", "premises", "other"]
 
 HIGH_SCORE = 3
@@ -276,6 +279,15 @@ class Income(Strict):
         default=None, description="Sökt, beviljad eller förväntad"
     )
     amounts: Amounts = field(default={}, description="Belopp per år")
+    cash: bool | None = field(
+        default=None,
+        description="Kontanta medel (true) eller in natura (false); standard: allt utom in natura",
+    )
+
+    @property
+    def is_cash(self) -> bool:
+        """Whether the source pays in money: as the file says, else all but `in_kind`."""
+        return self.cash if self.cash is not None else self.kind != "in_kind"
 
 
 class Cost(Strict):
@@ -288,6 +300,26 @@ class Budget(Strict):
     currency: Currency = field(default="SEK", description="Valuta (ISO 4217), standard SEK")
     income: list[Income] = field(default=[], description="Intäkter / finansiering")
     costs: list[Cost] = field(default=[], description="Kostnader")
+    cofinancing_limit: Percent | None = field(
+        default=None,
+        description="Högsta tillåtna offentliga andel av finansieringen, i procent",
+    )
+
+    @property
+    def public_share(self) -> float | None:
+        """The public share (0–1) of all income, in money and in kind; None without income."""
+        return self.shares_by_kind["public"] if self.total_income else None
+
+    @property
+    def cofinancing_exceeded(self) -> bool:
+        """Whether the public share is above `cofinancing_limit` (never without a limit)."""
+        share = self.public_share
+        limit = self.cofinancing_limit
+        return limit is not None and share is not None and share * 100 > limit + 1e-9
+
+    @property
+    def cash_total(self) -> float:
+        return sum(sum(r.amounts.values()) for r in self.income if r.is_cash)
 
     @property
     def years(self) -> list[int]:
@@ -375,12 +407,118 @@ class ChecklistOverride(Strict):
     comment: Text | None = field(default=None, description="Kommentar")
 
 
+class Period(Strict):
+    start: YearOrDate = field(description="Start: år, månad eller datum")
+    end: YearOrDate = field(description="Slut: år, månad eller datum")
+
+
 class DocumentInfo(Strict):
     version: Text | None = field(default=None, description="Dokumentversion, t.ex. 1.0")
     date: dt.date | None = field(
         default=None, description="Dokumentens datum (standard: dagens datum)"
     )
     author: Text | None = field(default=None, description="Upprättad av (standard: klusterledaren)")
+    status: DocumentStatus | None = field(
+        default=None, description="Utkast (draft) eller fastställd (adopted)"
+    )
+    adopted_by: Text | None = field(default=None, description="Fastställd av, t.ex. Styrelsen")
+    adopted_on: dt.date | None = field(default=None, description="Fastställd den")
+    period: Period | None = field(default=None, description="Planperiod, t.ex. 2013–2015")
+    logo: Text | None = field(
+        default=None,
+        description="Logotyp (PNG, JPEG eller SVG), sökväg relativt initiativfilen",
+    )
+
+
+class ImpactLogic(Strict):
+    id: Id
+    need: Text | None = field(default=None, description="Behov eller problem som insatsen möter")
+    activities: list[Id] = field(default=[], description="Id:n för aktiviteter")
+    outputs: list[Text] = field(default=[], description="Resultat: det som levereras")
+    outcomes: list[Text] = field(default=[], description="Kortsiktiga effekter")
+    impact: Text | None = field(default=None, description="Långsiktig effekt")
+    indicators: list[Id] = field(default=[], description="Id:n för indikatorer som mäter det")
+
+
+class Milestone(Strict):
+    id: Id
+    title: Text = field(description="Milstolpe")
+    date: MonthOrDate = field(description="När (månad eller datum)")
+    activity: Id | None = field(default=None, description="Id för aktiviteten den hör till")
+
+
+class Staff(Strict):
+    name: Text = field(description="Namn")
+    role: Text | None = field(default=None, description="Roll, t.ex. klusterledare")
+    share: Percent | None = field(default=None, description="Andel av heltid, i procent")
+
+
+class Communication(Strict):
+    audience: Text = field(description="Målgrupp")
+    message: Text | None = field(default=None, description="Budskap")
+    channel: Text | None = field(default=None, description="Kanal")
+    frequency: Text | None = field(default=None, description="Hur ofta")
+    owner: Text | None = field(default=None, description="Ansvarig")
+
+
+class Horizontal(Strict):
+    gender_equality: Text | None = field(default=None, description="Jämställdhet")
+    sustainability: Text | None = field(default=None, description="Hållbar utveckling")
+    diversity: Text | None = field(default=None, description="Mångfald")
+
+
+class RegionalStrategy(Strict):
+    name: Text = field(description="Den regionala utvecklingsstrategin")
+    priorities: list[Text] = field(
+        default=[], description="Prioriteringar i strategin som initiativet bidrar till"
+    )
+
+
+class Reporting(Strict):
+    to: Text = field(description="Till vem")
+    what: Text | None = field(default=None, description="Vad som rapporteras")
+    when: Text | None = field(default=None, description="När")
+
+
+class Evaluation(Strict):
+    reporting: list[Reporting] = field(default=[], description="Rapportering till finansiärer")
+    evaluator: Text | None = field(default=None, description="Utvärderare")
+
+
+class Membership(Strict):
+    members: Annotated[int, Constraint(ge=0)] | None = field(
+        default=None, description="Antal medlemmar"
+    )
+    fee_model: Text | None = field(default=None, description="Avgiftsmodell")
+
+
+class PrestudyBudget(Strict):
+    amounts: Amounts = field(default={}, description="Förstudiens budget per år")
+    funder: Text | None = field(default=None, description="Finansiär av förstudien")
+
+    @property
+    def total(self) -> float:
+        return sum(self.amounts.values())
+
+
+class Prestudy(Strict):
+    period: Period | None = field(default=None, description="Förstudiens period")
+    owner: Text | None = field(default=None, description="Vem som genomför förstudien")
+    funder: Text | None = field(default=None, description="Finansiär")
+    method: Text | None = field(default=None, description="Metod: intervjuer, workshops, enkäter")
+    firms_asked: Annotated[int, Constraint(ge=0)] | None = field(
+        default=None, description="Antal tillfrågade företag"
+    )
+    needs: list[Text] = field(default=[], description="Företagens behov")
+    budget: PrestudyBudget | None = field(default=None, description="Förstudiens budget")
+    decision: Decision | None = field(
+        default=None,
+        description="Slutsats: go, go_with_conditions eller not_yet (annars härledd)",
+    )
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Prestudy()
 
 
 class InitiativeFile(Strict):
@@ -402,6 +540,23 @@ class InitiativeFile(Strict):
     document: DocumentInfo = field(
         default=DocumentInfo(), description="Uppgifter för dokumentens försättsblad"
     )
+    impact_logic: list[ImpactLogic] = field(
+        default=[], description="Effektlogik: behov, aktiviteter, resultat, effekter"
+    )
+    milestones: list[Milestone] = field(default=[], description="Milstolpar")
+    staffing: list[Staff] = field(default=[], description="Bemanning")
+    communication: list[Communication] = field(default=[], description="Kommunikationsplan")
+    horizontal: Horizontal = field(
+        default=Horizontal(), description="Jämställdhet, hållbar utveckling och mångfald"
+    )
+    regional_strategy: RegionalStrategy | None = field(
+        default=None, description="Koppling till regional utvecklingsstrategi"
+    )
+    evaluation: Evaluation = field(
+        default=Evaluation(), description="Uppföljning, rapportering och utvärdering"
+    )
+    membership: Membership = field(default=Membership(), description="Medlemmar och avgiftsmodell")
+    prestudy: Prestudy = field(default=Prestudy(), description="Förstudien")
     checklist: dict[str, ChecklistOverride] = field(
         default={}, description="Egna bedömningar av fasens checklista, per punkt"
     )

@@ -269,10 +269,12 @@ def _budget(workbook: Any, styles: _Styles, model: InitiativeFile, lang: str) ->
     def h(table: str, name: str) -> str:
         return heading(table, name, lang)
 
+    yes, no = word("yes", lang), word("no", lang)
     income_columns = [
         _Column(h("income", "source"), lambda r: r.source, width=32),
         _Column(h("income", "kind"), lambda r: _enum(lang, "income_kind")(r.kind)),
         _Column(h("income", "status"), lambda r: _enum(lang, "income_status")(r.status)),
+        _Column(h("income", "cash"), lambda r: None if r.cash is None else yes if r.cash else no),
     ]
     cost_columns = [
         _Column(h("costs", "item"), lambda r: r.item, width=32),

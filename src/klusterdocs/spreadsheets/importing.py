@@ -196,7 +196,7 @@ def _rows(
 
 # The budget's two lists have the same shape: a name, a kind and amounts per year.
 _BUDGET_FIELDS = {
-    "income": {"name": "source", "kind": "kind", "status": "status"},
+    "income": {"name": "source", "kind": "kind", "status": "status", "cash": "cash"},
     "costs": {"name": "item", "kind": "category"},
 }
 
@@ -254,7 +254,7 @@ def _value(table: str, name: str, cell: Cell) -> Any:
     enum = _ENUMS.get(name) if table == "actors" else _BUDGET_ENUMS[table].get(name)
     if enum:
         return columns.enum_value(enum, _text(cell)) or _text(cell)
-    if name == "member":
+    if name in ("member", "cash"):
         text = _text(cell)
         if columns.is_word("yes", text):
             return True
