@@ -104,7 +104,27 @@ def words_missing_from_pdf(document: Path, pdf: Path) -> list[str]:
     ]
     shown = "".join(pages)
     words = {w.replace("-", "").casefold() for w in _SPACE.split(body_text(document))}
-    return sorted(w for w in words if w and w not in shown and not _across(w, pages))
+    missing = [w for w in words if w and w not in shown and not _across(w, pages)]
+    if missing:  # a word a narrow column broke over a page, other columns' text between
+        raw = pdf_text(pdf).split("\f")
+        missing = [w for w in missing if not _broken_over_pages(w, raw)]
+    return sorted(missing)
+
+
+def _broken_over_pages(word: str, pages: list[str]) -> bool:
+    """Whether `word` ends a line at one page's foot and its rest starts a line on the next."""
+
+    def lines(page: str) -> list[str]:
+        return [_SPACE.sub("", line).replace("-", "").casefold() for line in page.splitlines()]
+
+    for before, after in itertools.pairwise(pages):
+        ends, starts = lines(before), lines(after)
+        for k in range(1, len(word)):
+            if any(e.endswith(word[:k]) for e in ends) and any(
+                s.startswith(word[k:]) for s in starts
+            ):
+                return True
+    return False
 
 
 def _across(word: str, pages: list[str]) -> bool:
