@@ -161,18 +161,21 @@ def schema(kind: str) -> None:
     click.echo(schema_json(kind), nl=False)
 
 
+_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=_PathParam(file_okay=False),
+    default="output",
+    show_default=True,
+    help="Folder to write to.",
+)
+
+
 def _generating_options(function: Any) -> Any:
     """The options every generating command takes (docs/cli.md)."""
     for option in reversed(
         (
-            click.option(
-                "-o",
-                "--output",
-                type=_PathParam(file_okay=False),
-                default="output",
-                show_default=True,
-                help="Folder to write to.",
-            ),
+            _OUTPUT,
             click.option(
                 "--lang",
                 type=LANG,
@@ -572,14 +575,7 @@ _import_command(
     default="xlsx",
     help="An Excel workbook (the default, and for now the only form).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=_PathParam(file_okay=False),
-    default="output",
-    show_default=True,
-    help="Folder to write to.",
-)
+@_OUTPUT
 @click.option("--lang", type=LANG, default=None, help="Language (default: the file's).")
 def export(what: str, file: Path, form: str, output: Path, lang: str | None) -> None:
     """Write the budget, the actor register or the indicators as a formatted workbook.
