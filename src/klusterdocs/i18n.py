@@ -24,29 +24,37 @@ from klusterdocs.errors import InputError, Problem, display_path
 LANGUAGES = ("sv", "en")
 LABELS_FOLDER = "labels"
 
-_TEMPLATES: ContextVar[Path | None] = ContextVar("klusterdocs_label_templates", default=None)
+# The labels in use within `labels_from`: the templates folder's, by language, found once.
+_IN_USE: ContextVar[tuple[Path, dict[str, dict[str, Any]]] | None] = ContextVar(
+    "klusterdocs_labels_in_use", default=None
+)
 
 
 def labels(lang: str) -> dict[str, Any]:
     """Every label of language `lang` (with the templates folder's own, when one is in use)."""
-    data: dict[str, Any] = load_data(f"labels/{lang}.yaml")
-    folder = _TEMPLATES.get()
-    if folder is not None:
+    in_use = _IN_USE.get()
+    if in_use is None:
+        data: dict[str, Any] = load_data(f"labels/{lang}.yaml")
+        return data
+    folder, found = in_use
+    if lang not in found:  # looked for once per language and block: labels() is called often
         path = folder / LABELS_FOLDER / f"{lang}.yaml"
         if path.is_file():
             stat = path.stat()
-            return _merged_labels(lang, path.resolve(), stat.st_mtime_ns, stat.st_size)
-    return data
+            found[lang] = _merged_labels(lang, path.resolve(), stat.st_mtime_ns, stat.st_size)
+        else:
+            found[lang] = load_data(f"labels/{lang}.yaml")
+    return found[lang]
 
 
 @contextlib.contextmanager
 def labels_from(templates: Path | None) -> Iterator[None]:
     """Use the labels of the templates folder `templates` (if it has any) within the block."""
-    token = _TEMPLATES.set(templates)
+    token = _IN_USE.set((templates, {}) if templates is not None else None)
     try:
         yield
     finally:
-        _TEMPLATES.reset(token)
+        _IN_USE.reset(token)
 
 
 def label_files(templates: Path | None) -> list[Path]:
