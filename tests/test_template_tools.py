@@ -550,3 +550,14 @@ def test_the_packaged_example_program_is_the_shipped_one_without_links() -> None
         if "initiative: automation-region.yaml" not in line
     )
     assert data_path("example-program.yaml").read_text(encoding="utf-8") == expected
+
+
+def test_an_empty_paragraph_counts_as_a_line_the_author_sees(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _word_template(
+        tmp_path / "t" / "verksamhetsplan" / "default.docx", "Rubrik", "", "{{ initiative.nmn }}"
+    )
+    _replace_in_docx(path, "<w:p/>", "<w:p/>")  # python-docx writes an empty one as <w:p/>
+    result = runner.invoke(main, ["templates", "check", str(tmp_path / "t")])
+    assert "document, paragraph 3 ('{{ initiative.nmn }}')" in result.output, result.output

@@ -296,7 +296,7 @@ def _paragraph_at(label: str, xml: str, offset: int) -> str:
     """`part, paragraph N ('first words')` for the paragraph around `offset` in `xml`."""
     from klusterdocs.render.wordtags import paragraphs_of
 
-    number = xml.count("<w:p>", 0, offset) + xml.count("<w:p ", 0, offset)
+    number = sum(xml.count(start, 0, offset) for start in ("<w:p>", "<w:p ", "<w:p/>"))
     paragraphs = paragraphs_of(xml)
     return paragraphs[max(number, 1) - 1].where(label) if paragraphs else label
 

@@ -79,13 +79,7 @@ def paragraphs_of(xml: str) -> list[Paragraph]:
             continue
         if name in ("w:tab", "w:br", "w:cr") and stack:
             texts[stack[-1]].append(" ")
-        if empty:
-            continue
-        if name == "w:p":
-            if closing:
-                if stack:
-                    stack.pop()
-                continue
+        if name == "w:p" and not closing:  # an empty one (<w:p/>) is a line the author sees
             number = len(places) + 1
             places[number] = (
                 depth,
@@ -93,7 +87,14 @@ def paragraphs_of(xml: str) -> list[Paragraph]:
                 cell_stack[-1] if cell_stack else 0,
             )
             texts[number] = []
-            stack.append(number)
+            if not empty:
+                stack.append(number)
+            continue
+        if empty:
+            continue
+        if name == "w:p":
+            if stack:
+                stack.pop()
         elif name in _CONTAINERS:
             depth += -1 if closing else 1
         elif name == "w:tr":
