@@ -67,9 +67,10 @@ def paragraphs_of(xml: str) -> list[Paragraph]:
     found: list[Paragraph] = []
     texts: dict[int, list[str]] = {}
     stack: list[int] = []  # open paragraphs (text boxes nest them)
-    depth = rows = cells = 0
-    row_stack: list[int] = []
-    cell_stack: list[int] = []
+    depth = 0
+    # the table rows and cells open around the current point, each numbered over the part
+    counted = {"w:tr": 0, "w:tc": 0}
+    around: dict[str, list[int]] = {"w:tr": [], "w:tc": []}
     places: dict[int, tuple[int, int, int]] = {}
     for match in _XML_TOKEN.finditer(xml):
         closing, name, empty, text = match.groups()
@@ -81,11 +82,8 @@ def paragraphs_of(xml: str) -> list[Paragraph]:
             texts[stack[-1]].append(" ")
         if name == "w:p" and not closing:  # an empty one (<w:p/>) is a line the author sees
             number = len(places) + 1
-            places[number] = (
-                depth,
-                row_stack[-1] if row_stack else 0,
-                cell_stack[-1] if cell_stack else 0,
-            )
+            row, cell = (around[k][-1] if around[k] else 0 for k in ("w:tr", "w:tc"))
+            places[number] = (depth, row, cell)
             texts[number] = []
             if not empty:
                 stack.append(number)
@@ -97,18 +95,12 @@ def paragraphs_of(xml: str) -> list[Paragraph]:
                 stack.pop()
         elif name in _CONTAINERS:
             depth += -1 if closing else 1
-        elif name == "w:tr":
-            if closing:
-                row_stack.pop() if row_stack else None
-            else:
-                rows += 1
-                row_stack.append(rows)
-        elif name == "w:tc":
-            if closing:
-                cell_stack.pop() if cell_stack else None
-            else:
-                cells += 1
-                cell_stack.append(cells)
+        elif name in around:
+            if not closing:
+                counted[name] += 1
+                around[name].append(counted[name])
+            elif around[name]:
+                around[name].pop()
     for number, (at_depth, row, cell) in places.items():
         found.append(Paragraph(number, "".join(texts[number]), at_depth, row, cell))
     return found
