@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from klusterdocs.cli import main
 from klusterdocs.documents import write_deck
@@ -465,3 +466,25 @@ def test_a_single_line_left_over_folds_back_at_a_smaller_size(kind: str) -> None
     assert len(writer.prs.slides) - before == 1 and writer.thin == []
     writer.add(spec(lone + 3), "(forts.)")  # three more: two slides, none of them thin
     assert writer.thin == []
+
+
+def test_slides_made_by_copying_are_each_their_own(decks: dict[int, Path]) -> None:
+    """Slides after the first of a layout are copies (`SlideMaker`): each must still have its
+    own part, id, layout and notes page, related both ways, and the file's bytes the same on
+    every build."""
+    deck = Presentation(str(decks[1]))
+    ids = [slide.slide_id for slide in deck.slides]
+    assert ids == sorted(set(ids)) and ids[0] >= 256
+    names = [str(slide.part.partname) for slide in deck.slides]
+    assert names == [f"/ppt/slides/slide{n}.xml" for n in range(1, len(names) + 1)]
+    notes_pages = set()
+    for slide in deck.slides:
+        assert slide.has_notes_slide
+        notes = slide.notes_slide
+        assert notes.part.part_related_by(RT.SLIDE) is slide.part
+        notes_pages.add(str(notes.part.partname))
+        layout = slide.part.part_related_by(RT.SLIDE_LAYOUT)
+        assert layout in {each.part for each in slide.slide_layout.slide_master.slide_layouts}
+    assert len(notes_pages) == len(names)
+    again = write_deck(load_program(PROGRAM), 1, decks[1].parent.parent / "again")
+    assert again.read_bytes() == decks[1].read_bytes()

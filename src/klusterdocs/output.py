@@ -122,19 +122,6 @@ def write_atomic(target: Path, content: bytes) -> None:
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 
-def normalise_zip(path: Path) -> None:
-    """Rewrite an Office file so the same content always gives the same bytes.
-
-    python-docx and python-pptx stamp every zip entry with the current time; here each entry
-    keeps its order and content but gets a fixed time, permissions and compression.
-    """
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w") as target:
-        for name, data in entries:
-            target.writestr(fixed_zip_info(name), data)
-
-
 def fixed_zip_info(name: str) -> zipfile.ZipInfo:
     """A zip entry for `name` with a fixed time, permissions and compression."""
     info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)

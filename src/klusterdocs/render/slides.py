@@ -13,17 +13,22 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from lxml.etree import SubElement
 from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.package import XmlPart
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.oxml.text import CT_RegularTextRun
+from pptx.text.text import _Paragraph, _Run
+from pptx.util import Emu
 
 from klusterdocs.context.format import abbreviated
 from klusterdocs.context.program import Slide
 from klusterdocs.errors import TemplateError, display_path
-from klusterdocs.output import atomic_path, normalise_zip
+from klusterdocs.output import atomic_path
 from klusterdocs.render.fit import Box, TextFit, metrics_for
 from klusterdocs.render.layouts import (
     KINDS,
@@ -35,6 +40,12 @@ from klusterdocs.render.layouts import (
 )
 from klusterdocs.render.markup import LINE_BREAK, inline, literal, plain
 from klusterdocs.render.package import as_presentation, read_package
+from klusterdocs.render.slide_maker import (
+    SlideMaker,
+    placeholders,
+    remove_empty_placeholders,
+    save_presentation,
+)
 from klusterdocs.render.theme import Palette, Tone, background, is_dark, paint, theme_fonts
 
 TITLE_SIZES = (30, 28, 26, 24, 22, 20)
@@ -119,10 +130,21 @@ def _inner(rect: Rect) -> Box:
     return Box(rect.width - 2 * INSET_X, rect.height - 2 * INSET_Y)
 
 
+_PARAGRAPH, _PARAGRAPH_FORMAT, _RUN, _RUN_FONT, _TEXT, _BREAK, _END = (
+    qn("a:p"),
+    qn("a:pPr"),
+    qn("a:r"),
+    qn("a:rPr"),
+    qn("a:t"),
+    qn("a:br"),
+    qn("a:endParaRPr"),
+)
+
+
 def _set_runs(
     paragraph: Any,
     text: str,
-    size: float,
+    size: float | None,
     *,
     bold: bool = False,
     colour: Tone | None = None,
@@ -130,36 +152,64 @@ def _set_runs(
     markdown: bool = True,
 ) -> None:
     """Add `text` to `paragraph` as runs; its Markdown as formatting unless not `markdown`
-    (titles, names and table cells are shown as typed)."""
+    (titles, names, notes and table cells are shown as typed).
+
+    The runs are built as XML, not through python-pptx's run and font objects, which look
+    each child up again for every property set: a deck spent a third of its time here.
+    """
+    p = paragraph._p
+    end = p.find(_END)
     for span in inline(text) if markdown else literal(text):
         if span.text == LINE_BREAK:
-            paragraph.add_line_break()
-            continue
-        run = paragraph.add_run()
-        run.text = span.text
-        run.font.size = Pt(size)
-        run.font.bold = bold or span.bold or None
-        run.font.italic = italic or span.italic or None
-        if colour:
-            paint(run.font.color, colour)
+            element = p.makeelement(_BREAK, {})
+        else:
+            element = p.makeelement(_RUN, {})
+            fonts = _font_attributes(size, bold or span.bold, italic or span.italic)
+            SubElement(element, _RUN_FONT, fonts)
+            SubElement(element, _TEXT).text = CT_RegularTextRun._escape_ctrl_chars(span.text)
+            if colour:
+                paint(_Run(element, paragraph).font.color, colour)
+        if end is None:
+            p.append(element)
+        else:
+            end.addprevious(element)
 
 
-def _bullet(paragraph: Any, kind: str, drawn: bool = False) -> None:
-    """Set a paragraph's bullet: `none`, `numbered` or the template's own (`default`); a text
-    box (`drawn`) has no bullet of its own, so it gets a plain one."""
-    properties = paragraph._p.get_or_add_pPr()
-    if kind == "none":
+def _font_attributes(size: float | None, bold: bool, italic: bool) -> dict[str, str]:
+    attributes = {} if size is None else {"sz": str(round(size * 100))}
+    if bold:
+        attributes["b"] = "1"
+    if italic:
+        attributes["i"] = "1"
+    return attributes
+
+
+def _format(paragraph: Any, bullet: str, drawn: bool, space_before: bool) -> None:
+    """Give a paragraph its bullet (`none`, `numbered` or the template's own, `default`) and
+    the space above it. A text box (`drawn`) has no bullet of its own, so it gets a plain one.
+
+    The paragraph's properties are written whole, in the schema's order, in one go.
+    """
+    p = paragraph._p
+    for old in p.findall(_PARAGRAPH_FORMAT):
+        p.remove(old)
+    properties = p.makeelement(_PARAGRAPH_FORMAT, {})
+    p.insert(0, properties)
+    if bullet == "none":
         properties.set("marL", "0")
         properties.set("indent", "0")
-        properties.insert(0, properties.makeelement(qn("a:buNone"), {}))
-        return
-    if drawn:
+    elif drawn:
         properties.set("marL", str(BULLET_INDENT))
         properties.set("indent", str(-BULLET_INDENT))
-    if kind == "numbered":
-        properties.append(properties.makeelement(qn("a:buAutoNum"), {"type": "arabicPeriod"}))
+    if space_before:
+        spacing = SubElement(properties, qn("a:spcBef"))
+        SubElement(spacing, qn("a:spcPts"), {"val": str(round(SPACE_BEFORE * 100))})
+    if bullet == "none":
+        SubElement(properties, qn("a:buNone"))
+    elif bullet == "numbered":
+        SubElement(properties, qn("a:buAutoNum"), {"type": "arabicPeriod"})
     elif drawn:
-        properties.append(properties.makeelement(qn("a:buChar"), {"char": "•"}))
+        SubElement(properties, qn("a:buChar"), {"char": "•"})
 
 
 def _fill(frame: Any, paragraphs: list[tuple[str, str, bool]], size: float) -> None:
@@ -169,9 +219,7 @@ def _fill(frame: Any, paragraphs: list[tuple[str, str, bool]], size: float) -> N
     drawn = not frame._parent.is_placeholder
     for index, (text, bullet, bold) in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        _bullet(paragraph, bullet, drawn)
-        if index:
-            paragraph.space_before = Pt(SPACE_BEFORE)
+        _format(paragraph, bullet, drawn, space_before=index > 0)
         _set_runs(paragraph, text, size, bold=bold)
 
 
@@ -254,7 +302,7 @@ class DeckWriter:
         for slide_id in list(slide_ids):  # a template's example slides are not ours
             self.prs.part.drop_rel(slide_id.rId)
             slide_ids.remove(slide_id)
-        _name_parts_in_constant_time(self.prs.part.package)
+        self.maker = SlideMaker(self.prs)
 
     # -- helpers ------------------------------------------------------------------------------
     def _size(self) -> tuple[int, int]:
@@ -262,12 +310,13 @@ class DeckWriter:
         return int(self.prs.slide_width or 0), int(self.prs.slide_height or 0)
 
     def _new(self, choice: Choice, title: str, sizes: tuple[int, ...] = TITLE_SIZES) -> Any:
-        slide = self.prs.slides.add_slide(choice.layout)
-        heading = slide.shapes.title
-        if heading is not None and choice.plan.explicit and choice.plan.title is not None:
-            _place(heading, choice.plan.title.rect)
+        slide = self.maker.add(choice.layout)
+        heading = placeholders(slide).get(0)
+        place = choice.plan.title
+        if heading is not None and choice.plan.explicit and place is not None:
+            _place(heading, place.rect)
         if heading is not None:
-            box = _box(heading)
+            box = _box(heading) if place is None else _inner(place.rect)
             size = next((s for s in sizes if self.title_fit.fits([title], box, s)), sizes[-1])
             short = self.title_fit.shortened(title, box, size)
             if short != title:  # too long for any size: the whole title goes in the notes
@@ -286,7 +335,7 @@ class DeckWriter:
         """Where `choice`'s text goes on `slide`: its placeholders, or text boxes drawn in the
         layout's free area when it has none."""
         if not choice.added:
-            found = {ph.placeholder_format.idx: ph for ph in slide.placeholders}
+            found = placeholders(slide)
             if all(idx in found for idx in choice.idx):
                 targets = [found[idx] for idx in choice.idx]
                 if choice.plan.explicit or choice.resized:
@@ -304,9 +353,7 @@ class DeckWriter:
 
     def _tidy(self, slide: Any) -> None:
         """Remove placeholders left empty, so no "Click to add text" shows."""
-        for ph in list(slide.placeholders):
-            if not (ph.has_text_frame and ph.text_frame.text.strip()):
-                ph._element.getparent().remove(ph._element)
+        remove_empty_placeholders(slide)
 
     def _source(self, slide: Any, text: str) -> None:
         """A source line at the slide's foot; one too long for it is cut, and given whole in
@@ -329,9 +376,18 @@ class DeckWriter:
 
     def _notes(self, slide: Any, text: str) -> None:
         """Add `text` to the slide's speaker notes (after what they hold)."""
-        if text:
-            frame = slide.notes_slide.notes_text_frame
-            frame.text = f"{frame.text}\n\n{text}" if frame.text else text
+        if not text:
+            return
+        frame = self.maker.notes(slide)
+        if frame.text:  # after what they hold, a blank line between
+            lines = ["", *text.split("\n")]
+        else:
+            frame._txBody.clear_content()
+            lines = text.split("\n")
+        for line in lines:
+            paragraph = _Paragraph(cast(Any, SubElement(frame._txBody, _PARAGRAPH)), frame)
+            if line:
+                _set_runs(paragraph, line, None, markdown=False)
 
     def _fit(
         self,
@@ -676,34 +732,7 @@ class DeckWriter:
         core.created = core.modified = properties.created
         core.revision = 1
         with atomic_path(target) as temporary:
-            self.prs.save(str(temporary))
-            normalise_zip(temporary)
-
-
-def _name_parts_in_constant_time(package: Any) -> None:
-    """Give `package` a `next_partname` that remembers the names it gave.
-
-    python-pptx finds a new part's name (each slide's notes) by walking every part of the
-    package, so a deck's cost grew with the square of its slides: 500 participants' slides
-    took six times a plain script's each. The names in use are read once; each name given is
-    added to them.
-    """
-    from pptx.opc.packuri import PackURI
-
-    taken = {str(part.partname) for part in package.iter_parts()}
-    counters: dict[str, int] = {}
-
-    def next_partname(template: str) -> PackURI:
-        number = counters.get(template, 0)
-        while True:
-            number += 1
-            name = template % number
-            if name not in taken:
-                taken.add(name)
-                counters[template] = number
-                return PackURI(name)
-
-    package.next_partname = next_partname
+            save_presentation(self.prs, temporary)
 
 
 def _figure(slide: Any, geometry: str, left: int, top: int, width: int, height: int) -> Any:
@@ -720,6 +749,14 @@ def _figure(slide: Any, geometry: str, left: int, top: int, width: int, height: 
 
 
 _RUN_PROPERTIES = {qn("a:defRPr"), qn("a:rPr"), qn("a:endParaRPr")}
+_TEXT_PARTS = {
+    CT.PML_PRESENTATION_MAIN,
+    CT.PML_TEMPLATE_MAIN,
+    CT.PML_SLIDE_MASTER,
+    CT.PML_SLIDE_LAYOUT,
+    CT.PML_SLIDE,
+    CT.PML_NOTES_SLIDE,
+}
 
 
 def _set_language(presentation: Any, tag: str) -> None:
@@ -728,13 +765,11 @@ def _set_language(presentation: Any, tag: str) -> None:
     PowerPoint checks spelling by it: python-pptx's starting deck says `en-US`, so every
     Swedish word was marked as misspelt.
     """
-    roots = [presentation.element]
-    for master in presentation.slide_masters:
-        roots += [master.element, *(layout.element for layout in master.slide_layouts)]
-    for slide in presentation.slides:
-        roots.append(slide.element)
-        if slide.has_notes_slide:
-            roots.append(slide.notes_slide.element)
+    roots = [
+        part._element
+        for part in presentation.part.package.iter_parts()
+        if isinstance(part, XmlPart) and part.content_type in _TEXT_PARTS
+    ]
     for root in roots:
         for run in root.iter(qn("a:r")):
             if run.find(qn("a:rPr")) is None:

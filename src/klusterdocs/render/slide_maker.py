@@ -1,0 +1,166 @@
+"""New slides and notes pages at a constant cost each, however long the deck.
+
+python-pptx makes a slide by walking its layout's placeholders and cloning each, relates it to
+the presentation after scanning every relationship the presentation has, and makes a notes page
+by looking up the notes master among those relationships and cloning its placeholders again.
+For a deck of hundreds of slides most of the time went there (issue 17). `SlideMaker` makes
+the first slide of each layout, and the first notes page, as python-pptx does, keeps a copy of
+each as it came out, and makes every later one by copying that.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import PackageWriter
+from pptx.oxml.ns import qn
+from pptx.oxml.slide import CT_Slide
+from pptx.parts.slide import NotesSlidePart, SlidePart
+
+from klusterdocs.output import fixed_zip_info
+
+
+class SlideMaker:
+    """Adds slides on a layout, and notes pages to slides, to one presentation."""
+
+    def __init__(self, presentation: Any) -> None:
+        self._presentation = presentation
+        self._package = presentation.part.package
+        self._slides: dict[int, Any] = {}  # layout part's id -> a fresh slide's XML
+        self._notes: Any = None  # a fresh notes page's XML
+        self._notes_master: Any = None
+        self._slide_ids = presentation.slides._sldIdLst
+        self._next_slide_id = max([255, *(int(i.id) for i in self._slide_ids.sldId_lst)]) + 1
+        name_parts_in_constant_time(self._package)
+
+    def add(self, layout: Any) -> Any:
+        """A new slide at the end of the deck, with `layout`'s placeholders, empty."""
+        fresh = self._slides.get(id(layout.part))
+        part = SlidePart(
+            self._package.next_partname("/ppt/slides/slide%d.xml"),
+            CT.PML_SLIDE,
+            self._package,
+            CT_Slide.new() if fresh is None else copy.deepcopy(fresh),
+        )
+        part.relate_to(layout.part, RT.SLIDE_LAYOUT)
+        # the slide is new, so no relationship to it exists: add without looking for one
+        rId = self._presentation.part.rels._add_relationship(RT.SLIDE, part)
+        # python-pptx reads every slide id to find the next one
+        self._slide_ids._add_sldId(id=self._next_slide_id, rId=rId)
+        self._next_slide_id += 1
+        if fresh is None:
+            part.slide.shapes.clone_layout_placeholders(layout)
+            self._slides[id(layout.part)] = copy.deepcopy(part.slide.element)
+        return part.slide
+
+    def notes(self, slide: Any) -> Any:
+        """The text frame of `slide`'s speaker notes; the notes page is made (with the notes
+        master's placeholders) if the slide has none."""
+        if self._notes is None or slide.has_notes_slide:
+            notes = slide.notes_slide
+            if self._notes is None:
+                self._notes = copy.deepcopy(notes.element)
+                self._notes_master = notes.part.part_related_by(RT.NOTES_MASTER)
+            return notes.notes_text_frame
+        part = NotesSlidePart(
+            self._package.next_partname("/ppt/notesSlides/notesSlide%d.xml"),
+            CT.PML_NOTES_SLIDE,
+            self._package,
+            copy.deepcopy(self._notes),
+        )
+        part.relate_to(self._notes_master, RT.NOTES_MASTER)
+        part.relate_to(slide.part, RT.SLIDE)
+        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        notes = part.notes_slide
+        for ph, element in _placeholder_elements(notes):
+            if ph.get("type") == "body":
+                return notes.shapes._shape_factory(element).text_frame
+        return notes.notes_text_frame
+
+
+def name_parts_in_constant_time(package: Any) -> None:
+    """Give `package` a `next_partname` that remembers the names it gave.
+
+    python-pptx finds a new part's name (each slide's notes) by walking every part of the
+    package, so a deck's cost grew with the square of its slides: 500 participants' slides
+    took six times a plain script's each. The names in use are read once; each name given is
+    added to them.
+    """
+    taken = {str(part.partname) for part in package.iter_parts()}
+    counters: dict[str, int] = {}
+
+    def next_partname(template: str) -> PackURI:
+        number = counters.get(template, 0)
+        while True:
+            number += 1
+            name = template % number
+            if name not in taken:
+                taken.add(name)
+                counters[template] = number
+                return PackURI(name)
+
+    package.next_partname = next_partname
+
+
+_PLACEHOLDER = f"{qn('p:nvPr')}/{qn('p:ph')}"
+_TEXT = qn("a:t")
+
+
+def placeholders(slide: Any) -> dict[int, Any]:
+    """`slide`'s placeholders by idx, found in one pass over its shapes (python-pptx's
+    `slide.placeholders` reads each shape's placeholder element again for every question)."""
+    found: dict[int, Any] = {}
+    for ph, element in _placeholder_elements(slide):
+        idx = int(ph.get("idx", "0"))
+        if idx not in found:
+            found[idx] = slide.shapes._shape_factory(element)
+    return found
+
+
+def remove_empty_placeholders(slide: Any) -> None:
+    """Remove the placeholders holding no text, so no "Click to add text" shows."""
+    for _, element in list(_placeholder_elements(slide)):
+        if not any((t.text or "").strip() for t in element.iter(_TEXT)):
+            element.getparent().remove(element)
+
+
+def _placeholder_elements(slide: Any) -> Iterator[tuple[Any, Any]]:
+    """Each placeholder shape of `slide` (or a notes page), with its `p:ph` element."""
+    for element in slide.shapes._spTree.iter_shape_elms():
+        ph = element[0].find(_PLACEHOLDER) if len(element) else None
+        if ph is not None:
+            yield ph, element
+
+
+def save_presentation(presentation: Any, path: Path) -> None:
+    """Write `presentation` to `path` so the same content always gives the same bytes.
+
+    python-pptx stamps every zip entry with the current time; rewriting the file afterwards
+    read and compressed the whole deck a second time. Here python-pptx's own package writer
+    writes each entry once, with a fixed time.
+    """
+    package = presentation.part.package
+    writer = PackageWriter(io.BytesIO(), package._rels, tuple(package.iter_parts()))
+    with zipfile.ZipFile(path, "w") as archive:
+        entries: Any = _FixedTimeEntries(archive)
+        writer._write_content_types_stream(entries)
+        writer._write_pkg_rels(entries)
+        writer._write_parts(entries)
+
+
+class _FixedTimeEntries:
+    """What python-pptx's package writer writes into: zip entries with a fixed time."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self._archive = archive
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self._archive.writestr(fixed_zip_info(pack_uri.membername), blob)
