@@ -208,6 +208,32 @@ def test_a_build_with_nothing_to_do_parses_no_file(
     assert code == 0 and stdout.split() == [str(out / "automation-region" / "forstudie.docx")]
 
 
+def test_workers_load_the_inputs_the_build_did_not_parse(
+    runner: CliRunner, inputs: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """With `-j 2`, documents of unchanged inputs are remade by workers that parse the inputs
+    themselves: the build's own process parses none of them."""
+    import os
+
+    import klusterdocs.loading as loading
+
+    out = tmp_path / "out"
+    _build(runner, str(inputs), "-o", str(out))
+    parent, parse = os.getpid(), loading.load_yaml
+
+    def parse_in_workers_only(*args: object, **kwargs: object) -> object:
+        assert os.getpid() != parent, "parsed by the build's own process"
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(loading, "load_yaml", parse_in_workers_only)
+    gone = [out / "automation-region" / "forstudie.docx", out / "reglab-2012" / "modul-2.pptx"]
+    for path in gone:
+        path.unlink()
+    code, stdout, stderr = _build(runner, str(inputs), "-o", str(out), "-j", "2")
+    assert code == 0 and "2 built, 7 up to date" in stderr, stderr
+    assert sorted(stdout.split()) == sorted(map(str, gone))
+
+
 def test_a_more_specific_template_added_later_is_used(
     runner: CliRunner, inputs: Path, tmp_path: Path
 ) -> None:

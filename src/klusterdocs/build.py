@@ -348,15 +348,21 @@ def _render(
     ]
 
 
-def _work(
-    job: Job,
-    model: InitiativeFile | LoadedProgram,
-    lang: str | None,
-    templates: Path | None,
-    output: Path,
-) -> Result:
+# The inputs loaded in this process, by path: in the build's own process those its planning
+# parsed; a forked worker inherits them, and loads the others (a job taken from the manifest
+# unparsed, or any job under `spawn`) itself, so the build never waits for the parent to parse
+# every input, nor sends a parsed input to a worker.
+_LOADED: dict[Path, InitiativeFile | LoadedProgram] = {}
+
+
+def _work(job: Job, lang: str | None, templates: Path | None, output: Path) -> Result:
     """Render one job; whatever it raises fails this job alone (run in a worker)."""
+    from klusterdocs.loading import load_input
+
     try:
+        model = _LOADED.get(job.source)
+        if model is None:
+            model = _LOADED[job.source] = load_input(job.source)
         return Result(job, "built", written=_render(job, model, lang, templates, output))
     except InputError as exc:
         return Result(job, "failed", "\n".join(map(str, exc.problems)))
@@ -470,21 +476,12 @@ def _execute(
     output: Path,
     workers: int | None,
 ) -> Generator[Result, None, None]:
-    loaded, failed = [], []
-    for job in jobs:  # a job taken from the manifest unparsed: its input is parsed now
-        try:
-            build_plan.model(job.source)
-            loaded.append(job)
-        except InputError as exc:
-            failed.append(Result(job, "failed", "\n".join(map(str, exc.problems))))
-        except KlusterdocsError as exc:
-            failed.append(Result(job, "failed", f"{display_path(job.source)}: {exc}"))
-    yield from failed
-    jobs = loaded
+    global _LOADED
+    _LOADED = build_plan.models  # what planning parsed: a forked worker has it already
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         for job in jobs:
-            yield _work(job, build_plan.models[job.source], lang, templates, output)
+            yield _work(job, lang, templates, output)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(
@@ -493,10 +490,7 @@ def _execute(
         initializer=_warm_up,
         initargs=(os.getpid(),),
     ) as pool:
-        futures = {
-            pool.submit(_work, job, build_plan.models[job.source], lang, templates, output): job
-            for job in jobs
-        }
+        futures = {pool.submit(_work, job, lang, templates, output): job for job in jobs}
         try:
             for future in as_completed(futures):
                 try:
