@@ -79,7 +79,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 
     Example: klusterdocs validate inputs/
     """
-    from klusterdocs.loading import check_file, file_warnings, input_files
+    from klusterdocs.loading import check_file, input_files
 
     files = input_files(paths, settings=True)
     if not files:
@@ -91,14 +91,14 @@ def validate(paths: tuple[Path, ...]) -> None:
         sys.exit(1)
     failed = 0
     for path in files:
-        kind, problems = check_file(path)
-        for problem in problems:
+        checked = check_file(path)
+        for problem in checked.problems:
             click.echo(str(problem))
-        if problems:
+        if checked.problems:
             failed += 1
         else:
-            click.echo(f"{path}: ok ({kind} file)")
-            for warning in file_warnings(path) if kind == "initiative" else []:
+            click.echo(f"{path}: ok ({checked.kind} file)")
+            for warning in checked.warnings:
                 click.secho(str(warning), fg="yellow")
     if failed:
         click.secho(f"{failed} of {len(files)} file(s) have problems.", fg="red", err=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from klusterdocs.errors import InputError, Problem, display_path
 from klusterdocs.loading.messages import problems_from, suggestion
@@ -359,29 +359,36 @@ def input_files(paths: Sequence[Path], *, settings: bool = False) -> list[Path]:
     return list(found.values())
 
 
-def check_file(path: Path) -> tuple[Kind | Literal["settings"] | None, list[Problem]]:
-    """Validate one file of any kind; return its kind and every problem found."""
+class FileCheck(NamedTuple):
+    """What `validate` says of one file: its kind (None when it has problems), its problems,
+    and its warnings (what a funder would stop at in a valid file)."""
+
+    kind: Kind | Literal["settings"] | None
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def check_file(path: Path) -> FileCheck:
+    """Validate one file of any kind, parsing it once."""
     from klusterdocs.config import CONFIG_NAME, load_config
 
     try:
         if path.name == CONFIG_NAME:
             load_config(path)
-            return "settings", []
+            return FileCheck("settings", [], [])
         source = load_yaml(path, display_path(path))
         kind = detect_kind(source)
-        _initiative_from(source) if kind == "initiative" else _program_from(source)
+        if kind == "program":
+            _program_from(source)
+            return FileCheck(kind, [], [])
+        return FileCheck(kind, [], _warnings(source, _initiative_from(source)))
     except InputError as exc:
-        return None, exc.problems
-    return kind, []
+        return FileCheck(None, exc.problems, [])
 
 
-def file_warnings(path: Path) -> list[Problem]:
-    """What a valid initiative file says that a funder would stop at, located: a public share
-    of the funding above the file's own ceiling (`budget.cofinancing_limit`)."""
-    source = load_yaml(path, display_path(path))
-    if detect_kind(source) != "initiative":
-        return []
-    model = _initiative_from(source)
+def _warnings(source: Source, model: InitiativeFile) -> list[Problem]:
+    """A public share of the funding above the file's own ceiling
+    (`budget.cofinancing_limit`), located."""
     budget = model.budget
     if not budget.cofinancing_exceeded or budget.public_share is None:
         return []
