@@ -171,6 +171,10 @@ filter suits a field. A filter follows the field after a `|`:
 The letter after `{{` matters: `p` replaces the whole paragraph, `r` puts the text into the
 sentence around it. `md` and `bullets` need `{{p`, `rich` needs `{{r`.
 
+The host's logo is a picture: `{{r doc.logo|picture(2.2, 7) }}` places it where the tag
+stands, at most 2.2 cm tall and 7 cm wide in its own proportions (the second number may be
+left out: four times the first), with its alt text; nothing when the file names no logo.
+
 Each filter can be told which paragraph style to use, by the style's name without spaces
 (the name Word shows, e.g. *Table Text*, written `TableText`), in straight quotes:
 
@@ -227,8 +231,8 @@ prints `{{ … }}` and `{_% … %_}` prints `{% … %}`. A tag printing the text
 - **`|md` and `|bullets` only with `{{p`, alone in their paragraph.** They write whole
   paragraphs, which cannot go inside a sentence: `Bakgrund: {{ initiative.background|md }}`
   would break the document, so `plan` stops with an error saying how to write it. Inside a
-  sentence, use `{{r …|rich }}`. `{{r` is for `|rich` only: `{{r strategy.vision }}` would
-  show nothing, so `plan` stops and says so.
+  sentence, use `{{r …|rich }}`. `{{r` is for `|rich` and `|picture` only:
+  `{{r strategy.vision }}` would show nothing, so `plan` stops and says so.
 - **Straight quotes inside tags.** Word and LibreOffice turn `"` into `”` as you type.
   klusterdocs straightens `”` and `’`, but not `„` or `«»`, which stop `plan` with an
   error; `templates check` reports them all. Turn smart quotes off while you edit

@@ -18,7 +18,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -140,6 +140,9 @@ class TemplateBuilder:
         table_item = styles.add_style("Table Item", WD_STYLE_TYPE.PARAGRAPH)
         table_item.base_style = table_text  # a list in a column too narrow for bullets' indent
         table_item.paragraph_format.space_after = Pt(3)
+        diagram_text = styles.add_style("Diagram Text", WD_STYLE_TYPE.PARAGRAPH)
+        diagram_text.base_style = table_item  # the effektlogik's boxes: six across a page
+        diagram_text.font.size = Pt(8)
         table_bullet = styles.add_style("Table Bullet", WD_STYLE_TYPE.PARAGRAPH)
         table_bullet.base_style = styles["List Bullet"]
         table_bullet.font.size = Pt(9)
@@ -167,12 +170,15 @@ class TemplateBuilder:
         toc_heading.base_style = normal
         toc_heading.font.size, toc_heading.font.bold = Pt(16), True
         toc_heading.font.color.rgb = NAVY
-        for level, indent, bold in ((1, 0.0, True), (2, 0.5, False)):
+        # an entry is its heading's number, a tab and its text: wrapped lines align with the text
+        for level, indent, number, bold in ((1, 0.0, 0.75, True), (2, 0.75, 1.0, False)):
             toc = styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
             toc.element.set(qn("w:styleId"), f"TOC{level}")
             toc.base_style = normal
             toc.font.bold = bold
-            toc.paragraph_format.left_indent = Cm(indent)
+            toc.paragraph_format.left_indent = Cm(indent + number)
+            toc.paragraph_format.first_line_indent = Cm(-number)
+            toc.paragraph_format.tab_stops.add_tab_stop(Cm(indent + number))
             # compact: a table of contents of forty entries still fits one page
             toc.font.size = Pt(10 if level == 1 else 9)
             toc.paragraph_format.space_before = Pt(3 if level == 1 else 0)
@@ -181,6 +187,22 @@ class TemplateBuilder:
             toc.paragraph_format.tab_stops.add_tab_stop(
                 Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
             )
+        # an appendix ("Bilaga 1 – …"): looks like Heading 1 and is listed in the table of
+        # contents (outline level 1), but is not numbered; based on Normal, not on Heading 1,
+        # so that it does not inherit Heading 1's numbering
+        appendix = styles.add_style("Appendix Heading", WD_STYLE_TYPE.PARAGRAPH)
+        appendix.base_style = normal
+        appendix.font.name, appendix.font.size, appendix.font.bold = FONT, Pt(16), True
+        appendix.font.color.rgb = NAVY
+        appendix.paragraph_format.space_before, appendix.paragraph_format.space_after = (
+            Pt(0),
+            Pt(4),
+        )
+        appendix.paragraph_format.keep_with_next = True
+        appendix.paragraph_format.page_break_before = True
+        appendix.element.get_or_add_pPr().append(
+            parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="0"/>')
+        )
         self.doc.styles.element.append(parse_xml(_TABLE_STYLE_XML))
         self._theme_fonts()
         self._numbered_headings()
@@ -238,7 +260,14 @@ class TemplateBuilder:
         section.header_distance = section.footer_distance = Cm(1.1)
         section.different_first_page_header_footer = True
         header = section.header.paragraphs[0]
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # the host's logo at the left, the running title at the right margin (the Header
+        # style's own stops, for a US Letter page, cleared)
+        tabs = header.paragraph_format.tab_stops
+        for stop in self.doc.styles["Header"].paragraph_format.tab_stops:
+            tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+        tabs.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
+        header.add_run("{{r doc.logo|picture(0.8, 4) }}")
+        header.add_run("\t")
         run = header.add_run(
             "{% if doc.draft %}{{ t.common.draft_mark }} · {% endif %}"
             f"{{{{ initiative.running_title }}}} · {{{{ t.names.{self.key} }}}}"
@@ -273,7 +302,8 @@ class TemplateBuilder:
     def cover(self) -> None:
         """Title page: document name, initiative, a facts table; then the table of contents."""
         doc = self.doc
-        for _ in range(5):
+        doc.add_paragraph().add_run("{{r doc.logo|picture(2.2, 7) }}")
+        for _ in range(4):
             doc.add_paragraph()
         self.tag("if doc.draft")
         doc.add_paragraph("{{ t.common.draft_mark }}", style="Draft Mark")
@@ -545,8 +575,10 @@ def drop_thumbnail_and_styles_copy(*relationships: Any) -> None:
                 rels.pop(r_id)
 
 
-def phase_section(b: TemplateBuilder, *, heading_level: int = 1) -> None:
-    """Where the initiative stands in Reglab's model, the checklist and the next steps."""
+def phase_section(b: TemplateBuilder, *, heading_level: int = 1, appendix: bool = False) -> None:
+    """Where the initiative stands in Reglab's model, the checklist and the next steps; with
+    `appendix` the checklist is in an appendix (a coach's tool, not a funder's reading) and
+    the section says how much of it is done."""
     b.heading("phase", heading_level)
     strip = b.grid(
         [["{%tc for p in phase.all %}", "{% cellbg p.colour %}{{ p.name }}", "{%tc endfor %}"]],
@@ -558,7 +590,20 @@ def phase_section(b: TemplateBuilder, *, heading_level: int = 1) -> None:
     b.text("{{ phase_position }}", "Lead")
     b.text("{{ phase.about }}")
     b.text("{{ t.notes.leadership }}: {{ phase.leadership }}")
-    b.heading("checklist", heading_level + 1)
+    if appendix:
+        b.text("{{ checklist_summary }} {{ t.notes.checklist_in_appendix }}")
+    else:
+        b.heading("checklist", heading_level + 1)
+        checklist_tables(b)
+    b.heading("next_steps", heading_level + 1)
+    b.bullets("phase.next_steps")
+    b.tag("if phase.next")
+    b.text("{{ next_phase_text }}")
+    b.tag("endif")
+
+
+def checklist_tables(b: TemplateBuilder) -> None:
+    """The phase checklist item by item, and what is marked done of other phases."""
     b.text("{{ checklist_summary }}")
     b.table(
         [
@@ -583,11 +628,12 @@ def phase_section(b: TemplateBuilder, *, heading_level: int = 1) -> None:
         shade={2: "i.colour"},
     )
     b.tag("endif")
-    b.heading("next_steps", heading_level + 1)
-    b.bullets("phase.next_steps")
-    b.tag("if phase.next")
-    b.text("{{ next_phase_text }}")
-    b.tag("endif")
+
+
+def checklist_appendix(b: TemplateBuilder) -> None:
+    """Bilaga 1: the phase checklist, after a page break and outside the numbering."""
+    b.doc.add_paragraph("{{ t.headings.checklist_appendix }}", style="Appendix Heading")
+    checklist_tables(b)
 
 
 def risks_section(b: TemplateBuilder, level: int = 1) -> None:
@@ -889,6 +935,15 @@ def activity_details(b: TemplateBuilder) -> None:
     b.tag("endif")
 
 
+def timeline_section(b: TemplateBuilder) -> None:
+    """The action plan as a Gantt chart under a heading of its own; neither when no activity
+    has a date."""
+    b.tag("if timeline_chart")
+    b.heading("timeline", 2)
+    b.chart("timeline_chart")
+    b.tag("endif")
+
+
 def activities_table(b: TemplateBuilder, loop: str = "a in activities") -> None:
     b.table(
         [
@@ -969,9 +1024,70 @@ def optional_section(
         b.tag("endif")
 
 
+# The effektlogik's steps: the label of each box, and the items in it.
+IMPACT_CHAIN = (
+    ("need", "needs"),
+    ("impact_activities", "activities"),
+    ("outputs", "outputs"),
+    ("outcomes", "outcomes"),
+    ("long_term", "impacts"),
+    ("indicators", "indicators"),
+)
+CHAIN_BOX_CM, CHAIN_ARROW_CM = 2.34, 0.39
+
+
+def impact_chain_diagram(b: TemplateBuilder) -> None:
+    """The effektlogik as a diagram: a row of boxes, need to indicators, with arrows between.
+
+    A table, not a drawing: it stays editable in Word and LibreOffice, grows with its text,
+    reads to a screen reader as steps under their names, and in black and white as dark
+    labels over light boxes, the arrows as text.
+    """
+    widths = [CHAIN_ARROW_CM if n % 2 else CHAIN_BOX_CM for n in range(2 * len(IMPACT_CHAIN) - 1)]
+    tight = "".join(f'<w:{side} w:w="{{}}" w:type="dxa"/>' for side in ("left", "right"))
+    table = b.doc.add_table(rows=2, cols=len(widths))
+    labels, boxes = table.rows
+    for n, (label, items) in enumerate(IMPACT_CHAIN):
+        label_cell, box = labels.cells[2 * n], boxes.cells[2 * n]
+        label_cell.text = f"{{{{ t.columns.{label} }}}}"
+        for run in label_cell.paragraphs[0].runs:
+            run.font.bold, run.font.color.rgb = True, RGBColor(0xFF, 0xFF, 0xFF)
+        label_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        box.text = f"{{{{p impact_chain.{items}|bullets('DiagramText') }}}}"
+        for cell, fill in ((label_cell, "1F3B5B"), (box, "E4EAF1")):
+            cell._tc.get_or_add_tcPr().append(
+                parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
+            )
+            cell._tc.get_or_add_tcPr().append(  # a long word still fits the narrow box
+                parse_xml(f"<w:tcMar {nsdecls('w')}>{tight.format(45, 45)}</w:tcMar>")
+            )
+    b._finish_table(table, widths, header=False, header_cells=True)
+    for n in range(1, len(widths), 2):  # an arrow, over both rows, in the middle
+        arrow = labels.cells[n].merge(boxes.cells[n])
+        arrow._tc.get_or_add_tcPr().append(
+            parse_xml(f"<w:tcMar {nsdecls('w')}>{tight.format(0, 0)}</w:tcMar>")
+        )
+        arrow.text = "→"
+        arrow.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        arrow.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        arrow.paragraphs[0].style = b.doc.styles["Table Text"]
+        for run in arrow.paragraphs[0].runs:
+            run.font.size, run.font.bold, run.font.color.rgb = Pt(13), True, NAVY
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    look.set(qn("w:noHBand"), "1")  # no banded rows: the boxes have their own colours
+    look.set(qn("w:val"), "0600")
+    borders = "".join(
+        f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH")
+    )
+    following = next(e for e in table._tbl.tblPr if e.tag in {qn("w:tblLayout"), qn("w:tblLook")})
+    following.addprevious(parse_xml(f"<w:tblBorders {nsdecls('w')}>{borders}</w:tblBorders>"))
+
+
 def impact_logic_section(b: TemplateBuilder, level: int = 1, hint: bool = True) -> None:
-    """The effektlogik: need → activities → outputs → outcomes → impact → indicators."""
+    """The effektlogik: need → activities → outputs → outcomes → impact → indicators, as a
+    diagram of the whole and a table by effort."""
     with optional_section(b, "impact_logic", "impact_logic", "impact_logic", level, hint):
+        impact_chain_diagram(b)
         b.table(
             [
                 ("need", "{{p r.need|md('TableText') }}", 3.0),
@@ -1106,8 +1222,9 @@ def evaluation_section(b: TemplateBuilder, level: int = 2, hint: bool = True) ->
         b.tag("endif")
 
 
-def prestudy_facts(b: TemplateBuilder, level: int) -> None:
-    """The förstudie's period, owner, funder, method and firms asked; needs; its budget."""
+def prestudy_facts(b: TemplateBuilder, level: int, chart: bool = False) -> None:
+    """The förstudie's period, owner, funder, method and firms asked; needs; its budget, with
+    a `chart` of it in the förstudie itself (in a plan, a side note)."""
     b.tag("if prestudy.facts")
     b.table(
         [("fact", "{{ f.label }}", 4.5), ("fact_value", "{{p f.value|md('TableText') }}", 11.5)],
@@ -1131,6 +1248,8 @@ def prestudy_facts(b: TemplateBuilder, level: int) -> None:
     b.tag("if prestudy.budget.funder")
     b.text("{{ prestudy.budget.funder }}")
     b.tag("endif")
+    if chart:
+        b.chart("prestudy.budget.chart")
     b.tag("endif")
 
 
@@ -1175,6 +1294,7 @@ def verksamhetsplan() -> TemplateBuilder:
     with b.if_else("activities", "activities"):
         activities_table(b)
         b.text("★ {{ t.notes.quick_win }}", "Small")
+        timeline_section(b)
         activity_details(b)
     milestones_section(b)
     organisation_section(b)
@@ -1193,8 +1313,9 @@ def verksamhetsplan() -> TemplateBuilder:
         b.tag("endif")
     evaluation_section(b)
     risks_section(b)
-    phase_section(b)
+    phase_section(b, appendix=True)
     changes_appendix(b)
+    checklist_appendix(b)
     return b
 
 
@@ -1340,7 +1461,7 @@ def forstudie() -> TemplateBuilder:
     summary_section(b)
     b.heading("prestudy")
     with b.if_else("prestudy.given", "prestudy"):
-        prestudy_facts(b, 1)
+        prestudy_facts(b, 1, chart=True)
     background_section(b)
     b.tag("if stakeholders.industry_count")
     b.text("{{ critical_mass_text }}")
@@ -1375,10 +1496,10 @@ def forstudie() -> TemplateBuilder:
     b.heading("baseline")
     with b.if_else("baselines", "baseline"):
         baselines_table(b)
-    b.tag("if indicators")
+        b.chart("baseline_chart")  # the baseline beside the target: the indicator chart's
+    b.tag("if indicators")  # figures but the latest, so that one is not here as well
     b.heading("indicators_targets", 2)
     indicators_table(b)
-    b.chart("indicator_chart")
     b.tag("endif")
     b.heading("actors_summary")
     with b.if_else("actors", "actors"):

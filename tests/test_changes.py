@@ -56,6 +56,7 @@ def repo(tmp_path: Path) -> Path:
     repo.mkdir()
     _git(repo, "init", "-q")
     shutil.copy(EXAMPLE, repo / "cluster.yaml")
+    shutil.copy(EXAMPLE.parent / "smart-textiles-logo.png", repo)  # the file's logo
     _git(repo, "add", ".")
     _git(repo, "commit", "-qm", "first")
     text = (repo / "cluster.yaml").read_text(encoding="utf-8")
@@ -128,6 +129,7 @@ def test_clear_errors(repo: Path, tmp_path: Path, runner: CliRunner) -> None:
         changes_since(repo / "cluster.yaml", "nope")
     outside = tmp_path / "outside.yaml"
     shutil.copy(EXAMPLE, outside)
+    shutil.copy(EXAMPLE.parent / "smart-textiles-logo.png", tmp_path)
     result = runner.invoke(main, ["changes", str(outside)])
     assert result.exit_code == 1
     assert "is not in a git repository" in result.output

@@ -71,6 +71,7 @@ def test_the_plan_has_its_charts_with_the_budgets_figures(plan: Path) -> None:
         "Budget per år",
         "Finansiering per slag",
         "Indikatorer: nollpunkt, senaste värde och mål",
+        "Handlingsplanen över tid",  # tests/test_timeline_charts.py
     }
     # 2012: Vinnova 2 000 000 + region 1 000 000 + Borås 300 000 + EU 300 000, in thousands
     assert _series(charts["Budget per år"]) == {
@@ -101,7 +102,7 @@ def test_a_chart_is_inline_with_alt_text_that_gives_its_figures(plan: Path) -> N
         in (alts["Indikatorer: nollpunkt, senaste värde och mål"])
     )
     shapes = docx.Document(str(plan)).inline_shapes  # python-docx reads them as charts
-    assert sum(s.type == WD_INLINE_SHAPE.CHART for s in shapes) == 3
+    assert sum(s.type == WD_INLINE_SHAPE.CHART for s in shapes) == 4
 
 
 def test_each_chart_has_its_workbook_for_edit_data(plan: Path) -> None:
@@ -130,7 +131,7 @@ def test_each_chart_has_its_workbook_for_edit_data(plan: Path) -> None:
                 assert "xl/worksheets/sheet1.xml" in book.namelist()
                 assert b"2000-01-01T00:00:00Z" in book.read("docProps/core.xml")  # pinned
             assert f'PartName="/{chart}"' in types
-    assert len(charts) == 3
+    assert len(charts) == 4
     assert 'Extension="xlsx"' in types
 
 

@@ -25,6 +25,7 @@ def test_pre_commit_try_repo_validates_the_inputs(tmp_path: Path) -> None:
     repo = tmp_path / "team"
     (repo / "inputs").mkdir(parents=True)
     shutil.copy(EXAMPLE, repo / "inputs" / "cluster.yaml")
+    shutil.copy(EXAMPLE.parent / "smart-textiles-logo.png", repo / "inputs")  # the file's logo
     (repo / "ci.yml").write_text("not: [a klusterdocs file]\n")  # outside inputs/: ignored
     _git(repo, "init", "-q")
     _git(repo, "add", ".")

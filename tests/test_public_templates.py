@@ -127,7 +127,12 @@ def test_a_regions_own_word_template_keeps_its_design_and_gets_the_data(
             "".join(t.text or "" for t in link.iter(f"{{{W}}}t"))
             for link in document.iter(f"{{{W}}}hyperlink")
         ]
-        assert entries[:3] == ["Sammanfattning", "Aktörer", "Registret"], entries
+        # with the numbers the template's own heading styles give (one of them numbers them)
+        assert [e.lstrip("0123456789.") for e in entries[:3]] == [
+            "Sammanfattning",
+            "Aktörer",
+            "Registret",
+        ], entries
 
 
 @pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice is not installed")

@@ -289,6 +289,7 @@ def test_klusterdocs_yaml_sets_the_templates_once(runner: CliRunner, tmp_path: P
     (project / "inputs" / "x.yaml").write_text(
         EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8"
     )
+    shutil.copy(EXAMPLE.parent / "smart-textiles-logo.png", project / "inputs")  # its logo
     _word_template(
         project / "region" / "verksamhetsplan" / "default.docx",
         "Region Exempel: {{ initiative.name }}",
@@ -305,6 +306,7 @@ def test_klusterdocs_yaml_sets_the_templates_once(runner: CliRunner, tmp_path: P
 def test_a_typo_in_klusterdocs_yaml_is_located(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "klusterdocs.yaml").write_text("templats: region\n", encoding="utf-8")
     (tmp_path / "x.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copy(EXAMPLE.parent / "smart-textiles-logo.png", tmp_path)  # its logo
     result = runner.invoke(main, ["plan", str(tmp_path / "x.yaml"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert (
@@ -396,7 +398,7 @@ def test_templates_saved_by_libreoffice_still_work(runner: CliRunner, tmp_path: 
     assert headings[0] == "Sammanfattning i korthet"
     # LibreOffice keeps the TOC in a content control, its entries styled "Contents N"
     toc = [p.text.strip() for p in plan.paragraphs if p.style.name.lower() in ("toc 1", "toc 2")]
-    assert toc[:2] == ["Sammanfattning i korthet", "Bakgrund och utgångspunkt"]
+    assert toc[:2] == ["1\tSammanfattning i korthet", "2\tBakgrund och utgångspunkt"]
     heading_style = next(st for st in plan.styles if (st.name or "").lower() == "heading 1")
     assert str(heading_style.font.color.rgb) == "C00000"
     # LibreOffice writes run properties out of the schema's order, some twice, and on/off

@@ -12,6 +12,7 @@ def _inputs(tmp_path: Path) -> Path:
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     shutil.copy(EXAMPLE, inputs / "smart-textiles.yaml")
+    shutil.copy(EXAMPLE.parent / "smart-textiles-logo.png", inputs)  # the file's logo
     (inputs / "tunt.yaml").write_text(THIN.lstrip(), encoding="utf-8")
     return inputs
 

@@ -100,7 +100,7 @@ def test_documents_open_with_data_styles_and_no_template_residue(
         assert residue not in raw, residue
     assert "None" not in text
     header = opened.sections[0].header.paragraphs[0].text
-    assert header.startswith("Smart Textiles · ")
+    assert header.startswith("\tSmart Textiles · ")  # the logo, if any, and a tab before it
     assert opened.core_properties.title.endswith("Smart Textiles")
     assert opened.core_properties.author == "Anna Exempelsson"
 
@@ -339,8 +339,8 @@ def test_table_of_contents_and_update_on_open(rendered: dict) -> None:
     assert '<w:updateFields w:val="true"/>' in raw
     opened = docx.Document(str(path))
     entries = [p.text.strip() for p in opened.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
-    assert entries[0] == "Sammanfattning"
-    assert "Fasens checklista" in entries
+    assert entries[0] == "1\tSammanfattning"  # with its number, as Word writes an entry
+    assert "Bilaga 1 – Fasens checklista" in entries
 
 
 def test_template_lookup_prefers_the_users_phase_template(tmp_path: Path) -> None:
@@ -719,5 +719,8 @@ def test_a_toc_that_word_or_libreoffice_filled_is_filled_again(tmp_path, with_st
     assert "Gammal rubrik" not in body and "w:sdt>" not in body
     assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"')
     entries = [p for p in docx.Document(str(path)).paragraphs if "PAGEREF" in p._p.xml]
-    assert [p.text.strip() for p in entries][:2] == ["Sammanfattning", "Bakgrund och utgångspunkt"]
+    assert [p.text.strip() for p in entries][:2] == [
+        "1\tSammanfattning",
+        "2\tBakgrund och utgångspunkt",
+    ]
     assert all(p.style.name.lower().startswith("toc") == with_styles for p in entries)

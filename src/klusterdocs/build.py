@@ -252,9 +252,12 @@ def _planned(
     if isinstance(model, InitiativeFile):
         language = lang or model.language
         phase = model.initiative.phase
+        logo = model.document.logo
+        pictures = [path.parent / logo] if logo else []  # a new logo makes new documents
+        looked += pictures
         for document in phases()[phase].documents:
             target = output_path(model, document, output)
-            inputs = (path, template(document, phase), *labels)
+            inputs = (path, template(document, phase), *labels, *pictures)
             jobs.append(_job(path, document, target, language, inputs))
     else:
         language = lang or model.model.language

@@ -59,7 +59,8 @@ def write_word_document(
 
     With `changes`, the document gets them as an appendix (where its template has one). With
     `source` (the initiative file), the folder is refused when another file's documents are
-    there (see `klusterdocs.output.claimed_folder`).
+    there (see `klusterdocs.output.claimed_folder`), and the file's logo is placed (its path is
+    relative to the file: without `source`, no logo).
     """
     from klusterdocs.i18n import labels_from
 
@@ -85,7 +86,7 @@ def _write_word_document(
 
     lang = lang or model.language
     day = model.document.date or today or build_day()
-    context = initiative_context(model, lang, day)
+    context = initiative_context(model, lang, day, source.parent if source else None)
     if changes is not None:
         context["changes"] = changes_context(changes, lang)
     template = find_template(document, model.initiative.phase, templates)

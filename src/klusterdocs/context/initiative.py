@@ -11,11 +11,14 @@ first.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from klusterdocs import __version__
 from klusterdocs.context.format import Formatter, abbreviated, clean_text
+from klusterdocs.errors import RenderError, display_path
 from klusterdocs.i18n import enum_label, join, labels, say
 from klusterdocs.model.initiative import (
     HIGH_SCORE,
@@ -26,7 +29,8 @@ from klusterdocs.model.initiative import (
 )
 from klusterdocs.model.types import FlexDate
 from klusterdocs.phases import GROUPS, ItemStatus, assess, group_names, next_phase, phases
-from klusterdocs.render.charts import ChartSpec, LabelPosition, Series
+from klusterdocs.render.charts import ChartSpec, DateAxis, LabelPosition, Series
+from klusterdocs.render.pictures import Picture, PictureError, read_picture
 
 YEARS_PER_TABLE = 4
 """A budget table shows at most this many years; more make another table below it."""
@@ -51,12 +55,24 @@ QUADRANT_COLOURS = {
 }
 
 RUNNING_TITLE_LENGTH = 60  # characters of the initiative's name in a page's header
+IMPACT_CHAIN_ITEM = 80  # characters of an item in a box of the effektlogik's diagram
 INCOME_KINDS = ("public", "private", "in_kind")
 ATTITUDE_ORDER = ("champion", "supporter", "neutral", "sceptic", "opponent")
 # A scatter's point label breaks its lines at about this many characters.
 LABEL_LINE = 22
 # Where the labels of actors at the same place go, one series after another.
 _SHARED_PLACE: tuple[LabelPosition, ...] = ("top", "right", "left", "bottom")
+# The timeline: the statuses in the order of its legend, each with its fill (render/charts.py's
+# _FILLS: done navy, ongoing light blue, planned hatched, cancelled grey, none white) and the
+# milestones' (orange); a tick every 1, 2, 3, 6 or 12 months, the fewest that keep to at most
+# MAX_TICKS steps (one label more) across a page.
+TIMELINE_STATUSES: tuple[str | None, ...] = ("done", "ongoing", "planned", "cancelled", None)
+TIMELINE_SHADES = {"done": 0, "ongoing": 1, "planned": 2, "cancelled": 3, None: 5, "milestone": 4}
+TICK_MONTHS = (1, 2, 3, 6, 12)
+MAX_TICKS = 8
+TICK_LAG = 3.5  # days after a month's first that its tick is at, at the least (see _time_axis)
+_SERIAL_ZERO = dt.date(1899, 12, 30)  # day 0 of a workbook's date serials
+_MONTH_DAYS = 365.25 / 12
 
 
 def _text(value: str | None) -> str:
@@ -81,8 +97,11 @@ def _risk_colour(score: int | None) -> str:
 class _Builder:
     """Builds the context of one initiative in one language."""
 
-    def __init__(self, model: InitiativeFile, lang: str, today: dt.date) -> None:
+    def __init__(
+        self, model: InitiativeFile, lang: str, today: dt.date, folder: Path | None = None
+    ) -> None:
         self.model = model
+        self.folder = folder  # the initiative file's: the logo's path is relative to it
         self.lang = lang
         self.t: dict[str, Any] = _with_funder_labels(labels(lang))
         self.fmt = Formatter(lang, model.budget.currency)
@@ -159,8 +178,10 @@ class _Builder:
             "recommendation": self.recommendation(),
             "indicators": indicators,
             "indicator_chart": self.indicator_chart(),
+            "baseline_chart": self.baseline_chart(),
             "baselines": [i for i in indicators if i["baseline"]],
             "activities": activities,
+            "timeline_chart": self.timeline_chart(),
             "upcoming_activities": [a for a in activities if a["upcoming"]],
             "past_activities": [a for a in activities if not a["upcoming"]],
             "activity_details": [
@@ -186,7 +207,21 @@ class _Builder:
             "draft": d.status == "draft",
             "adopted": self.adopted(),
             "period": self.span(period.start, period.end) if period else "",
+            "logo": self.logo(),
         }
+
+    def logo(self) -> Picture | None:
+        """The host's logo (the initiative's name when no host is given) with its alt text;
+        None without one, or without the folder its path is relative to."""
+        logo, i = self.model.document.logo, self.model.initiative
+        if logo is None or self.folder is None:
+            return None
+        alt = self.t["documents"]["common"]["logo_alt"].format(name=_text(i.host or i.name))
+        target = self.folder / logo
+        try:
+            return read_picture(target, alt)
+        except (OSError, PictureError) as exc:  # changed since it was validated
+            raise RenderError(f"cannot place the logo {display_path(target)}: {exc}") from None
 
     def adopted(self) -> str:
         """Who adopted the plan and when, in a sentence: only what the file says. A draft's
@@ -635,15 +670,14 @@ class _Builder:
 
     # -- charts: what each plots, and its alt text with the figures ---------------------------
 
-    def money_scale(self, b: Budget) -> tuple[float, str]:
-        """What a budget chart divides its amounts by, and the axis title saying so: thousands
-        for a budget of hundreds of thousands or more, where whole amounts crowd the labels."""
+    def money_scale(self, amounts: Iterable[float]) -> tuple[float, str]:
+        """What a budget chart of `amounts` divides them by, and the axis title saying so:
+        thousands for hundreds of thousands or more, where whole amounts crowd the labels."""
         from babel.numbers import get_currency_symbol
 
         c = self.t["documents"]["charts"]
-        currency = get_currency_symbol(b.currency, locale=self.fmt.locale)
-        rows: list[Any] = [*b.income, *b.costs]
-        largest = max((abs(v) for r in rows for v in r.amounts.values()), default=0)
+        currency = get_currency_symbol(self.model.budget.currency, locale=self.fmt.locale)
+        largest = max((abs(v) for v in amounts), default=0)
         if largest >= 100_000:
             return 1000.0, c["thousands"].format(currency=currency)
         return 1.0, c["units"].format(currency=currency)
@@ -653,7 +687,8 @@ class _Builder:
         if not b.years:
             return None
         c, money = self.t["documents"]["charts"], self.fmt.money
-        divisor, unit = self.money_scale(b)
+        rows: list[Any] = [*b.income, *b.costs]
+        divisor, unit = self.money_scale(v for r in rows for v in r.amounts.values())
         kinds = [k for k in INCOME_KINDS if any(r.kind == k for r in b.income)]
         columns = [
             key
@@ -742,7 +777,14 @@ class _Builder:
             kind="pie",
             title=c["funding_title"],
             alt=alt,
-            series=(Series(c["income"], tuple(amounts.values())),),
+            # each slice labelled with the share the table prints, not one the viewer rounds
+            series=(
+                Series(
+                    c["income"],
+                    tuple(amounts.values()),
+                    labels=tuple(f"{name(k)}\n{percent(shares[k])}" for k in amounts),
+                ),
+            ),
             categories=tuple(name(k) for k in amounts),
         )
 
@@ -791,10 +833,140 @@ class _Builder:
                 Series(c[key], tuple(row[n] for row in rows))
                 for n, key in ((1, "baseline"), (2, "latest"), (3, "target"))
             ),
-            categories=tuple(
-                abbreviated(_text(i.name), 40) + (f" ({_text(i.unit)})" if i.unit else "")
-                for i in shown
+            categories=tuple(_indicator_category(i) for i in shown),
+        )
+
+    def baseline_chart(self) -> ChartSpec | None:
+        """The nollpunktsanalys: each measured baseline beside the indicator's final target,
+        where the gap to close shows; none when every figure is nought (a chart of nothing)."""
+        c, number = self.t["documents"]["charts"], self.fmt.number
+        measured = [(i, b) for i in self.model.indicators if (b := i.baseline) is not None]
+        shown = [i for i, _ in measured]
+        targets = [i.final_target.value if i.final_target else None for i in shown]
+        if not any(b.value for _, b in measured) and not any(targets):
+            return None
+        items = []
+        for (i, baseline), target in zip(measured, targets, strict=True):
+            unit = f" {_text(i.unit)}" if i.unit else ""
+            final = i.final_target
+            date = self.fmt.date(baseline.date)
+            items.append(
+                c["baseline_alt_item"].format(
+                    name=_text(i.name),
+                    baseline=f"{number(baseline.value)}{unit}",
+                    date=f" ({date})" if date else "",
+                    target=f"{number(target)}{unit} ({final.year})" if final else c["not_given"],
+                )
+            )
+        series = [Series(c["baseline"], tuple(b.value for _, b in measured), shade=0)]
+        if any(t is not None for t in targets):
+            series.append(Series(c["target"], tuple(targets), shade=2))
+        return ChartSpec(
+            language=self.fmt.locale.replace("_", "-"),
+            kind="bars",
+            title=c["baseline_title"],
+            alt=say(c["baseline_alt"], self.lang, count=len(shown), items=" ".join(items)),
+            series=tuple(series),
+            categories=tuple(_indicator_category(i) for i in shown),
+        )
+
+    def prestudy_chart(self, amounts: dict[int, float]) -> ChartSpec | None:
+        """The förstudie's own budget, a bar per year: lying, so that a förstudie of one year
+        (most are) gets a strip, not a page-wide column."""
+        if not any(amounts.values()):
+            return None
+        c, money = self.t["documents"]["charts"], self.fmt.money
+        years = sorted(amounts)
+        divisor, unit = self.money_scale(amounts.values())
+        return ChartSpec(
+            language=self.fmt.locale.replace("_", "-"),
+            kind="bars",
+            title=c["prestudy_title"],
+            alt=c["prestudy_alt"].format(
+                span=_span(years),
+                unit=unit.lower(),
+                years=", ".join(f"{y}: {money(amounts[y])}" for y in years),
+                total=money(sum(amounts.values())),
             ),
+            series=(Series(c["costs"], tuple(amounts[y] / divisor for y in years)),),
+            categories=tuple(str(y) for y in years),
+            y_title=unit,
+        )
+
+    def timeline_chart(self) -> ChartSpec | None:
+        """The action plan as a Gantt chart: a bar per dated activity from the first day of
+        its start to the last of its end, a series per status; each milestone a short bar on a
+        row of its own below its activity (the others last). None when no activity has a date:
+        milestones alone are the milestone table's."""
+        c = self.t["documents"]["charts"]
+        dated = [  # each dated activity, from its start (or end) to its end (or start)
+            (a, start, end)
+            for a in self.model.activities
+            if (start := a.start or a.end) and (end := a.end or a.start)
+        ]
+        if not dated:
+            return None
+        below: dict[str | None, list[Any]] = {}  # the milestones under each activity's row
+        for ms in sorted(self.model.milestones, key=lambda ms: ms.date.first):
+            linked = ms.activity if any(a.id == ms.activity for a, _, _ in dated) else None
+            below.setdefault(linked, []).append(ms)
+        # each row: its name, where its bar starts and ends (date serials), its series' key
+        rows: list[tuple[str, float, float, str | None]] = []
+        items, marks, first, last = [], [], [], []
+
+        def milestones(key: str | None) -> None:
+            for ms in below.get(key, []):
+                middle = (_serial(ms.date.first) + _serial(ms.date.last) + 1) / 2
+                rows.append((f"◆ {abbreviated(_text(ms.title), 40)}", middle, middle, "milestone"))
+                marks.append(f"{_text(ms.title)} ({self.fmt.flex_date(ms.date)})")
+                first.append(ms.date)
+                last.append(ms.date)
+
+        for a, start, end in dated:
+            status = self.label("status", a.status) if a.status else c["timeline_no_status"]
+            name = f"{abbreviated(_text(a.title), 40)} ({status.lower()})"
+            rows.append((name, _serial(start.first), _serial(end.last) + 1, a.status))
+            said = {"name": _text(a.title), "period": self.fmt.period(start, end)}
+            items.append(c["timeline_alt_item"].format(**said, status=status.lower()))
+            first.append(start)
+            last.append(end)
+            milestones(a.id)
+        milestones(None)
+        if marks:
+            items.append(c["timeline_alt_milestones"].format(items="; ".join(marks)))
+        # a milestone a short bar about its day, wide enough to see at any span
+        half = max((max(r[2] for r in rows) - min(r[1] for r in rows)) / 120, 2.0)
+        rows = [(r[0], r[1] - half, r[2] + half, r[3]) if r[3] == "milestone" else r for r in rows]
+        axis = _time_axis(min(r[1] for r in rows), max(r[2] for r in rows))
+        keys = [k for k in (*TIMELINE_STATUSES, "milestone") if any(r[3] == k for r in rows)]
+
+        def series_name(key: str | None) -> str:
+            if key == "milestone":
+                return str(c["timeline_milestone"])
+            return self.label("status", key) if key else str(c["timeline_no_status"])
+
+        span = self.span(min(first, key=lambda d: d.first), max(last, key=lambda d: d.last))
+        return ChartSpec(
+            language=self.fmt.locale.replace("_", "-"),
+            kind="timeline",
+            title=c["timeline_title"],
+            alt=say(
+                c["timeline_alt"], self.lang, count=len(dated), span=span, items=" ".join(items)
+            ),
+            series=(
+                Series(" ", tuple(r[1] for r in rows)),  # each bar's start, not drawn: blank
+                *(
+                    Series(
+                        series_name(key),
+                        tuple(r[2] - r[1] if r[3] == key else None for r in rows),
+                        shade=TIMELINE_SHADES[key],
+                    )
+                    for key in keys
+                ),
+            ),
+            categories=tuple(r[0] for r in rows),
+            number_format="0",
+            dates=axis,
         )
 
     def grid_chart(self) -> ChartSpec | None:
@@ -885,6 +1057,7 @@ class _Builder:
                 }
                 for row in m.impact_logic
             ],
+            "impact_chain": self.impact_chain(activity_titles),
             "milestones": [
                 {
                     "title": _text(ms.title),
@@ -928,6 +1101,23 @@ class _Builder:
                 or m.evaluation != type(m.evaluation)()
                 or m.membership != type(m.membership)()
             ),
+        }
+
+    def impact_chain(self, activity_titles: dict[str, str]) -> dict[str, list[str]]:
+        """The effektlogik at a glance, for its diagram: each step's items over every row,
+        each once and shortened (the table beside it has them whole)."""
+        rows = self.model.impact_logic
+
+        def once(texts: Iterable[str]) -> list[str]:
+            return list(dict.fromkeys(abbreviated(t, IMPACT_CHAIN_ITEM) for t in texts if t))
+
+        return {
+            "needs": once(_text(r.need) for r in rows),
+            "activities": once(activity_titles[a] for r in rows for a in r.activities),
+            "outputs": once(_text(o) for r in rows for o in r.outputs),
+            "outcomes": once(_text(o) for r in rows for o in r.outcomes),
+            "impacts": once(_text(r.impact) for r in rows),
+            "indicators": once(self.indicator_names[i] for r in rows for i in r.indicators),
         }
 
     def per_cent(self, value: float) -> str:
@@ -1069,6 +1259,7 @@ class _Builder:
                     {"year": str(y), "amount": self.fmt.money(budget.amounts[y])} for y in years
                 ],
                 "total": self.fmt.money(budget.total),
+                "chart": self.prestudy_chart(budget.amounts),
                 "funder": self.t["documents"]["notes"]["prestudy_funder"].format(
                     funder=_text(budget.funder)
                 )
@@ -1303,6 +1494,38 @@ def _with_funder_labels(all_labels: dict[str, Any]) -> dict[str, Any]:
     return {**all_labels, "documents": documents}
 
 
+def _serial(day: dt.date) -> float:
+    """`day` as a workbook's date serial, which a chart's time axis counts in."""
+    return float((day - _SERIAL_ZERO).days)
+
+
+def _time_axis(start: float, end: float) -> DateAxis:
+    """A time axis over `start`–`end` (date serials), ticked every 1, 2, 3, 6 or 12 months
+    (January, April … for quarters), the fewest that keep to MAX_TICKS, each labelled with the
+    month it begins. An axis knows days, not months, so its ticks are an average month apart;
+    from the TICK_LAG-th day of a month, each falls in the first week of its month (days 1–7
+    over any span), where it names that month and its gridline marks the month's start. The
+    first is in the month of `start`: a bar from the month's first day starts at its gridline
+    (the axis leaves out the lag), not a whole step after an empty one."""
+    day = _SERIAL_ZERO + dt.timedelta(days=math.floor(start))
+    month = day.year * 12 + day.month - 1  # counted from year 0, January 0
+    origin, count, months = 0.0, 0, 1
+    for months in TICK_MONTHS:
+        tick = month - month % months
+        origin = _serial(dt.date(tick // 12, tick % 12 + 1, 1)) + TICK_LAG
+        count = max(math.ceil((end - origin) / (months * _MONTH_DAYS)), 1)
+        if count <= MAX_TICKS:
+            break
+    step = months * _MONTH_DAYS
+    return DateAxis(origin, origin + count * step, step, "yyyy" if months == 12 else "mmm yyyy")
+
+
+def _indicator_category(indicator: Any) -> str:
+    """An indicator as a chart names it: its name, short, and its unit."""
+    unit = _text(indicator.unit)
+    return abbreviated(_text(indicator.name), 40) + (f" ({unit})" if unit else "")
+
+
 def _whole_percents(shares: dict[Any, float]) -> dict[Any, float]:
     """`shares` (0–1) rounded to whole percents that add up to 100 (largest remainders first):
     76 %, 7 % and 18 % would add up to 101."""
@@ -1346,7 +1569,11 @@ def _lower_first(text: str) -> str:
 
 
 def initiative_context(
-    model: InitiativeFile, lang: str | None = None, today: dt.date | None = None
+    model: InitiativeFile,
+    lang: str | None = None,
+    today: dt.date | None = None,
+    folder: Path | None = None,
 ) -> dict[str, Any]:
-    """Return what the Word templates see for `model`, in `lang` (default: the file's)."""
-    return _Builder(model, lang or model.language, today or dt.date.today()).build()
+    """Return what the Word templates see for `model`, in `lang` (default: the file's);
+    `folder` is the initiative file's, where its logo is looked for (none: no logo)."""
+    return _Builder(model, lang or model.language, today or dt.date.today(), folder).build()

@@ -208,32 +208,24 @@ def _validated(source: Source, kind: Kind) -> tuple[Strict | None, list[Problem]
     return model, problems
 
 
-# The first bytes of the pictures a cover can carry.
-_PICTURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
-
-
 def _logo_problems(source: Source, model: InitiativeFile) -> list[Problem]:
-    """A logo that is not there, cannot be read or is no PNG, JPEG or SVG picture, located
-    at `document.logo` (its path is relative to the initiative file)."""
+    """A logo that is not there, cannot be read, is too large or no PNG or JPEG picture,
+    located at `document.logo` (its path is relative to the initiative file)."""
+    from klusterdocs.render.pictures import PictureError, read_picture
+
     logo = model.document.logo
     if logo is None:
         return []
     loc: Loc = ("document", "logo")
     target = source.path.parent / logo
     try:
-        with target.open("rb") as picture:
-            start = picture.read(2048)
+        read_picture(target)
     except FileNotFoundError:
         return [source.problem(loc, f"logo not found: {display_path(target)}")]
+    except PictureError as exc:
+        return [source.problem(loc, f"the logo {display_path(target)} {exc}")]
     except (OSError, ValueError) as exc:  # a folder, no permission, a NUL in the path
         return [source.problem(loc, f"cannot read the logo {display_path(target)}: {exc}")]
-    is_svg = target.suffix.lower() == ".svg" and b"<svg" in start.lower()
-    if not is_svg and not any(start.startswith(magic) for magic in _PICTURES):
-        return [
-            source.problem(
-                loc, f"the logo {display_path(target)} is not a PNG, JPEG or SVG picture"
-            )
-        ]
     return []
 
 

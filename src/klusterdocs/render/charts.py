@@ -25,7 +25,7 @@ from typing import Any, Literal, cast
 
 from klusterdocs.output import fixed_zip_info
 
-ChartKind = Literal["columns", "stacked_columns", "bars", "pie", "scatter"]
+ChartKind = Literal["columns", "stacked_columns", "bars", "pie", "scatter", "timeline"]
 LabelPosition = Literal["top", "bottom", "left", "right"]
 
 CHART_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
@@ -36,6 +36,7 @@ CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 WORKBOOK_RELATIONSHIP_ID = "rId1"
 
 FONT = "Calibri"
+TEXT = "262626"  # the charts' text: near black
 # Fills that differ in lightness, darkest first, so that series stay apart when printed in
 # grey; the third is hatched as well. Each pairs with the colour its data labels read in.
 _FILLS: tuple[tuple[str, str | None, str], ...] = (
@@ -44,18 +45,24 @@ _FILLS: tuple[tuple[str, str | None, str], ...] = (
     ("1F3B5B", "wdUpDiag", "000000"),  # navy hatching on white
     ("B5B5B5", None, "000000"),  # grey
     ("D9822B", None, "000000"),  # orange
+    ("FFFFFF", None, "000000"),  # white in its outline
 )
 # Markers of a scatter's series, told apart by shape as well as shade.
 _MARKERS = ("circle", "square", "triangle", "diamond", "x", "star")
 # (LibreOffice draws no outline around a marker, so none is white.)
 _MARKER_FILLS = ("1F3B5B", "7FA7CE", "B5B5B5", "D9822B", "5F6B7A", "1F3B5B")
 _CREATED = "2000-01-01T00:00:00Z"  # the embedded workbook's dates, pinned for same bytes
+# The Windows language ids (LCID) of the languages the documents are written in: a number
+# format prefixed with one (`[$-41D]#,##0`) groups and names months as that language does in
+# LibreOffice too, which otherwise writes a Swedish document's numbers as "3,600".
+_LCIDS = {"sv-SE": "41D", "en-GB": "809", "en-US": "409"}
 
 
 @dataclass(frozen=True)
 class Series:
     """One series: its numbers (a `None` leaves a gap) and, for a scatter, x values and the
-    label each point shows, and where (a scatter's points are named, not valued)."""
+    label each point shows, and where (a scatter's points are named, not valued); a pie's
+    `labels` are its slices' labels as text."""
 
     name: str
     numbers: tuple[float | None, ...]
@@ -63,6 +70,17 @@ class Series:
     labels: tuple[str, ...] = ()
     positions: tuple[LabelPosition, ...] = ()
     shade: int | None = None  # which of the legible fills (default: its place in the chart)
+
+
+@dataclass(frozen=True)
+class DateAxis:
+    """A timeline's time axis, in date serials (days since 1899-12-30, as a workbook counts):
+    where it starts and ends, a tick every `step` days, each read in `format` (`mmm yyyy`)."""
+
+    start: float
+    end: float
+    step: float
+    format: str
 
 
 @dataclass(frozen=True)
@@ -74,7 +92,9 @@ class ChartSpec:
     `scale` the range its axes show (x from, x to, y from, y to), and `corners` the names of
     its quadrants, placed as labels at the points of its first series (first: LibreOffice 7
     leaves out the first series of a scatter read from a file, unless it is this one).
-    Printed in a template, a chart is its alt text.
+    A timeline is a Gantt chart of stacked bars across `dates`: its first series, not drawn,
+    holds each bar's start (the offset from zero), the others its length in days. Printed in
+    a template, a chart is its alt text.
     """
 
     kind: ChartKind
@@ -90,6 +110,9 @@ class ChartSpec:
     scale: tuple[float, float, float, float] | None = None
     corners: tuple[str, ...] = ()
     language: str = ""  # e.g. sv-SE: the language its numbers are written in
+    text_scale: float = 1.0  # its text sizes times this: 2 on a slide, read across a room
+    titled: bool = True  # False where a heading above it says the same (a slide's title)
+    dates: DateAxis | None = None
 
     def __str__(self) -> str:
         return self.alt
@@ -104,7 +127,14 @@ class ChartSpec:
             return 7.0
         if self.kind == "bars":
             return min(3.0 + 0.5 * len(self.categories) * len(self.series), 20.0)
+        if self.kind == "timeline":  # a row per category, within a page
+            return min(3.2 + 0.55 * len(self.categories), 22.0)
         return 8.5
+
+    def shown(self, code: str) -> str:
+        """Number format `code` as the chart's language writes it (see `_LCIDS`)."""
+        lcid = _LCIDS.get(self.language)
+        return f"[$-{lcid}]{code}" if lcid and not code.startswith("[$-") else code
 
 
 @dataclass(frozen=True)
@@ -120,7 +150,7 @@ class ChartParts:
 
 # Raise when the chart XML or workbook written for a spec changes: cached parts are then
 # written again.
-CHART_REVISION = 1
+CHART_REVISION = 3
 
 
 def chart_parts(spec: ChartSpec) -> ChartParts:
@@ -161,6 +191,9 @@ def _written(spec: ChartSpec) -> ChartParts:
         space.insert(1 if first else 0, lang)  # after c:date1904, as the schema orders them
     _number_axes(space)
     space.get_or_add_externalData().rId = WORKBOOK_RELATIONSHIP_ID
+    if spec.text_scale != 1:
+        for sized in space.xpath(".//*[@sz]"):  # a:defRPr, a:rPr: every text size, in 1/100 pt
+            sized.set("sz", str(round(int(sized.get("sz")) * spec.text_scale)))
     xml = serialize_part_xml(space)
     return ChartParts(xml, _pinned(_workbook(data)), spec.alt, spec.title)
 
@@ -201,7 +234,7 @@ def _chart_data(spec: ChartSpec) -> tuple[Any, Any]:
             for x, y in zip(s.xs, s.numbers, strict=True):
                 series.add_data_point(x, y)
         return xy, XL_CHART_TYPE.XY_SCATTER
-    data = cast(Any, CategoryChartData)(number_format=spec.number_format)
+    data = cast(Any, CategoryChartData)(number_format=spec.shown(spec.number_format))
     if spec.groups:
         for group in dict.fromkeys(spec.groups):
             top = data.add_category(group)
@@ -217,6 +250,7 @@ def _chart_data(spec: ChartSpec) -> tuple[Any, Any]:
         "stacked_columns": XL_CHART_TYPE.COLUMN_STACKED,
         "bars": XL_CHART_TYPE.BAR_CLUSTERED,
         "pie": XL_CHART_TYPE.PIE,
+        "timeline": XL_CHART_TYPE.BAR_STACKED,
     }[spec.kind]
     return data, chart_type
 
@@ -227,8 +261,10 @@ def _style(chart: Any, spec: ChartSpec) -> None:
     from pptx.util import Pt
 
     chart.font.name, chart.font.size = FONT, Pt(9)
-    chart.has_title = bool(spec.title)
-    if spec.title:
+    # dark text whatever the theme says: a dark template's light text on the chart's white
+    chart.font.color.rgb = _rgb(TEXT)
+    chart.has_title = bool(spec.title) and spec.titled
+    if chart.has_title:
         title = chart.chart_title.text_frame
         title.text = spec.title
         title.paragraphs[0].font.size, title.paragraphs[0].font.bold = Pt(11), True
@@ -240,6 +276,8 @@ def _style(chart: Any, spec: ChartSpec) -> None:
         _style_scatter(chart, spec)
     elif spec.kind == "pie":
         _style_pie(chart, spec)
+    elif spec.kind == "timeline":
+        _style_timeline(chart, spec)
     else:
         _style_bars(chart, spec)
 
@@ -274,7 +312,8 @@ def _style_bars(chart: Any, spec: ChartSpec) -> None:
         series.format.line.width = Pt(0.5)
         series.invert_if_negative = False
         labels = series.data_labels
-        labels.number_format, labels.number_format_is_linked = spec.number_format, False
+        labels.number_format = spec.shown(spec.number_format)
+        labels.number_format_is_linked = False
         labels.show_value = True
         labels.font.size = Pt(8)
         if spec.kind == "stacked_columns":
@@ -285,7 +324,7 @@ def _style_bars(chart: Any, spec: ChartSpec) -> None:
     values = chart.value_axis
     values.has_major_gridlines = True
     values.major_gridlines.format.line.color.rgb = _rgb("D5DCE4")
-    values.tick_labels.number_format = spec.number_format
+    values.tick_labels.number_format = spec.shown(spec.number_format)
     values.tick_labels.number_format_is_linked = False
     _axis_title(values, spec.y_title)
     categories = chart.category_axis
@@ -297,7 +336,9 @@ def _style_bars(chart: Any, spec: ChartSpec) -> None:
 
 def _style_pie(chart: Any, spec: ChartSpec) -> None:
     """Slices told apart by shade and hatching, each labelled outside with its name and share:
-    the labels say it all, so there is no legend."""
+    the labels say it all, so there is no legend. A series with `labels` gives each slice's
+    label as text (its name and the share the document's table prints: a reader who sees 17 %
+    in the table and 18 % on the slice, rounded by LibreOffice, trusts neither)."""
     from pptx.enum.chart import XL_LABEL_POSITION
     from pptx.util import Pt
 
@@ -311,9 +352,66 @@ def _style_pie(chart: Any, spec: ChartSpec) -> None:
     plot.has_data_labels = True
     labels = plot.data_labels
     labels.show_percentage, labels.show_value, labels.show_category_name = True, False, True
-    labels.number_format, labels.number_format_is_linked = "0%", False
+    labels.number_format = spec.shown("0%")
+    labels.number_format_is_linked = False
     labels.position = XL_LABEL_POSITION.OUTSIDE_END
     labels.font.size = Pt(9)
+    texts = spec.series[0].labels if spec.series else ()
+    for point, text in zip(plot.series[0].points, texts, strict=False):
+        _text_label(point.data_label, text, Pt(9))
+        point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
+
+
+def _text_label(label: Any, text: str, size: Any) -> None:
+    """Data label `label` as `text`, a paragraph per line."""
+    frame = label.text_frame
+    lines = text.split("\n")
+    frame.text = lines[0]
+    for line in lines[1:]:
+        frame.add_paragraph().text = line
+    for paragraph in frame.paragraphs:
+        paragraph.font.size = size
+
+
+def _style_timeline(chart: Any, spec: ChartSpec) -> None:
+    """A Gantt chart: the first series, each bar's offset from zero to its start, is not
+    drawn (and, named " ", leaves only a blank in the legend: LibreOffice counts a horizontal
+    bar chart's legend entries from the other end, so deleting entry 0 would hide the last);
+    the others, one per status, are filled as `_fill` fills them (legible in grey) and named
+    in the legend, the category names telling the status too.
+    The first category on top, the time axis along the top as a plan's calendar runs, ticked
+    and read as `spec.dates` says."""
+    from pptx.enum.chart import XL_TICK_LABEL_POSITION
+    from pptx.util import Pt
+
+    plot = chart.plots[0]
+    plot.gap_width, plot.overlap = 40, 100
+    for number, (series, data) in enumerate(zip(plot.series, spec.series, strict=True)):
+        if number == 0:
+            series.format.fill.background()
+            series.format.line.fill.background()
+            continue
+        _fill(series.format.fill, number if data.shade is None else data.shade)
+        series.format.line.color.rgb = _rgb("1F3B5B")
+        series.format.line.width = Pt(0.75)
+        series.invert_if_negative = False
+    dates = spec.dates
+    axis = chart.value_axis
+    if dates is not None:
+        axis.minimum_scale, axis.maximum_scale = dates.start, dates.end
+        axis.major_unit = dates.step
+        axis.tick_labels.number_format = spec.shown(dates.format)
+        axis.tick_labels.number_format_is_linked = False
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = _rgb("D5DCE4")
+    axis.format.line.color.rgb = _rgb("5F6B7A")
+    axis.tick_labels.font.size = Pt(8)
+    _axis_title(axis, spec.y_title)
+    categories = chart.category_axis
+    categories.reverse_order = True  # the first activity on top, as in the table
+    categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    categories.format.line.color.rgb = _rgb("5F6B7A")
+    categories.tick_labels.font.size = Pt(8)
 
 
 def _style_scatter(chart: Any, spec: ChartSpec) -> None:
@@ -341,16 +439,10 @@ def _style_scatter(chart: Any, spec: ChartSpec) -> None:
             if index >= len(texts) or not texts[index]:
                 continue
             label = point.data_label
-            frame = label.text_frame
-            lines = texts[index].split("\n")
-            frame.text = lines[0]
-            for line in lines[1:]:
-                frame.add_paragraph().text = line
-            for paragraph in frame.paragraphs:
-                paragraph.font.size = Pt(8)
-                if corners:
-                    paragraph.font.italic, paragraph.font.bold = True, True
-                    paragraph.font.color.rgb = _rgb("5F6B7A")
+            _text_label(label, texts[index], Pt(8))
+            for paragraph in label.text_frame.paragraphs if corners else ():
+                paragraph.font.italic, paragraph.font.bold = True, True
+                paragraph.font.color.rgb = _rgb("5F6B7A")
             position = data.positions[index] if index < len(data.positions) else "right"
             label.position = _position(position)
     if spec.corners:
@@ -434,4 +526,4 @@ def _pinned(workbook: bytes) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["ChartParts", "ChartSpec", "Series", "chart_parts"]
+__all__ = ["ChartParts", "ChartSpec", "DateAxis", "Series", "chart_parts"]

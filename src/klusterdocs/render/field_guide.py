@@ -61,8 +61,9 @@ def example_context() -> dict[str, Any]:
     from klusterdocs.documents import changes_context
     from klusterdocs.loading import load_initiative
 
-    model = load_initiative(data_path("example-initiative.yaml"))
-    context = initiative_context(model, "sv", dt.date(2012, 9, 1))
+    example = data_path("example-initiative.yaml")
+    model = load_initiative(example)
+    context = initiative_context(model, "sv", dt.date(2012, 9, 1), example.parent)
     before = model.replace(actors=model.actors[:-1])
     context["changes"] = changes_context(compare(before, model, "sv", EXAMPLE_REVISION), "sv")
     return context

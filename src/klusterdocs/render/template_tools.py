@@ -111,9 +111,11 @@ def context_shape() -> dict[str, Any]:
     from klusterdocs.data import data_path
     from klusterdocs.loading import load_initiative
 
-    model = load_initiative(data_path("example-initiative.yaml"))
+    example = data_path("example-initiative.yaml")
+    model = load_initiative(example)
     shape: dict[str, Any] = _merge(
-        _shape(initiative_context(model, "sv")), _shape(initiative_context(model, "en"))
+        _shape(initiative_context(model, "sv", folder=example.parent)),
+        _shape(initiative_context(model, "en", folder=example.parent)),
     )
     return shape
 
@@ -266,13 +268,17 @@ def _render_examples(path: Path) -> None:
     from klusterdocs.loading import initiative_from_text, load_initiative
     from klusterdocs.render.word import Properties, render_docx
 
-    complete = load_initiative(data_path("example-initiative.yaml"))
+    example = data_path("example-initiative.yaml")
+    complete = load_initiative(example)
     thin = initiative_from_text(_THIN, Path("thin.yaml"), "thin.yaml")
     day = dt.date(2012, 9, 1)
     report = compare(thin, complete, "en", "abc1234")
     contexts = [
-        initiative_context(complete, "sv", day),
-        {**initiative_context(complete, "en", day), "changes": changes_context(report, "en")},
+        initiative_context(complete, "sv", day, example.parent),
+        {
+            **initiative_context(complete, "en", day, example.parent),
+            "changes": changes_context(report, "en"),
+        },
         initiative_context(thin, "sv", day),
     ]
     created = dt.datetime(2012, 9, 1, tzinfo=dt.timezone.utc)

@@ -25,6 +25,7 @@ import datetime as dt
 import difflib
 import functools
 import html
+import io
 import re
 import shutil
 import signal
@@ -58,6 +59,7 @@ from klusterdocs.render.charts import (
 )
 from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
 from klusterdocs.render.package import as_document_types, read_package
+from klusterdocs.render.pictures import Picture
 from klusterdocs.render.sandbox import BoundedSandbox
 from klusterdocs.render.wordtags import (
     Misplaced,
@@ -68,9 +70,12 @@ from klusterdocs.render.wordtags import (
     unclosed_block,
 )
 from klusterdocs.render.wordxml import (
+    NO_NUMBERING,
     TBL,
     TR,
     Heading,
+    HeadingCounter,
+    HeadingNumbering,
     P,
     PageLayout,
     TableFit,
@@ -84,6 +89,7 @@ from klusterdocs.render.wordxml import (
     fit_table_head,
     head_rows_kept,
     heading_levels,
+    heading_numbering,
     introduces,
     is_table_of_contents,
     keep_with_next,
@@ -134,6 +140,7 @@ class _Environment(BoundedSandbox):
         self.filters["bullets"] = bullet_list
         self.filters["rich"] = rich_runs
         self.filters["chart"] = chart_paragraph
+        self.filters["picture"] = picture_run
 
 
 @functools.cache
@@ -345,6 +352,7 @@ class WordTemplate:
     layout: PageLayout
     heading_levels: dict[str, int]
     toc_styles: dict[int, str]
+    numbering: HeadingNumbering = NO_NUMBERING
 
 
 def read_template(path: Path) -> WordTemplate:
@@ -370,10 +378,16 @@ def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
         levels = heading_levels(style_tree) if style_tree is not None else {}
         toc = toc_styles(style_tree) if style_tree is not None else {}
         sizes = text_sizes(style_tree) if style_tree is not None else {}
+        lists = parts.get("word/numbering.xml")
+        numbering = (
+            heading_numbering(style_tree, etree.fromstring(lists, _PARSER) if lists else None)
+            if style_tree is not None
+            else NO_NUMBERING
+        )
     except KeyError as exc:
         raise TemplateError(f"{display_path(path)}: not a usable Word template ({exc})") from None
     width, height = text_area(document)
-    return WordTemplate(path, entries, PageLayout(width, sizes, height), levels, toc)
+    return WordTemplate(path, entries, PageLayout(width, sizes, height), levels, toc, numbering)
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -398,22 +412,29 @@ def _write_package(
     """
     entries = _with_core_properties(_without_styles_copy(source.entries))
     charts = _PlacedCharts(entries, source.layout)
+    pictures = _PlacedPictures(entries)
     with (
         tempfile.SpooledTemporaryFile(max_size=8 * 2**20) as body,
         zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
-        with charts.placing():
+        with charts.placing(), pictures.placing("word/document.xml"):
             xml = dict(entries)["word/document.xml"].decode("utf-8")
             _render_part(source, "word/document.xml", xml, context, body)
-        for name, data in charts.added_to(entries):
+        # headers and footers too, before the package's relationships and types are written
+        rendered: dict[str, bytes] = {}
+        for name, data in entries:
+            if name != "word/document.xml" and WORD_PARTS.match(name) and _has_tags(data):
+                with pictures.placing(name), io.BytesIO() as part:
+                    _render_part(source, name, data.decode("utf-8"), context, part)
+                    rendered[name] = part.getvalue()
+        for name, data in pictures.added_to(charts.added_to(entries)):
             info = fixed_zip_info(name)
             if name == "word/document.xml":
                 body.seek(0)
                 with archive.open(info, "w", force_zip64=True) as entry:
                     shutil.copyfileobj(body, entry, 2**20)
-            elif WORD_PARTS.match(name) and _has_tags(data):
-                with archive.open(info, "w", force_zip64=True) as entry:
-                    _render_part(source, name, data.decode("utf-8"), context, entry)
+            elif name in rendered:
+                archive.writestr(info, rendered[name])
             elif name == "docProps/core.xml":
                 archive.writestr(info, _core_properties(source, data, context, properties))
             elif name in ("word/styles.xml", "word/numbering.xml"):
@@ -440,9 +461,21 @@ def _render_part(
     try:
         template = _compiled(xml)
         pieces = template.generate(context)
-        _BlockWriter(source, outline=name == "word/document.xml").write(pieces, out)
+        writer = _BlockWriter(source, outline=name == "word/document.xml")
+        writer.drawings = _first_drawing_id(name)
+        writer.write(pieces, out)
     except Exception as exc:
         raise _template_error(source.path, name, exc, xml, context) from None
+
+
+def _first_drawing_id(part: str) -> int:
+    """Where the ids of a part's drawings start: unique in the document, headers included
+    (the body's from 1001, as docxtpl numbers them; header 2's from 202001)."""
+    found = re.search(r"(header|footer|footnotes|endnotes)(\d*)\.xml$", part)
+    if found is None:
+        return 1000
+    kind = ("header", "footer", "footnotes", "endnotes").index(found.group(1)) + 1
+    return kind * 100000 + int(found.group(2) or 0) * 1000 + 1000
 
 
 @contextlib.contextmanager
@@ -513,6 +546,7 @@ class _BlockWriter:
         self.buffer: list[str] = []
         self.buffered = 0
         self.headings: list[Heading] = []
+        self.numbers = HeadingCounter(source.numbering)
         self.toc: Any = None
         self.toc_open = 0  # fields still open after the TOC's paragraph: its stale entries
         self.drawings = 1000  # drawing ids must be unique; docxtpl numbers them from here
@@ -697,7 +731,12 @@ class _BlockWriter:
             self._flush()
             self._new_spool()
             return True
-        heading = bookmark_heading(paragraph, self.source.heading_levels, len(self.headings) + 1)
+        heading = bookmark_heading(
+            paragraph,
+            self.source.heading_levels,
+            len(self.headings) + 1,
+            label=self.numbers.number(paragraph),
+        )
         if heading is not None:
             self.headings.append(heading)
         return False
@@ -859,6 +898,153 @@ def chart_paragraph(value: Any) -> Markup:
             "a chart can only be placed in the document's body, not in a header or footer"
         )
     return Markup(placed.place(value))
+
+
+# -- pictures -------------------------------------------------------------------------------
+#
+# `{{r doc.logo|picture(2.2, 7) }}` places a picture of the context (render/pictures.py) as a
+# run, at most 2.2 cm tall and 7 cm wide in its own proportions: an inline drawing whose blip
+# points, by a relationship of the part it stands in (the body, a header), at a media part.
+# Every part is rendered before the package is written, so the relationships and content
+# types the pictures need are known when those parts are. A picture placed in several parts
+# (the cover and the header) is stored once. None (no logo) places nothing.
+
+_PICTURE_PLACING: contextvars.ContextVar[_PlacedPictures | None] = contextvars.ContextVar(
+    "klusterdocs_pictures", default=None
+)
+_PICTURE_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+_IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_PICTURE_RUN = (
+    '<w:r><w:drawing><wp:inline xmlns:wp="{wp}" distT="0" distB="0" distL="0" distR="0">'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+    '<wp:docPr id="1" name="{name}" descr="{alt}"/><wp:cNvGraphicFramePr>'
+    '<a:graphicFrameLocks xmlns:a="{a}" noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+    '<a:graphic xmlns:a="{a}"><a:graphicData uri="{uri}"><pic:pic xmlns:pic="{uri}">'
+    '<pic:nvPicPr><pic:cNvPr id="0" name="{name}" descr="{alt}"/><pic:cNvPicPr>'
+    '<a:picLocks noChangeAspect="1"/></pic:cNvPicPr></pic:nvPicPr>'
+    '<pic:blipFill><a:blip xmlns:r="{r}" r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch>'
+    '</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/>'
+    '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+    "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+)
+
+
+class _PlacedPictures:
+    """The pictures the parts place, each stored once, and the parts that show each."""
+
+    def __init__(self, entries: list[tuple[str, bytes]]) -> None:
+        self.names = {name for name, _ in entries}
+        self.pictures: dict[bytes, tuple[int, Picture]] = {}  # by their bytes
+        self.shown: dict[str, set[int]] = {}  # part name -> the numbers of its pictures
+        self.part = ""
+
+    @contextlib.contextmanager
+    def placing(self, part: str) -> Iterator[None]:
+        """Let the `picture` filter place pictures in `part` while it renders."""
+        token = _PICTURE_PLACING.set(self)
+        self.part = part
+        try:
+            yield
+        finally:
+            _PICTURE_PLACING.reset(token)
+
+    def place(self, picture: Picture, height_cm: float, width_cm: float) -> str:
+        """The run that shows `picture` in the part being rendered."""
+        number, _ = self.pictures.setdefault(picture.data, (len(self.pictures) + 1, picture))
+        self.shown.setdefault(self.part, set()).add(number)
+        cx, cy = picture.fitted(height_cm, width_cm)
+        return _PICTURE_RUN.format(
+            wp=_NS["wp"],
+            a=_NS["a"],
+            r=_NS["r"],
+            uri=_PICTURE_URI,
+            cx=cx,
+            cy=cy,
+            name=f"Picture {number}",
+            alt=html.escape(picture.alt),
+            rid=f"rIdKlusterdocsPicture{number}",
+        )
+
+    def media(self, number: int) -> str:
+        picture = next(p for n, p in self.pictures.values() if n == number)
+        return f"media/klusterdocs-picture{number}.{picture.extension}"
+
+    def added_to(self, entries: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+        """`entries` with the types of the pictures, each showing part's relationships to
+        them (a relationships part of its own where it had none), then the pictures."""
+        if not self.pictures:
+            yield from entries
+            return
+        rels = {_rels_name(part): part for part in self.shown}
+        for name, data in entries:
+            if name == "[Content_Types].xml":
+                data = self._with_types(data)
+            elif name in rels:
+                data = self._with_relationships(data, self.shown[rels[name]])
+            yield name, data
+            if name in self.shown and _rels_name(name) not in self.names:
+                yield _rels_name(name), self._with_relationships(_EMPTY_RELS, self.shown[name])
+        for number, picture in self.pictures.values():
+            yield f"word/{self.media(number)}", picture.data
+
+    def _with_types(self, data: bytes) -> bytes:
+        types = etree.fromstring(data, _PARSER)
+        space = types.nsmap[None]
+        known = {d.get("Extension", "").lower() for d in types.iter(f"{{{space}}}Default")}
+        for _, picture in self.pictures.values():
+            if picture.extension not in known:
+                known.add(picture.extension)
+                default = etree.Element(f"{{{space}}}Default")
+                default.set("Extension", picture.extension)
+                default.set("ContentType", picture.content_type)
+                types.insert(0, default)  # the Defaults come first
+        return _xml_bytes(types)
+
+    def _with_relationships(self, data: bytes, numbers: set[int]) -> bytes:
+        root = etree.fromstring(data, _PARSER)
+        for number in sorted(numbers):
+            relationship = etree.SubElement(root, f"{{{root.nsmap[None]}}}Relationship")
+            relationship.set("Id", f"rIdKlusterdocsPicture{number}")
+            relationship.set("Type", _IMAGE_RELATIONSHIP)
+            relationship.set("Target", self.media(number))
+        return _xml_bytes(root)
+
+
+_EMPTY_RELS = (
+    f'{_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'relationships"/>'
+).encode()
+
+
+def _rels_name(part: str) -> str:
+    """The name of the relationships part of `part` (`word/_rels/header1.xml.rels`)."""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels"
+
+
+def picture_run(value: Any, height_cm: Any = 2.0, width_cm: Any = None) -> Markup:
+    """The `picture` filter: a picture of the context (`doc.logo`) as a run, for `{{r … }}`,
+    at most `height_cm` tall and `width_cm` (default four times that) wide; nothing when the
+    file gives none."""
+    if not value:
+        return Markup("")
+    if not isinstance(value, Picture):
+        raise jinja2.TemplateRuntimeError(
+            f"the picture filter takes a picture such as doc.logo, not {str(value)[:40]!r}"
+        )
+    try:
+        height = float(height_cm)
+        width = float(width_cm) if width_cm is not None else 4 * height
+    except (TypeError, ValueError):
+        raise jinja2.TemplateRuntimeError(
+            "the picture filter takes its largest height and width in cm: picture(2, 7)"
+        ) from None
+    if not (0 < height <= 30 and 0 < width <= 30):
+        raise jinja2.TemplateRuntimeError("a picture can be at most 30 cm tall and wide")
+    placed = _PICTURE_PLACING.get()
+    if placed is None:
+        raise jinja2.TemplateRuntimeError("a picture can only be placed in a Word part")
+    return Markup(placed.place(value, height, width))
 
 
 # -- core properties ------------------------------------------------------------------------

@@ -23,8 +23,8 @@ _OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "raw", "set
 _MIDDLES = {"else", "elif"}
 _CONTAINERS = {"w:tbl", "w:txbxContent"}
 # Filters that write elements, and the tag prefix each needs (see klusterdocs.render.markup).
-_ELEMENT_FILTERS = {"md": "p", "bullets": "p", "rich": "r"}
-_MAKES = {"p": "whole paragraphs", "r": "formatted runs"}
+_ELEMENT_FILTERS = {"md": "p", "bullets": "p", "rich": "r", "picture": "r"}
+_MAKES = {"p": "whole paragraphs", "r": "runs"}
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def _filters_out_of_place(tags: list[Tag]) -> Iterator[Misplaced]:
         if tag.kind != "{{":
             continue
         filters = re.findall(r"\|\s*(\w+)", tag.body)
-        if tag.prefix == "r" and "rich" not in filters:
+        if tag.prefix == "r" and not any(_ELEMENT_FILTERS.get(f) == "r" for f in filters):
             yield Misplaced(
                 tag.paragraph,
                 f"{tag.typed} replaces its run by the value, which then shows nowhere: write "

@@ -577,12 +577,121 @@ def styles_in_use(by_id: dict[str, Any], used: list[str]) -> set[str]:
 
 
 @dataclass(frozen=True)
+class HeadingNumbering:
+    """How a template numbers headings by their styles (ours: 1, 1.1): each numbered style's
+    list and level, and each level's text (`%1.%2`), format and first number."""
+
+    styles: dict[str, tuple[str, int]]
+    levels: dict[tuple[str, int], tuple[str, str, int]]
+
+
+NO_NUMBERING = HeadingNumbering({}, {})
+
+
+def heading_numbering(styles: Any, numbering: Any | None) -> HeadingNumbering:
+    """Read `HeadingNumbering` from the styles and numbering parts (None: no numbering)."""
+    lists: dict[str, str] = {}  # numId -> abstractNumId
+    levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+    linked: dict[str, int] = {}  # a level's own pStyle -> the level
+    if numbering is not None:
+        formats: dict[tuple[str, int], tuple[str, str, int]] = {}
+        for abstract in numbering.iter(qn("w:abstractNum")):
+            for lvl in abstract.iter(qn("w:lvl")):
+                level = int(lvl.get(qn("w:ilvl")) or 0)
+                text, fmt, start, style = (
+                    lvl.find(qn(f"w:{n}")) for n in ("lvlText", "numFmt", "start", "pStyle")
+                )
+                formats[(abstract.get(qn("w:abstractNumId")) or "", level)] = (
+                    text.get(VAL) or "" if text is not None else "",
+                    fmt.get(VAL) or "" if fmt is not None else "decimal",
+                    int(start.get(VAL) or 1) if start is not None else 1,
+                )
+                if style is not None:
+                    linked[style.get(VAL) or ""] = level
+        for num in numbering.iter(qn("w:num")):
+            abstract_id = num.find(qn("w:abstractNumId"))
+            if abstract_id is not None:
+                lists[num.get(qn("w:numId")) or ""] = abstract_id.get(VAL) or ""
+        levels = {
+            (num_id, level): value
+            for num_id, abstract in lists.items()
+            for (owner, level), value in formats.items()
+            if owner == abstract
+        }
+    own: dict[str, tuple[str | None, int | None]] = {}
+    parents: dict[str, str | None] = {}
+    for style in styles.iter(qn("w:style")):
+        style_id = style.get(qn("w:styleId")) or ""
+        based_on = style.find(qn("w:basedOn"))
+        parents[style_id] = based_on.get(VAL) if based_on is not None else None
+        num_pr = style.find(f"{_PPR}/{qn('w:numPr')}")
+        if num_pr is not None:
+            num_id, ilvl = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
+            own[style_id] = (
+                num_id.get(VAL) if num_id is not None else None,
+                int(ilvl.get(VAL) or 0) if ilvl is not None else None,
+            )
+    numbered: dict[str, tuple[str, int]] = {}
+    for style_id in parents:
+        current: str | None = style_id
+        seen: set[str] = set()
+        while current is not None and current not in seen and current not in own:
+            seen.add(current)
+            current = parents.get(current)
+        if current is None or current not in own:
+            continue
+        num_id, ilvl = own[current]
+        level = ilvl if ilvl is not None else linked.get(style_id, 0)
+        if num_id and num_id != "0" and (num_id, level) in levels:
+            numbered[style_id] = (num_id, level)
+    return HeadingNumbering(numbered, levels)
+
+
+class HeadingCounter:
+    """Numbers the headings of a body as Word does, one paragraph after the other."""
+
+    def __init__(self, numbering: HeadingNumbering) -> None:
+        self.numbering = numbering
+        self.counts: dict[str, list[int]] = {}
+
+    def number(self, paragraph: Any) -> str:
+        """`paragraph`'s number (`2.3`) if its style numbers it, counted; else ``."""
+        style = paragraph.find(_PSTYLE)
+        numbered = self.numbering.styles.get(style.get(VAL) if style is not None else "")
+        num_pr = paragraph.find(f"{_PPR}/{qn('w:numPr')}")
+        if num_pr is not None:  # the paragraph's own numbering wins (numId 0: none)
+            num_id, ilvl = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
+            if num_id is not None:
+                level = int(ilvl.get(VAL) or 0) if ilvl is not None else 0
+                numbered = (num_id.get(VAL) or "", level)
+        if numbered is None or numbered not in self.numbering.levels:
+            return ""
+        num_id, level = numbered
+        counts = self.counts.setdefault(num_id, [0] * 9)
+        start = self.numbering.levels[numbered][2]
+        counts[level] = counts[level] + 1 if counts[level] else start
+        counts[level + 1 :] = [0] * (8 - level)
+        text, fmt, _ = self.numbering.levels[numbered]
+        if fmt != "decimal":
+            return ""  # Word writes other formats when it updates the table of contents
+
+        def count(match: re.Match[str]) -> str:
+            deeper = int(match.group(1)) - 1
+            shown = counts[deeper] or self.numbering.levels.get((num_id, deeper), ("", "", 1))[2]
+            return str(shown)
+
+        return re.sub(r"%([1-9])", count, text)
+
+
+@dataclass(frozen=True)
 class Heading:
-    """A heading of the body, bookmarked for its entry in the table of contents."""
+    """A heading of the body, bookmarked for its entry in the table of contents; `number` is
+    the number its style gives it (`1.2`), if any."""
 
     bookmark: str
     level: int
     text: str
+    number: str = ""
 
 
 def is_table_of_contents(paragraph: Any) -> bool:
@@ -653,9 +762,10 @@ def introduces(paragraph: Any, following: Any, levels: dict[str, int]) -> bool:
 
 
 def bookmark_heading(
-    paragraph: Any, levels: dict[str, int], number: int, deepest: int = 2
+    paragraph: Any, levels: dict[str, int], number: int, deepest: int = 2, label: str = ""
 ) -> Heading | None:
-    """Bookmark `paragraph` if it is a heading the TOC lists; return it as a `Heading`."""
+    """Bookmark `paragraph` if it is a heading the TOC lists; return it as a `Heading`
+    numbered `label`."""
     level = heading_level(paragraph, levels)
     if not level or level > deepest:
         return None
@@ -668,7 +778,7 @@ def bookmark_heading(
     properties = paragraph.find(qn("w:pPr"))
     paragraph.insert(0 if properties is None else 1, start)
     paragraph.append(end)
-    return Heading(name, level, text)
+    return Heading(name, level, text, label)
 
 
 def table_of_contents(
@@ -686,8 +796,14 @@ def table_of_contents(
         return [toc_paragraph]
     entries = []
     for heading in headings:
+        number = (
+            [element("w:r", element("w:t", text=heading.number)), element("w:r", element("w:tab"))]
+            if heading.number
+            else []
+        )
         link = element(
             "w:hyperlink",
+            *number,  # as Word writes it: the number, a tab, the text
             element("w:r", element("w:t", text=heading.text)),
             element("w:r", element("w:tab")),
             *_field_runs(f"PAGEREF {heading.bookmark} \\h", ""),

@@ -1,0 +1,92 @@
+"""Pictures a document places (the host's logo): read and checked once, sized to a box.
+
+The same reading serves validation (`klusterdocs validate` says what is wrong with the file,
+at its line) and rendering (the bytes placed are the bytes checked), so a picture that
+validates is one that Word and LibreOffice can show.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 5 * 2**20  # a logo, not a photo: more would bloat every document it is in
+MAX_SIDE = 4000  # pixels: a logo printed 10 cm wide at 1000 dpi
+_EMU_PER_CM = 360000
+# The kinds a Word document shows everywhere: (first bytes, extension, content type).
+_KINDS = (
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+    (b"\xff\xd8\xff", "jpeg", "image/jpeg"),
+)
+
+
+class PictureError(ValueError):
+    """A picture that cannot be placed, said for the person who chose it."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture's bytes, kind and size in pixels, and what it says to someone who cannot see
+    it. Printed in a template, a picture is its alt text."""
+
+    data: bytes
+    extension: str
+    content_type: str
+    width: int
+    height: int
+    alt: str = ""
+
+    def __str__(self) -> str:
+        return self.alt
+
+    def fitted(self, max_height_cm: float, max_width_cm: float) -> tuple[int, int]:
+        """Its width and height in EMU, as large as fits the box, in its own proportions."""
+        scale = min(max_height_cm / self.height, max_width_cm / self.width)
+        return round(self.width * scale * _EMU_PER_CM), round(self.height * scale * _EMU_PER_CM)
+
+
+def read_picture(path: Path, alt: str = "") -> Picture:
+    """The PNG or JPEG picture at `path`; `PictureError` (or `OSError`) says why not."""
+    with path.open("rb") as file:
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise PictureError(f"is larger than {MAX_BYTES // 2**20} MB; a logo needs far less")
+    kind = next((k for k in _KINDS if data.startswith(k[0])), None)
+    if kind is None:
+        if path.suffix.lower() == ".svg" or b"<svg" in data[:2048].lower():
+            raise PictureError("is an SVG picture; save the logo as PNG to place it")
+        raise PictureError("is not a PNG or JPEG picture")
+    width, height = _pixel_size(data)
+    return Picture(data, kind[1], kind[2], width, height, alt)
+
+
+def _pixel_size(data: bytes) -> tuple[int, int]:
+    """The picture's width and height, once Pillow has checked that the whole file reads
+    (and before it decodes one that is too large to be a logo)."""
+    from PIL import Image  # python-pptx's dependency
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                size = image.size
+                if max(size) > MAX_SIDE:
+                    raise PictureError(
+                        f"is {size[0]} × {size[1]} pixels; a logo needs at most {MAX_SIDE} "
+                        "on a side"
+                    )
+                image.load()  # a truncated or corrupt file fails here, not in Word
+    except PictureError:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning) as exc:
+        raise PictureError(f"cannot be read as a picture ({exc})") from None
+    except Image.DecompressionBombError:
+        raise PictureError(f"has more than {MAX_SIDE} pixels on a side") from None
+    if not (size[0] > 0 and size[1] > 0):
+        raise PictureError("has no pixels")
+    return size
+
+
+__all__ = ["MAX_BYTES", "Picture", "PictureError", "read_picture"]
