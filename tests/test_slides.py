@@ -148,6 +148,43 @@ def test_cohort_phase_diagram_places_every_participant(decks: dict[int, Path]) -
     assert any("Maria Exempelsson, Olof Exempelsson" in t for t in texts)  # no phase: named
 
 
+def _charts(path: Path) -> dict[str, tuple[str, list[str], list[float]]]:
+    """Each chart of a deck, by its slide's title: its alt text, categories and numbers, as
+    its part holds them; each part's data is in the workbook it names."""
+    found = {}
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_chart:
+                chart = shape.chart
+                assert chart.part.related_part("rId1").partname.ext == "xlsx"
+                plot = chart.plots[0]
+                alt = shape._element.nvGraphicFramePr.cNvPr.get("descr")
+                values = [float(v) for v in plot.series[0].values]
+                found[slide.shapes.title.text] = (alt, list(plot.categories), values)
+    return found
+
+
+def test_decks_chart_the_cohort_by_phase_and_the_commitments_by_status(
+    decks: dict[int, Path],
+) -> None:
+    """Native charts (their data editable) with alt text that says their figures: the cohort
+    by phase, counted as the phase diagram places them, and the last module's commitments by
+    status, as the program file gives them."""
+    charts = _charts(decks[2])
+    alt, phases, counts = charts["Deltagarnas initiativ per fas"]
+    assert phases == ["Initiering", "Mobilisering", "Formering", "Organisering"]
+    assert counts == [2, 2, 2, 0]  # two of eight participants have neither file nor phase
+    assert "Initiering 2, Mobilisering 2, Formering 2, Organisering 0" in alt
+    alt, statuses, counts = charts["Hur långt åtagandena har kommit"]
+    program = load_program(PROGRAM).model
+    given = [c.status for c in program.commitments if c.module == 1]
+    assert statuses == ["Klart", "Pågår", "Ej påbörjat", "Okänt"]
+    expected = [given.count(s) for s in ("done", "ongoing", "not_started", None)]
+    assert counts == expected and sum(counts) == len(given)
+    assert f"{len(given)} åtaganden" in alt
+    assert "Hur långt åtagandena har kommit" not in _charts(decks[1])  # nothing to follow up
+
+
 def test_follow_up_of_previous_commitments(decks: dict[int, Path]) -> None:
     assert "Uppföljning: vad vi skulle göra till den här gången" not in _titles(decks[1])
     slide = next(

@@ -29,7 +29,6 @@ from klusterdocs.output import atomic_path
 TIMEOUT_SECONDS = 300
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _FONT_PACKAGES = "fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2"
 _INSTALL = (
     "Debian/Ubuntu: apt-get install libreoffice-writer-nogui libreoffice-impress-nogui "
@@ -197,10 +196,10 @@ def convert_to_pdf(
             target = source.with_name(f"{source.stem}{'-handout' if handout else ''}.pdf")
             with atomic_path(target) as temporary:
                 shutil.copyfile(produced, temporary)
-                if source.suffix == ".docx":
-                    _describe_charts(source, temporary)
-                elif handout:
+                if handout:
                     _describe_slides(source, temporary)
+                else:
+                    _describe_charts(source, temporary)
             written.append(target)
     return written
 
@@ -287,10 +286,13 @@ def _lock_down(profile: Path) -> None:
 
 _CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
 
 def _chart_descriptions(source: Path) -> list[str]:
-    """The alt text of each chart in a .docx's body, in order."""
+    """The alt text of each chart in a .docx's body or a deck's slides, in order."""
+    if source.suffix == ".pptx":
+        return _slide_chart_descriptions(source)
     from lxml import etree
 
     with zipfile.ZipFile(source) as archive:
@@ -300,6 +302,17 @@ def _chart_descriptions(source: Path) -> list[str]:
         if any(g.get("uri") == _CHART_URI for g in inline.iter(f"{_A}graphicData")):
             described = inline.find(f"{_WP}docPr")
             found.append(described.get("descr", "") if described is not None else "")
+    return found
+
+
+def _slide_chart_descriptions(source: Path) -> list[str]:
+    from pptx import Presentation
+
+    found = []
+    for slide in Presentation(str(source)).slides:
+        for frame in slide.shapes._spTree.iter(f"{_P}graphicFrame"):
+            if any(g.get("uri") == _CHART_URI for g in frame.iter(f"{_A}graphicData")):
+                found.append(frame.nvGraphicFramePr.cNvPr.get("descr", ""))
     return found
 
 

@@ -21,6 +21,7 @@ from klusterdocs.i18n import enum_label, labels
 from klusterdocs.loading import LoadedProgram
 from klusterdocs.model.program import AgendaItem, Module, ProgramFile, Session
 from klusterdocs.phases import phases
+from klusterdocs.render.charts import ChartSpec, Series
 
 SlideKind = Literal[
     "title",
@@ -31,6 +32,7 @@ SlideKind = Literal[
     "table",
     "participant",
     "phases",
+    "chart",
     "closing",
 ]
 
@@ -69,6 +71,7 @@ class Slide:
     rows: list[list[str]] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)
     phases: list[tuple[str, list[str], bool]] = field(default_factory=list)
+    chart: ChartSpec | None = None
     source: str = ""
     notes: str = ""
 
@@ -524,7 +527,7 @@ class _Deck:
         source = d["unplaced"].format(names=", ".join(shown)) if unplaced else ""
         if unplaced:
             notes += "\n\n" + d["notes"]["unplaced"] + " " + ", ".join(unplaced)
-        return [
+        slides = [
             Slide(
                 "phases",
                 self.t["cohort_phases"],
@@ -536,6 +539,35 @@ class _Deck:
                 source=source,
             )
         ]
+        if counts:
+            chart = self._count_chart(
+                d["charts"]["cohort"], {i.name[lang]: len(by_phase[k]) for k, i in info.items()}
+            )
+            slides.append(
+                Slide(
+                    "chart",
+                    chart.title,
+                    chart=chart,
+                    notes=d["notes"]["cohort_chart"].format(counts=counts),
+                )
+            )
+        return slides
+
+    def _count_chart(self, said: dict[str, str], counts: dict[str, int]) -> ChartSpec:
+        """Columns of how many there are of each kind (phase, status): all kinds shown, a
+        kind with none as a gap one can see."""
+        listed = ", ".join(f"{name} {count}" for name, count in counts.items())
+        return ChartSpec(
+            language=self.fmt.locale.replace("_", "-"),
+            kind="columns",
+            title=said["title"],
+            alt=said["alt"].format(counts=listed, total=sum(counts.values())),
+            series=(Series(said["series"], tuple(float(n) for n in counts.values())),),
+            categories=tuple(counts),
+            number_format="0",
+            text_scale=2,
+            titled=False,
+        )
 
     def _exercise(self, item: AgendaItem, box: TimeBox, blocks: list[Block]) -> list[Slide]:
         """The task on screen while the groups work: questions, time box, what to bring back;
@@ -648,7 +680,18 @@ class _Deck:
             rows.append(row)
         done = sum(c.status == "done" for c in follow_up)
         notes = d["notes"]["follow_up"].format(count=len(follow_up), done=done)
-        return [Slide("table", t["commitments"], columns=columns, rows=rows, notes=notes)]
+        slides = [Slide("table", t["commitments"], columns=columns, rows=rows, notes=notes)]
+        if with_status:
+            counts = {
+                name: sum(c.status == key for c in follow_up) for key, name in d["status"].items()
+            }
+            unknown = sum(c.status is None for c in follow_up)
+            if unknown:
+                counts[d["no_status"]] = unknown
+            chart = self._count_chart(d["charts"]["follow_up"], counts)
+            said = d["notes"]["follow_up_chart"].format(count=len(follow_up), done=done)
+            slides.append(Slide("chart", chart.title, chart=chart, notes=said))
+        return slides
 
     def _homework(self) -> list[Slide]:
         if not self.module.homework:

@@ -21,11 +21,15 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter
-from pptx.oxml.ns import qn
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
 from pptx.oxml.slide import CT_Slide
+from pptx.parts.chart import ChartPart
+from pptx.parts.embeddedpackage import EmbeddedXlsxPart
 from pptx.parts.slide import NotesSlidePart, SlidePart
 
 from klusterdocs.output import fixed_zip_info
+from klusterdocs.render.charts import WORKBOOK_RELATIONSHIP_ID, ChartParts
 
 
 class SlideMaker:
@@ -164,3 +168,31 @@ class _FixedTimeEntries:
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
         self._archive.writestr(fixed_zip_info(pack_uri.membername), blob)
+
+
+def place_chart(
+    slide: Any, parts: ChartParts, left: int, top: int, width: int, height: int, *, panel: bool
+) -> None:
+    """Put a chart written by `klusterdocs.render.charts` on `slide`: its chart part, the
+    workbook it reads its data from, and a graphic frame with its alt text. On a dark slide
+    (`panel`) the chart stands on a white panel, as its text and axes are dark."""
+    package = slide.part.package
+    chart = ChartPart.load(
+        package.next_partname(ChartPart.partname_template), CT.DML_CHART, package, parts.xml
+    )
+    if panel:
+        space = chart._element
+        fill = parse_xml(
+            f'<c:spPr {nsdecls("c", "a")}><a:solidFill><a:srgbClr val="FFFFFF"/>'
+            "</a:solidFill><a:ln><a:noFill/></a:ln></c:spPr>"
+        )
+        space.find(qn("c:chart")).addnext(fill)  # the schema's place: after c:chart
+    workbook = EmbeddedXlsxPart.new(parts.workbook, package)
+    # the chart's XML names its workbook by this relationship
+    if chart.relate_to(workbook, RT.PACKAGE) != WORKBOOK_RELATIONSHIP_ID:
+        raise AssertionError("a new chart part's first relationship is not rId1")
+    frame = slide.shapes._add_chart_graphicFrame(
+        slide.part.relate_to(chart, RT.CHART), left, top, width, height
+    )
+    frame.nvGraphicFramePr.cNvPr.set("descr", parts.alt)
+    frame.nvGraphicFramePr.cNvPr.set("title", parts.title)

@@ -29,6 +29,7 @@ from klusterdocs.context.format import abbreviated
 from klusterdocs.context.program import Slide
 from klusterdocs.errors import TemplateError, display_path
 from klusterdocs.output import atomic_path
+from klusterdocs.render.charts import chart_parts
 from klusterdocs.render.fit import Box, TextFit, metrics_for
 from klusterdocs.render.layouts import (
     KINDS,
@@ -42,6 +43,7 @@ from klusterdocs.render.markup import LINE_BREAK, inline, literal, plain
 from klusterdocs.render.package import as_presentation, read_package
 from klusterdocs.render.slide_maker import (
     SlideMaker,
+    place_chart,
     placeholders,
     remove_empty_placeholders,
     save_presentation,
@@ -514,6 +516,20 @@ class DeckWriter:
         if spec.subtitle:
             facts.insert(0, (spec.subtitle, "none", True))
         self._bullets(spec, continued, facts)
+
+    def _chart(self, spec: Slide, continued: str) -> None:
+        """A native chart (its data in an embedded workbook, "Edit data" works) in the
+        content layout's body, with its alt text."""
+        assert spec.chart is not None
+        choice = self.layouts.content
+        slide = self._new(choice, spec.title)
+        area = choice.boxes[0]
+        parts = chart_parts(spec.chart)
+        box = (area.left, area.top, area.width, area.height)
+        place_chart(slide, parts, *box, panel=self.dark)
+        self._source(slide, spec.source)
+        self._notes(slide, spec.notes)
+        self._tidy(slide)
 
     def _two_columns(self, spec: Slide, continued: str) -> None:
         choice = self.layouts.two
