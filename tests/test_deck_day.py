@@ -259,3 +259,39 @@ participants:
     assert all(f"Deltagare nummer {n}, " in text for n in range(1, 41))
     assert not _overflowing(path)
     assert_valid_office(path)
+
+
+def test_an_agenda_of_its_own_gets_no_one_elses_content_and_notes_that_hold(
+    write: Write,
+) -> None:
+    """A program whose module 1 has other items than the built-in day: no Reglab lecture or
+    purpose is passed to them, a task's generic questions name its item, and the notes say
+    nothing the file does not give (no '–' for a missing organiser, no claim that group work
+    fills more than half the day when it does not, no groups slide announced that is not
+    there)."""
+    program = write(
+        """
+        program: {title: Klusterledning i Norr}
+        modules:
+          - number: 1
+            title: Start
+            agenda:
+              - {time: "09:00", item: Välkommen, kind: plenary}
+              - {time: "09:30", item: Workshop om vision, kind: group_reflection}
+              - {time: "10:00", item: Studiebesök, kind: plenary}
+              - {time: "15:00", item: Avslutning, kind: plenary}
+        participants: [{id: a, name: Anna Andersson}, {id: b, name: Bo Berg}]
+        """
+    )
+    slides = deck_slides(load_program(program), 1)
+    titles = [s.title for s in slides]
+    assert "Syfte med modulen" not in titles and "Vad är ett kluster?" not in titles
+    assert not any(s.kind == "phases" and s.title.startswith("Våra initiativ") for s in slides)
+    task = next(s for s in slides if s.title == "Uppgift: Workshop om vision")
+    assert task.left[1][0] == "Vad betyder ”Workshop om vision” för ditt initiativ?"
+    assert "nästa bild" not in task.notes  # no groups in the file: no groups slide
+    notes = "\n".join(s.notes for s in slides)
+    assert "–." not in notes and "Arrangör" not in notes and "Därefter: –" not in notes
+    agenda = next(s for s in slides if s.title == "Dagordning")
+    assert "30 minuter." in agenda.notes and "halva dagen" not in agenda.notes  # 30 of 360
+    assert "Två deltagare." in slides[0].notes

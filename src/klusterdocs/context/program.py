@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from klusterdocs.context.format import Formatter, clean_text
 from klusterdocs.data import load_data
-from klusterdocs.i18n import enum_label, labels
+from klusterdocs.i18n import enum_label, labels, say
 from klusterdocs.loading import LoadedProgram
 from klusterdocs.model.program import AgendaItem, Module, ProgramFile, Session
 from klusterdocs.phases import phases
@@ -35,6 +35,10 @@ SlideKind = Literal[
     "chart",
     "closing",
 ]
+
+COHORT_CHART_FROM = 12
+"""A cohort larger than this gets a chart of its phases after the diagram of their names:
+too many names to take in at a glance (a smaller one's chart would repeat the diagram)."""
 
 GROUP_WORK = ("group_reflection", "case")
 """Agenda kinds run as group work: their exercise slide lists the groups."""
@@ -179,6 +183,7 @@ class _Deck:
         self.content = module_content(module.number, lang)
         self.placed: set[str] = set()  # generated slides already in the deck
         self.claimed: set[str] = set()  # generated slides the module's content places
+        self.built_in = True
         self.names = {p.id: clean_text(p.name) for p in self.program.participants}
 
     # -- the day -------------------------------------------------------------------------------
@@ -187,9 +192,11 @@ class _Deck:
         replace = self.module.slides == "replace"
         blocks = module_blocks(self.content)
         placed = _place_blocks(blocks, agenda)
+        shown = [b for at in placed.values() for b in at] if agenda else blocks
+        self.built_in = bool(shown)  # the module's built-in content is in this day
         # what the content places itself is not also put in the defaults' places
         self.claimed = {
-            str(raw["generated"]) for b in blocks for raw in b.slides if raw.get("generated")
+            str(raw["generated"]) for b in shown for raw in b.slides if raw.get("generated")
         }
         out = [self._title()]
         if not agenda:  # no day to follow: the module's content in its own order
@@ -301,11 +308,15 @@ class _Deck:
             clean_text(s.name) + (f" ({clean_text(s.role)})" if s.role else "")
             for s in program.staff
         )
-        notes = d["notes"]["title"].format(
-            organiser=clean_text(program.organiser or "–"),
-            when=when or "–",
-            staff=staff or "–",
-            participants=len(self.program.participants),
+        said = d["notes"]["title"]
+        people = len(self.program.participants)
+        notes = _sentences(
+            said["welcome"],
+            program.organiser and said["organiser"].format(organiser=clean_text(program.organiser)),
+            when and said["when"].format(when=when),
+            staff and said["staff"].format(staff=staff),
+            people and say(said["participants"], self.lang, participants=people),
+            said["end"],
         )
         return Slide("title", f"{clean_text(program.title)}\n{module_title}", subtitle, notes=notes)
 
@@ -324,11 +335,13 @@ class _Deck:
             for a, b in zip(agenda, _time_boxes(agenda), strict=True)
             if a.kind in GROUP_WORK
         ]
-        notes = self.d["notes"]["agenda"].format(
-            start=clean_text(agenda[0].time),
-            items=len(agenda),
-            work=len(work),
-            minutes=sum(work),
+        said = self.d["notes"]["agenda"]
+        day = sum(b.minutes or 0 for b in _time_boxes(agenda))
+        share = said["most"] if 2 * sum(work) > day else said["work"]
+        notes = _sentences(
+            say(said["start"], self.lang, start=clean_text(agenda[0].time), items=len(agenda)),
+            bool(work) and share.format(work=len(work), minutes=sum(work)),
+            any(a.kind == "break" for a in agenda) and said["breaks"],
         )
         return Slide(
             "table",
@@ -359,12 +372,13 @@ class _Deck:
                 " · ".join(x for x in (span, back) if x),
                 notes=notes,
             )
-        notes = d["notes"]["section"].format(
-            item=clean_text(item.item),
-            span=span,
-            kind=kind or "–",
-            next=(
-                f"{clean_text(following.time)} {clean_text(following.item)}" if following else "–"
+        notes = _sentences(
+            d["notes"]["section"].format(
+                item=clean_text(item.item), when=f"{span} ({kind})" if kind else span
+            ),
+            following is not None
+            and d["notes"]["section_next"].format(
+                next=f"{clean_text(following.time)} {clean_text(following.item)}"
             ),
         )
         if item.kind in GROUP_WORK:
@@ -372,6 +386,9 @@ class _Deck:
         return Slide("section", clean_text(item.item), subtitle, notes=notes)
 
     def _purpose(self) -> list[Slide]:
+        """The built-in module's purpose, where its content is the day's."""
+        if not self.built_in:
+            return []
         bullets = [clean_text(p) for p in self.content.get("purpose", [])]
         if not bullets:
             return []
@@ -423,10 +440,16 @@ class _Deck:
             asks = [i.label[lang] for i in info.checklist if i.group == "exit"]
             rows.append((info.name[lang], asks, key == self.module.phase))
         own = phases().get(self.module.phase or "")
-        notes = d["notes"]["model"].format(
-            phase=own.name[lang] if own else "–",
-            about=clean_text(own.about[lang]) if own else "",
-            leadership=clean_text(own.leadership[lang]) if own else "",
+        notes = _sentences(
+            d["notes"]["model"],
+            own is not None
+            and d["notes"]["model_phase"]
+            .format(
+                phase=own.name[lang],
+                about=clean_text(own.about[lang]),
+                leadership=clean_text(own.leadership[lang]),
+            )
+            .strip(),
         )
         return [Slide("phases", d["model"], phases=rows, notes=notes, source=d["model_source"])]
 
@@ -514,7 +537,7 @@ class _Deck:
             by_phase[phase].append(
                 f"{clean_text(p.name)}, {where}" if where else clean_text(p.name)
             )
-        if not self.program.participants:
+        if not any(by_phase.values()):  # four empty phases say nothing
             return []
         info = phases()
         counts = ", ".join(
@@ -539,7 +562,8 @@ class _Deck:
                 source=source,
             )
         ]
-        if counts:
+        placed = sum(len(names) for names in by_phase.values())
+        if placed > COHORT_CHART_FROM:
             chart = self._count_chart(
                 d["charts"]["cohort"], {i.name[lang]: len(by_phase[k]) for k, i in info.items()}
             )
@@ -580,7 +604,8 @@ class _Deck:
             list(block.questions) if block else []
         )
         if not questions:
-            questions = list(d["default_questions"])
+            name = clean_text(item.item)
+            questions = [q.format(item=f"”{name}”") for q in d["default_questions"]]
         group_work = item.kind in GROUP_WORK
         bring_back = clean_text(item.bring_back or "") or (block.bring_back if block else "")
         if group_work and not bring_back:
@@ -591,16 +616,19 @@ class _Deck:
         right = [span]
         people = len(self.program.participants)
         if not group_work and box.minutes and people:
-            right.append(d["per_person"].format(minutes=max(1, box.minutes // people)))
+            right.append(d["per_person"].format(minutes=max(1, round(box.minutes / people))))
         if bring_back:
             right.append(f"**{d['bring_back']}:** {bring_back}")
         groups = self._groups() if group_work else []
         if groups:
             right.append(d["in_groups"].format(count=len(groups)))
         title = d["exercise"].format(item=clean_text(item.item))
-        remind = max(5, (box.minutes or 0) // 6)
+        remind = max(5, 5 * round((box.minutes or 0) / 30))  # a sixth, to five minutes
         notes = d["notes"]["exercise"].format(
-            span=span, remind=remind, bring_back=bring_back or "–"
+            span=span,
+            remind=remind,
+            bring_back=bring_back or "–",
+            groups=d["notes"]["groups_shown" if groups else "groups_free"],
         )
         if not group_work:
             notes = d["notes"]["round"].format(span=span, people=people)
@@ -799,17 +827,20 @@ class _Deck:
         )
 
 
+def _sentences(*parts: str | bool | int | None) -> str:
+    """The given sentences, in order, as one text; a part left out (false) is skipped."""
+    return " ".join(p for p in parts if isinstance(p, str) and p)
+
+
 def _place_blocks(blocks: list[Block], agenda: list[AgendaItem]) -> dict[int, list[Block]]:
     """Which agenda item (by index) each block of content goes with.
 
     A block goes with the first item it matches (not yet taken, so two "Reflektion i grupp"
-    items get a block each); one that matches none follows the block before it, or precedes
-    the one after it; when nothing matches, all go with the first item that is neither a break
-    nor the opening, so the content is still shown, in its own order.
+    items get a block each). A block that matches no item is left out: its lecture or its
+    questions belong to an item this day does not have, and shown under another item they
+    would take that item's time and say what it is not about.
     """
-    if not agenda:
-        return {}
-    at: list[int | None] = []
+    placed: dict[int, list[Block]] = {}
     taken: set[int] = set()
     for block in blocks:
         index = next(
@@ -818,20 +849,7 @@ def _place_blocks(blocks: list[Block], agenda: list[AgendaItem]) -> dict[int, li
         )
         if index is not None:
             taken.add(index)
-        at.append(index)
-    if all(i is None for i in at):
-        content = [i for i, a in enumerate(agenda) if a.kind not in ("break", "homework")]
-        first = content[1] if len(content) > 1 else (content[0] if content else 0)
-        return {first: blocks} if blocks else {}
-    for n in range(len(at)):  # an unmatched block follows the one before it
-        if at[n] is None and n and at[n - 1] is not None:
-            at[n] = at[n - 1]
-    for n in reversed(range(len(at))):  # ... or precedes the one after it
-        if at[n] is None and n + 1 < len(at):
-            at[n] = at[n + 1]
-    placed: dict[int, list[Block]] = {}
-    for block, index in zip(blocks, at, strict=True):
-        placed.setdefault(index or 0, []).append(block)
+            placed.setdefault(index, []).append(block)
     return placed
 
 

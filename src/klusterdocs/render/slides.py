@@ -58,6 +58,7 @@ TABLE_SIZE = 18
 # continuation slide of its own.
 FOLD_BACK_SIZES = (16, 14)
 SOURCE_SIZE = 11
+NOTES_SIZE = 11  # set on the notes' text: LibreOffice's notes pages (the handout) print at 20
 PHASE_SIZES = (16, 14, 12, 10)
 BULLET_INDENT = Emu(342900)
 INSET_X, INSET_Y = Emu(91440), Emu(45720)
@@ -388,8 +389,9 @@ class DeckWriter:
             lines = text.split("\n")
         for line in lines:
             paragraph = _Paragraph(cast(Any, SubElement(frame._txBody, _PARAGRAPH)), frame)
+            _format(paragraph, "none", drawn=False, space_before=False)
             if line:
-                _set_runs(paragraph, line, None, markdown=False)
+                _set_runs(paragraph, line, NOTES_SIZE, markdown=False)
 
     def _fit(
         self,
