@@ -5,6 +5,7 @@ numbers, and the effektlogik as a diagram beside its table."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -126,13 +127,24 @@ def test_without_a_logo_no_picture_is_placed(write: Callable[[str], Path], tmp_p
         (None, "logo not found"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "cannot be read as a picture"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * MAX_BYTES, "is larger than 5 MB"),
-        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "save the logo as PNG"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "neither a size nor a viewBox"),
+        (
+            b"<!DOCTYPE svg [<!ENTITY a 'aa'>]><svg xmlns='http://www.w3.org/2000/svg'/>",
+            "with a DOCTYPE",
+        ),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg' xmlns:x='http://www.w3.org/1999/xlink' "
+            b"viewBox='0 0 10 10'><image x:href='/etc/passwd' width='10' height='10'/></svg>",
+            "refers to other files",
+        ),
+        (b"<svg xmlns='http://www.w3.org/2000/svg' width='1000000' height='1'/>", "no logo"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10", "cannot be read as an SVG"),
     ],
 )
 def test_a_logo_that_cannot_be_placed_stops_plan_at_its_line(
     picture: bytes | None, message: str, write: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    name = "logo.svg" if picture and picture.startswith(b"<svg") else "logo.png"
+    name = "logo.svg" if picture and b"<svg" in picture else "logo.png"
     if picture is not None:
         (tmp_path / name).write_bytes(picture)
     path = write(THIN + f"document:\n  version: '1'\n  logo: {name}\n")
@@ -141,6 +153,34 @@ def test_a_logo_that_cannot_be_placed_stops_plan_at_its_line(
     assert re.search(rf"input\.yaml:8:\d+: .*{re.escape(message)}", result.stderr), result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.docx"))
+
+
+def test_an_svg_logo_is_drawn_sharp_in_its_own_proportions(
+    write: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """The contract's third kind of logo: drawn as a PNG large enough to print sharp on the
+    cover, wide as the SVG is wide, and placed like any logo."""
+    (tmp_path / "logo.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 300 100'>"
+        "<rect width='300' height='100' fill='#1f3b5b'/>"
+        "<circle cx='50' cy='50' r='40' fill='#d9822b'/></svg>",
+        encoding="utf-8",
+    )
+    source = write(THIN + "document:\n  version: '1'\n  logo: logo.svg\n")
+    path = _write("verksamhetsplan", tmp_path / "out", source)
+    assert_valid_office(path)
+    with zipfile.ZipFile(path) as archive:
+        [media] = [n for n in archive.namelist() if n.startswith("word/media/")]
+        drawn = archive.read(media)
+    assert media.endswith(".png") and drawn.startswith(b"\x89PNG")
+    from PIL import Image
+
+    with Image.open(io.BytesIO(drawn)) as image:
+        assert image.size == (1200, 400)
+        assert image.getpixel((200, 200))[:3] == (0xD9, 0x82, 0x2B)  # the circle is drawn
+        assert image.getpixel((1000, 200))[:3] == (0x1F, 0x3B, 0x5B)  # on its ground
+    extent = _xml(path, "word/document.xml").find(".//wp:extent", NS)
+    assert int(extent.get("cx")) == 3 * int(extent.get("cy"))
 
 
 # -- the checklist as an appendix --------------------------------------------------------------

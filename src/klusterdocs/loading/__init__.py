@@ -209,7 +209,7 @@ def _validated(source: Source, kind: Kind) -> tuple[Strict | None, list[Problem]
 
 
 def _logo_problems(source: Source, model: InitiativeFile) -> list[Problem]:
-    """A logo that is not there, cannot be read, is too large or no PNG or JPEG picture,
+    """A logo that is not there, cannot be read, is too large or no PNG, JPEG or SVG picture,
     located at `document.logo` (its path is relative to the initiative file)."""
     from klusterdocs.render.pictures import PictureError, read_picture
 

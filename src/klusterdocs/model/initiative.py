@@ -426,7 +426,7 @@ class DocumentInfo(Strict):
     period: Period | None = field(default=None, description="Planperiod, t.ex. 2013–2015")
     logo: Text | None = field(
         default=None,
-        description="Logotyp (PNG eller JPEG), sökväg relativt initiativfilen",
+        description="Logotyp (PNG, JPEG eller SVG), sökväg relativt initiativfilen",
     )
 
 
