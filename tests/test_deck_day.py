@@ -81,12 +81,12 @@ def test_section_slides_follow_the_agenda_times_with_time_box_and_kind(
 def test_follow_up_of_the_homework_opens_module_two_where_the_agenda_has_it(
     decks: dict[int, Path],
 ) -> None:
+    """In the day's first item, after the module's purpose and model, before the next item."""
     titles = _titles(decks[2])
-    assert titles[1:4] == [
-        "Dagordning",
-        "Återkoppling på hemuppgiften",
-        "Uppföljning: vad vi skulle göra till den här gången",
-    ]
+    assert titles[1:3] == ["Dagordning", "Återkoppling på hemuppgiften"]
+    follow_up = titles.index("Uppföljning: vad vi skulle göra till den här gången")
+    assert titles.index("Syfte med modulen") < follow_up < 8
+    assert follow_up < titles.index("Aktörer och intressentanalys")
 
 
 def test_exercise_slides_give_questions_time_bring_back_and_the_groups(
@@ -101,8 +101,13 @@ def test_exercise_slides_give_questions_time_bring_back_and_the_groups(
     )
     assert "Processledare i tidiga skeden: vilket är min roll, mitt uppdrag, mitt mandat?" in task
     assert "Vad är det jag vill uppnå?" in task and "Vilka är utmaningarna för mig?" in task
-    assert "13:00–14:15 · 75 min" in task
+    assert "Till 14:15" in task  # the item's lecture comes first: its end, not its span
     assert "Till plenum:" in task
+    assert "I samma grupper som tidigare" in task  # the groups were shown in the morning
+    titles = _titles(decks[1])
+    assert [t for t in titles if t.startswith("Grupperna")] == [
+        "Grupperna – Kluster vad och varför"
+    ]
     groups = _rows(_slide(decks[1], "Grupperna – Kluster vad och varför"))
     assert groups[0] == ["Grupp", "Deltagare"]
     assert ["Grupp 1", "Lena Exempelsson, Sara Exempelsson"] in groups
@@ -111,7 +116,7 @@ def test_exercise_slides_give_questions_time_bring_back_and_the_groups(
     # the program file's own bring_back comes before the built-in one
     case = _text(_slide(decks[2], "Uppgift: Finansiering och kritisk massa"))
     assert "finansieringsplanen för ett av sina initiativ i tre punkter" in case
-    assert "13:00–15:00 · 120 min" in case
+    assert "Till 15:00" in case
 
 
 def test_introduction_round_asks_the_seeds_four_questions(decks: dict[int, Path]) -> None:

@@ -91,7 +91,8 @@ def test_later_modules_are_a_day_with_group_work_homework_and_follow_up(
     placed = [s["generated"] for item in items for s in item["slides"] if "generated" in s]
     for name in ("follow_up", "purpose", "model", "exercise", "reflections", "homework"):
         assert name in placed, f"{lang} module {number} does not place {name}"
-    assert placed[0] == "follow_up"  # the day opens with last module's commitments
+    # the day opens with the module's purpose and model, then last module's commitments
+    assert placed[:4] == ["purpose", "model", "follow_up", "exercise"]
     exercises = [
         item for item in items if any(s.get("generated") == "exercise" for s in item["slides"])
     ]
@@ -195,6 +196,8 @@ commitments:
                 if s.kind == "two_columns" and s.left[1] == block["questions"]
             ]
             assert len(tasks) == 1, f"{name}: no task slide with the built-in questions"
-    assert titles.index(titles[sections[0] + 1]) == sections[0] + 1
-    assert slides[sections[0] + 1].kind == "table"  # the follow-up of last module's commitments
-    assert "Ett åtagande" in [cell for row in slides[sections[0] + 1].rows for cell in row]
+    # the first item: the module's purpose and model, then the follow-up of last module's
+    # commitments (a table), before the day's second item
+    first = slides[sections[0] + 1 : bounds[1]]
+    assert [s.kind for s in first[:3]] == ["bullets", "phases", "table"]
+    assert "Ett åtagande" in [cell for row in first[2].rows for cell in row]

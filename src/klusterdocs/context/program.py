@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from klusterdocs.context.format import Formatter, clean_text
 from klusterdocs.data import load_data
-from klusterdocs.i18n import enum_label, labels, say
+from klusterdocs.i18n import capitalised, enum_label, labels, say
 from klusterdocs.loading import LoadedProgram
 from klusterdocs.model.program import AgendaItem, Module, ProgramFile, Session
 from klusterdocs.phases import phases
@@ -184,6 +184,7 @@ class _Deck:
         self.placed: set[str] = set()  # generated slides already in the deck
         self.claimed: set[str] = set()  # generated slides the module's content places
         self.built_in = True
+        self.groups_shown = False  # the groups slide comes with the day's first group work
         self.names = {p.id: clean_text(p.name) for p in self.program.participants}
 
     # -- the day -------------------------------------------------------------------------------
@@ -610,25 +611,34 @@ class _Deck:
         bring_back = clean_text(item.bring_back or "") or (block.bring_back if block else "")
         if group_work and not bring_back:
             bring_back = d["bring_back_default"]
-        span = d["span"].format(start=box.start, end=box.end) if box.end else box.start
-        if box.minutes:
-            span += " · " + d["minutes"].format(minutes=box.minutes)
-        right = [span]
+        lecture = self.module.slides != "replace" and any(
+            not raw.get("generated") for b in blocks for raw in b.slides
+        )
+        if lecture and box.end:  # the item's time is shared with what is shown before
+            span = d["until"].format(end=box.end)
+        else:
+            span = d["span"].format(start=box.start, end=box.end) if box.end else box.start
+            if box.minutes:
+                span += " · " + d["minutes"].format(minutes=box.minutes)
+        right = [capitalised(span)]
         people = len(self.program.participants)
         if not group_work and box.minutes and people:
             right.append(d["per_person"].format(minutes=max(1, round(box.minutes / people))))
         if bring_back:
             right.append(f"**{d['bring_back']}:** {bring_back}")
         groups = self._groups() if group_work else []
+        again = bool(groups) and self.groups_shown  # shown once a day; after, "the same"
         if groups:
-            right.append(d["in_groups"].format(count=len(groups)))
+            right.append(d["same_groups"] if again else d["in_groups"].format(count=len(groups)))
         title = d["exercise"].format(item=clean_text(item.item))
         remind = max(5, 5 * round((box.minutes or 0) / 30))  # a sixth, to five minutes
         notes = d["notes"]["exercise"].format(
             span=span,
             remind=remind,
             bring_back=bring_back or "–",
-            groups=d["notes"]["groups_shown" if groups else "groups_free"],
+            groups=d["notes"][
+                "groups_same" if again else "groups_shown" if groups else "groups_free"
+            ],
         )
         if not group_work:
             notes = d["notes"]["round"].format(span=span, people=people)
@@ -641,7 +651,8 @@ class _Deck:
                 notes=notes,
             )
         ]
-        if groups:
+        if groups and not again:
+            self.groups_shown = True
             out.append(
                 Slide(
                     "table",
