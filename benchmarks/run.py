@@ -184,6 +184,7 @@ def initiatives_folder(folder: Path, count: int) -> Path:
     source = (ROOT / "inputs" / "smart-textiles.yaml").read_text(encoding="utf-8")
     target = folder / f"many-{count}"
     target.mkdir()
+    shutil.copy(ROOT / "inputs" / "smart-textiles-logo.png", target)  # the files' logo
     for n in range(count):
         text = source.replace("name: Smart Textiles", f"name: Kluster {n}").replace(
             "short_name: smart-textiles", f"short_name: kluster-{n}"

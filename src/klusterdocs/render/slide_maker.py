@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -24,6 +25,7 @@ from pptx.opc.serialized import PackageWriter
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.oxml.slide import CT_Slide
+from pptx.oxml.text import CT_RegularTextRun
 from pptx.parts.chart import ChartPart
 from pptx.parts.embeddedpackage import EmbeddedXlsxPart
 from pptx.parts.slide import NotesSlidePart, SlidePart
@@ -35,12 +37,13 @@ from klusterdocs.render.charts import WORKBOOK_RELATIONSHIP_ID, ChartParts
 class SlideMaker:
     """Adds slides on a layout, and notes pages to slides, to one presentation."""
 
-    def __init__(self, presentation: Any) -> None:
+    def __init__(self, presentation: Any, notes_size: float) -> None:
         self._presentation = presentation
         self._package = presentation.part.package
         self._slides: dict[int, Any] = {}  # layout part's id -> a fresh slide's XML
         self._notes: Any = None  # a fresh notes page's XML
         self._notes_master: Any = None
+        self._notes_size = notes_size
         self._slide_ids = presentation.slides._sldIdLst
         self._next_slide_id = max([255, *(int(i.id) for i in self._slide_ids.sldId_lst)]) + 1
         name_parts_in_constant_time(self._package)
@@ -71,6 +74,7 @@ class SlideMaker:
         if self._notes is None or slide.has_notes_slide:
             notes = slide.notes_slide
             if self._notes is None:
+                _plain_paragraphs(notes.notes_text_frame, self._notes_size)
                 self._notes = copy.deepcopy(notes.element)
                 self._notes_master = notes.part.part_related_by(RT.NOTES_MASTER)
             return notes.notes_text_frame
@@ -88,6 +92,37 @@ class SlideMaker:
             if ph.get("type") == "body":
                 return notes.shapes._shape_factory(element).text_frame
         return notes.notes_text_frame
+
+
+def _plain_paragraphs(frame: Any, size: float) -> None:
+    """Give `frame`'s paragraphs no bullet or indent, at `size`, by its list style: each
+    notes page is a copy, so the paragraphs written into it need no properties of their own
+    (LibreOffice's notes pages otherwise print them at 20 pt with a hanging indent)."""
+    style = frame._txBody.find(qn("a:lstStyle"))
+    if style is None:
+        style = frame._txBody.get_or_add_lstStyle()
+    for level in list(style):
+        style.remove(level)
+    style.append(
+        parse_xml(
+            f'<a:lvl1pPr {nsdecls("a")} marL="0" indent="0"><a:buNone/>'
+            f'<a:defRPr sz="{round(size * 100)}"/></a:lvl1pPr>'
+        )
+    )
+
+
+def append_lines(frame: Any, lines: list[str]) -> None:
+    """Append `lines` to `frame` as plain paragraphs (an empty line: an empty paragraph),
+    written as one piece of XML: a long notes page (every participant's expectations) has
+    hundreds of lines."""
+    runs = "".join(
+        f"<a:p><a:r><a:rPr/><a:t>{escape(CT_RegularTextRun._escape_ctrl_chars(line))}</a:t>"
+        "</a:r></a:p>"
+        if line
+        else "<a:p/>"
+        for line in lines
+    )
+    frame._txBody.extend(parse_xml(f"<a:txBody {nsdecls('a')}>{runs}</a:txBody>"))
 
 
 def name_parts_in_constant_time(package: Any) -> None:

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from lxml.etree import SubElement
 from pptx import Presentation
@@ -22,7 +22,7 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.package import XmlPart
 from pptx.oxml.ns import qn
 from pptx.oxml.text import CT_RegularTextRun
-from pptx.text.text import _Paragraph, _Run
+from pptx.text.text import _Run
 from pptx.util import Emu
 
 from klusterdocs.context.format import abbreviated
@@ -43,6 +43,7 @@ from klusterdocs.render.markup import LINE_BREAK, inline, literal, plain
 from klusterdocs.render.package import as_presentation, read_package
 from klusterdocs.render.slide_maker import (
     SlideMaker,
+    append_lines,
     place_chart,
     placeholders,
     remove_empty_placeholders,
@@ -133,8 +134,7 @@ def _inner(rect: Rect) -> Box:
     return Box(rect.width - 2 * INSET_X, rect.height - 2 * INSET_Y)
 
 
-_PARAGRAPH, _PARAGRAPH_FORMAT, _RUN, _RUN_FONT, _TEXT, _BREAK, _END = (
-    qn("a:p"),
+_PARAGRAPH_FORMAT, _RUN, _RUN_FONT, _TEXT, _BREAK, _END = (
     qn("a:pPr"),
     qn("a:r"),
     qn("a:rPr"),
@@ -305,7 +305,7 @@ class DeckWriter:
         for slide_id in list(slide_ids):  # a template's example slides are not ours
             self.prs.part.drop_rel(slide_id.rId)
             slide_ids.remove(slide_id)
-        self.maker = SlideMaker(self.prs)
+        self.maker = SlideMaker(self.prs, NOTES_SIZE)
 
     # -- helpers ------------------------------------------------------------------------------
     def _size(self) -> tuple[int, int]:
@@ -387,11 +387,7 @@ class DeckWriter:
         else:
             frame._txBody.clear_content()
             lines = text.split("\n")
-        for line in lines:
-            paragraph = _Paragraph(cast(Any, SubElement(frame._txBody, _PARAGRAPH)), frame)
-            _format(paragraph, "none", drawn=False, space_before=False)
-            if line:
-                _set_runs(paragraph, line, NOTES_SIZE, markdown=False)
+        append_lines(frame, lines)
 
     def _fit(
         self,
