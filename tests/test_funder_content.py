@@ -224,7 +224,7 @@ def test_a_logo_is_checked_where_the_file_names_it(write, tmp_path: Path) -> Non
     assert load_initiative(write(THIN + "document:\n  logo: logo.png\n")).document.logo
     for logo, message in (
         ("gone.png", "logo not found"),
-        ("logo.txt", "is not a PNG or JPEG picture"),
+        ("logo.txt", "is not a PNG, JPEG or SVG picture"),
         (".", "cannot read the logo"),
     ):
         path = write(THIN + f"document:\n  logo: {logo}\n")

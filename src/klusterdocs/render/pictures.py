@@ -56,7 +56,7 @@ class Picture:
 
 
 def read_picture(path: Path, alt: str = "") -> Picture:
-    """The PNG or JPEG picture at `path`; `PictureError` (or `OSError`) says why not."""
+    """The PNG, JPEG or SVG (drawn as PNG) picture at `path`; `PictureError` (or `OSError`) says why not."""
     with path.open("rb") as file:
         data = file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
