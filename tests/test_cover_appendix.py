@@ -183,6 +183,33 @@ def test_an_svg_logo_is_drawn_sharp_in_its_own_proportions(
     assert int(extent.get("cx")) == 3 * int(extent.get("cy"))
 
 
+def test_a_picture_checked_once_is_not_decoded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decoding a logo (and importing Pillow) costs more than the rest of a small plan, so
+    what a picture's bytes were found to be is kept; a changed file is checked anew."""
+    from klusterdocs.render import pictures
+
+    monkeypatch.setenv("KLUSTERDOCS_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "logo.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 300 100'>"
+        "<rect width='300' height='100' fill='#1f3b5b'/></svg>",
+        encoding="utf-8",
+    )
+    first = pictures.read_picture(tmp_path / "logo.svg", "Logo")
+
+    def undecodable(data: bytes) -> tuple[int, int]:
+        raise pictures.PictureError("decoded again")
+
+    monkeypatch.setattr(pictures, "_pixel_size", undecodable)
+    assert pictures.read_picture(tmp_path / "logo.svg", "Logo") == first
+    (tmp_path / "logo.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 200 100'/>", encoding="utf-8"
+    )
+    with pytest.raises(pictures.PictureError, match="decoded again"):
+        pictures.read_picture(tmp_path / "logo.svg", "Logo")
+
+
 # -- the checklist as an appendix --------------------------------------------------------------
 
 

@@ -18,6 +18,8 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 
+from klusterdocs import cache
+
 MAX_BYTES = 5 * 2**20  # a logo, not a photo: more would bloat every document it is in
 MAX_SIDE = 4000  # pixels: a logo printed 10 cm wide at 1000 dpi
 SVG_SIDE = 1200  # pixels an SVG logo is drawn at on its longer side: sharp at 10 cm
@@ -56,19 +58,30 @@ class Picture:
 
 
 def read_picture(path: Path, alt: str = "") -> Picture:
-    """The PNG, JPEG or SVG (drawn as PNG) picture at `path`; `PictureError` (or `OSError`) says why not."""
+    """The PNG, JPEG or SVG (drawn as PNG) picture at `path`; `PictureError` (or `OSError`)
+    says why not."""
     with path.open("rb") as file:
         data = file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise PictureError(f"is larger than {MAX_BYTES // 2**20} MB; a logo needs far less")
+    # Checking a picture means decoding it (and importing Pillow), which takes longer than
+    # the rest of a small document: what a picture's bytes were found to be is kept.
+    key = cache.digest(data, "picture", cache.installed("PIL"), cache.installed("resvg_py"))
+    kept = cache.load(key, tuple)
+    if kept is not None and len(kept) == 4 and kept[0] in (0, 1):
+        kind_index, width, height, drawn = kept
+        _, extension, content_type = _KINDS[kind_index]
+        return Picture(drawn or data, extension, content_type, width, height, alt)
     kind = next((k for k in _KINDS if data.startswith(k[0])), None)
+    drawn = b""
     if kind is None:
         if path.suffix.lower() == ".svg" or b"<svg" in data[:2048].lower():
-            data, kind = _drawn(data), _KINDS[0]
+            drawn, kind = _drawn(data), _KINDS[0]
         else:
             raise PictureError("is not a PNG, JPEG or SVG picture")
-    width, height = _pixel_size(data)
-    return Picture(data, kind[1], kind[2], width, height, alt)
+    width, height = _pixel_size(drawn or data)
+    cache.store(key, (_KINDS.index(kind), width, height, drawn))
+    return Picture(drawn or data, kind[1], kind[2], width, height, alt)
 
 
 _OUTSIDE = re.compile(rb"""href\s*=\s*["'](?!\s*(#|data:))""")
