@@ -19,7 +19,6 @@ import hashlib
 import importlib.util
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -104,6 +103,8 @@ def store(key: str, value: Any) -> None:
         return
     if len(content) > MAX_ENTRY_BYTES:
         return
+    import tempfile  # only a run that stores something needs it
+
     content = hashlib.sha256(content).digest() + content
     with contextlib.suppress(OSError):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)

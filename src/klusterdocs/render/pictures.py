@@ -14,11 +14,14 @@ from __future__ import annotations
 import io
 import re
 import warnings
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from klusterdocs import cache
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 MAX_BYTES = 5 * 2**20  # a logo, not a photo: more would bloat every document it is in
 MAX_SIDE = 4000  # pixels: a logo printed 10 cm wide at 1000 dpi
@@ -98,6 +101,8 @@ def _drawn(svg: bytes) -> bytes:
         raise PictureError("is an SVG picture with a DOCTYPE; save it without one")
     if _OUTSIDE.search(svg):
         raise PictureError("is an SVG picture that refers to other files; embed them in it")
+    import xml.etree.ElementTree as ElementTree  # only an SVG logo needs it
+
     try:
         root = ElementTree.fromstring(svg)
     except ElementTree.ParseError as exc:
@@ -122,7 +127,7 @@ def _drawn(svg: bytes) -> bytes:
 _LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(px|pt|mm|cm|in)?\s*$")
 
 
-def _svg_size(root: ElementTree.Element) -> tuple[float, float]:
+def _svg_size(root: Element) -> tuple[float, float]:
     """An SVG's proportions: its width and height, else its viewBox's."""
     if not root.tag.endswith("svg"):
         raise PictureError("is not an SVG picture (its root is not <svg>)")
