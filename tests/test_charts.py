@@ -153,6 +153,33 @@ def test_the_stakeholder_scatter_places_and_names_every_scored_actor(tmp_path: P
     assert_valid_office(path)
 
 
+def test_a_crowded_point_names_a_few_actors_and_counts_the_rest(tmp_path: Path) -> None:
+    """Forty actors scored alike share one point: its label names three and says how many
+    more (a label of forty names would cover the chart); the table still names every one."""
+    actors = "".join(
+        f"  - {{id: f{n}, name: Företag {n:02d}, helix: industry, power: 2, interest: 2}}\n"
+        for n in range(40)
+    )
+    source = tmp_path / "crowded.yaml"
+    source.write_text(THIN + "actors:\n" + actors, encoding="utf-8")
+    path = _write(source, "intressentanalys", tmp_path)
+    (chart,) = _charts(path).values()
+    labels = [
+        "\n".join(p.xpath("string()") for p in label.iter(f"{A}p"))
+        for label in chart.iter(f"{C}dLbl")
+    ]
+    crowded = [label for label in labels if "Företag" in label]
+    assert crowded == ["Företag 00\nFöretag 01\nFöretag 02\noch 37 till"]
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs) + "".join(
+        cell.text
+        for table in docx.Document(str(path)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert all(f"Företag {n:02d}" in text for n in range(40))
+    assert_valid_office(path)
+
+
 def test_the_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     first = _write(EXAMPLE, "verksamhetsplan", tmp_path / "a")
     second = _write(EXAMPLE, "verksamhetsplan", tmp_path / "b")

@@ -60,6 +60,8 @@ INCOME_KINDS = ("public", "private", "in_kind")
 ATTITUDE_ORDER = ("champion", "supporter", "neutral", "sceptic", "opponent")
 # A scatter's point label breaks its lines at about this many characters.
 LABEL_LINE = 22
+# A scatter's point names at most this many actors: a longer list covers its neighbours.
+POINT_NAMES = 4
 # Where the labels of actors at the same place go, one series after another.
 _SHARED_PLACE: tuple[LabelPosition, ...] = ("top", "right", "left", "bottom")
 # The timeline: the statuses in the order of its legend, each with its fill (render/charts.py's
@@ -993,7 +995,7 @@ class _Builder:
                 taken[(x, y)] = shared + 1
                 xs.append(x + (0.12 * shared if shared % 2 else -0.12 * shared))
                 ys.append(float(y))
-                labels.append(_point_label(names))
+                labels.append(_point_label(names, c["point_more"]))
                 # away from the line between low and high power; others at the place aside
                 away: LabelPosition = "top" if y >= HIGH_SCORE else "bottom"
                 positions.append(_SHARED_PLACE[shared % len(_SHARED_PLACE)] if shared else away)
@@ -1547,11 +1549,13 @@ def _sum_amounts(rows: Iterable[dict[int, float]]) -> dict[int, float]:
     return totals
 
 
-def _point_label(names: list[str]) -> str:
+def _point_label(names: list[str], more: str) -> str:
     """The label of a scatter's point: its actors' names, each on lines of about
-    `LABEL_LINE` characters, so that neighbouring labels do not run into each other."""
+    `LABEL_LINE` characters, so that neighbouring labels do not run into each other; past
+    `POINT_NAMES` actors, the first ones and how many more (`more`; the table names all)."""
+    shown = names if len(names) <= POINT_NAMES else names[: POINT_NAMES - 1]
     lines = []
-    for name in names:
+    for name in shown:
         line = ""
         for word in abbreviated(name, 3 * LABEL_LINE).split():
             if line and len(line) + 1 + len(word) > LABEL_LINE:
@@ -1560,6 +1564,8 @@ def _point_label(names: list[str]) -> str:
             else:
                 line = f"{line} {word}".strip()
         lines.append(line)
+    if len(shown) < len(names):
+        lines.append(more.format(n=len(names) - len(shown)))
     return "\n".join(lines)
 
 
