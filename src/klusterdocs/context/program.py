@@ -73,7 +73,6 @@ class Slide:
     right: tuple[str, list[str]] = ("", [])
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
-    facts: list[tuple[str, str]] = field(default_factory=list)
     phases: list[tuple[str, list[str], bool]] = field(default_factory=list)
     chart: ChartSpec | None = None
     source: str = ""
@@ -455,15 +454,32 @@ class _Deck:
         return [Slide("phases", d["model"], phases=rows, notes=notes, source=d["model_source"])]
 
     def _participants(self) -> list[Slide]:
+        """The participants two to a slide, side by side: each one's slide while they present
+        themselves, without a slide per person (a cohort of twenty made twenty slides)."""
         if self.module.number != 1 or not self.program.participants:
             return []
-        out = [self._participant_slide(p) for p in self.program.participants]
+        people = [self._participant(p) for p in self.program.participants]
+        pages = (len(people) + 1) // 2
+        out = []
+        for page in range(pages):
+            pair = people[2 * page : 2 * page + 2]
+            title = self.t["participants"] + (f" ({page + 1}/{pages})" if pages > 1 else "")
+            out.append(
+                Slide(
+                    "participant",
+                    title,
+                    left=pair[0][0],
+                    right=pair[1][0] if len(pair) > 1 else ("", []),
+                    notes="\n\n".join(notes for _, notes in pair),
+                )
+            )
         if self.module.agenda:  # the agenda item's own section slide introduces them
             return out
         notes = self.d["notes"]["participants"].format(count=len(self.program.participants))
         return [Slide("section", self.t["participants"], notes=notes), *out]
 
-    def _participant_slide(self, p: Any) -> Slide:
+    def _participant(self, p: Any) -> tuple[tuple[str, list[str]], str]:
+        """One participant's column (their name over their group and facts) and notes."""
         t, lang = self.t, self.lang
         facts = [(t["role"], p.role), (t["organisation"], p.organisation)]
         initiative = self.loaded.initiatives.get(p.id)
@@ -478,7 +494,8 @@ class _Deck:
         elif p.phase:
             facts.append((t["phase"], enum_label(lang, "phase", p.phase)))
         facts += [(t["experience"], p.experience), (t["expectations"], p.expectations)]
-        subtitle = t["group"].format(group=p.group) if p.group else ""
+        lines = [t["group"].format(group=p.group)] if p.group else []
+        lines += [f"**{label}:** {clean_text(value)}" for label, value in facts if value]
         n = self.d["notes"]
         notes = [n["participant"].format(name=clean_text(p.name))]
         if p.experience:
@@ -492,13 +509,7 @@ class _Deck:
                     name=clean_text(i.name), phase=enum_label(lang, "phase", i.phase)
                 )
             )
-        return Slide(
-            "participant",
-            clean_text(p.name),
-            subtitle=subtitle,
-            facts=[(label, clean_text(value)) for label, value in facts if value],
-            notes="\n\n".join(notes),
-        )
+        return (clean_text(p.name), lines), "\n".join(notes)
 
     def _expectations(self) -> list[Slide]:
         said = [

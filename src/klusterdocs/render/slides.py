@@ -510,10 +510,8 @@ class DeckWriter:
         self._tidy(slide)
 
     def _participant(self, spec: Slide, continued: str) -> None:
-        facts = [(f"**{label}:** {value}", "none", False) for label, value in spec.facts]
-        if spec.subtitle:
-            facts.insert(0, (spec.subtitle, "none", True))
-        self._bullets(spec, continued, facts)
+        """Two participants side by side: each one's name over their facts, unbulleted."""
+        self._two_columns(spec, continued, bullet="none")
 
     def _chart(self, spec: Slide, continued: str) -> None:
         """A native chart (its data in an embedded workbook, "Edit data" works) in the
@@ -529,10 +527,10 @@ class DeckWriter:
         self._notes(slide, spec.notes)
         self._tidy(slide)
 
-    def _two_columns(self, spec: Slide, continued: str) -> None:
+    def _two_columns(self, spec: Slide, continued: str, bullet: str = "default") -> None:
         choice = self.layouts.two
         columns = [
-            [(heading, "none", True)] * bool(heading) + [(b, "default", False) for b in bullets]
+            [(heading, "none", True)] * bool(heading) + [(b, bullet, False) for b in bullets]
             for heading, bullets in (spec.left, spec.right)
         ]
         if choice is not None:
