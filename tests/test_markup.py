@@ -98,3 +98,15 @@ def _entity_in(text: str) -> bool:
     import re
 
     return bool(re.search(r"&(#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);", text))
+
+
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=32, max_codepoint=0x24F, exclude_categories=("Cc",)),
+        max_size=40,
+    ).map(lambda text: " ".join(text.split()))
+)
+def test_escaped_text_reads_as_typed(text: str) -> None:
+    """A name shown as typed where Markdown is read: `R&D *Lab* {_{` is neither emphasis,
+    an entity nor docxtpl's brace escape."""
+    assert markup.plain(markup.escaped(text)) == text

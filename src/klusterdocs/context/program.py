@@ -22,6 +22,7 @@ from klusterdocs.loading import LoadedProgram
 from klusterdocs.model.program import AgendaItem, Module, ProgramFile, Session
 from klusterdocs.phases import phases
 from klusterdocs.render.charts import ChartSpec, Series
+from klusterdocs.render.markup import escaped
 
 SlideKind = Literal[
     "title",
@@ -494,8 +495,8 @@ class _Deck:
         elif p.phase:
             facts.append((t["phase"], enum_label(lang, "phase", p.phase)))
         facts += [(t["experience"], p.experience), (t["expectations"], p.expectations)]
-        lines = [t["group"].format(group=p.group)] if p.group else []
-        lines += [f"**{label}:** {clean_text(value)}" for label, value in facts if value]
+        lines = [escaped(t["group"].format(group=p.group))] if p.group else []
+        lines += [f"**{label}:** {escaped(clean_text(value))}" for label, value in facts if value]
         n = self.d["notes"]
         notes = [n["participant"].format(name=clean_text(p.name))]
         if p.experience:
@@ -509,7 +510,7 @@ class _Deck:
                     name=clean_text(i.name), phase=enum_label(lang, "phase", i.phase)
                 )
             )
-        return (clean_text(p.name), lines), "\n".join(notes)
+        return (escaped(clean_text(p.name)), lines), "\n".join(notes)
 
     def _expectations(self) -> list[Slide]:
         said = [

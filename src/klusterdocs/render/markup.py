@@ -114,6 +114,15 @@ def literal(text: str) -> list[Span]:
     return spans
 
 
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escaped(text: str) -> str:
+    """`text` as Markdown that reads as typed: every ASCII punctuation mark escaped, so a
+    name such as `R&D *Lab* {_{` is never emphasis or an entity."""
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
 def plain(text: str) -> str:
     """The text a reader sees, without the Markdown around it."""
     return "".join(span.text for span in inline(text))

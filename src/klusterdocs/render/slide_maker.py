@@ -111,12 +111,13 @@ def _plain_paragraphs(frame: Any, size: float) -> None:
     )
 
 
-def append_lines(frame: Any, lines: list[str]) -> None:
-    """Append `lines` to `frame` as plain paragraphs (an empty line: an empty paragraph),
-    written as one piece of XML: a long notes page (every participant's expectations) has
-    hundreds of lines."""
+def append_lines(frame: Any, lines: list[str], lang: str = "") -> None:
+    """Append `lines` to `frame` as plain paragraphs in language `lang` (an empty line: an
+    empty paragraph), written as one piece of XML: a long notes page (every participant's
+    expectations) has hundreds of lines."""
+    properties = f'<a:rPr lang="{escape(lang)}"/>' if lang else "<a:rPr/>"
     runs = "".join(
-        f"<a:p><a:r><a:rPr/><a:t>{escape(CT_RegularTextRun._escape_ctrl_chars(line))}</a:t>"
+        f"<a:p><a:r>{properties}<a:t>{escape(CT_RegularTextRun._escape_ctrl_chars(line))}</a:t>"
         "</a:r></a:p>"
         if line
         else "<a:p/>"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from lxml.etree import SubElement
 from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
@@ -153,9 +154,10 @@ def _set_runs(
     colour: Tone | None = None,
     italic: bool = False,
     markdown: bool = True,
+    lang: str = "",
 ) -> None:
-    """Add `text` to `paragraph` as runs; its Markdown as formatting unless not `markdown`
-    (titles, names, notes and table cells are shown as typed).
+    """Add `text` to `paragraph` as runs in language `lang`; its Markdown as formatting unless
+    not `markdown` (titles, names, notes and table cells are shown as typed).
 
     The runs are built as XML, not through python-pptx's run and font objects, which look
     each child up again for every property set: a deck spent a third of its time here.
@@ -167,7 +169,7 @@ def _set_runs(
             element = p.makeelement(_BREAK, {})
         else:
             element = p.makeelement(_RUN, {})
-            fonts = _font_attributes(size, bold or span.bold, italic or span.italic)
+            fonts = _font_attributes(size, bold or span.bold, italic or span.italic, lang)
             SubElement(element, _RUN_FONT, fonts)
             SubElement(element, _TEXT).text = CT_RegularTextRun._escape_ctrl_chars(span.text)
             if colour:
@@ -178,8 +180,10 @@ def _set_runs(
             end.addprevious(element)
 
 
-def _font_attributes(size: float | None, bold: bool, italic: bool) -> dict[str, str]:
-    attributes = {} if size is None else {"sz": str(round(size * 100))}
+def _font_attributes(size: float | None, bold: bool, italic: bool, lang: str) -> dict[str, str]:
+    attributes = {"lang": lang} if lang else {}
+    if size is not None:
+        attributes["sz"] = str(round(size * 100))
     if bold:
         attributes["b"] = "1"
     if italic:
@@ -215,15 +219,15 @@ def _format(paragraph: Any, bullet: str, drawn: bool, space_before: bool) -> Non
         SubElement(properties, qn("a:buChar"), {"char": "•"})
 
 
-def _fill(frame: Any, paragraphs: list[tuple[str, str, bool]], size: float) -> None:
-    """Write (text, bullet kind, bold) paragraphs into a text frame at `size`."""
+def _fill(frame: Any, paragraphs: list[tuple[str, str, bool]], size: float, lang: str = "") -> None:
+    """Write (text, bullet kind, bold) paragraphs into a text frame at `size`, in `lang`."""
     frame.word_wrap = True
     frame.clear()
     drawn = not frame._parent.is_placeholder
     for index, (text, bullet, bold) in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         _format(paragraph, bullet, drawn, space_before=index > 0)
-        _set_runs(paragraph, text, size, bold=bold)
+        _set_runs(paragraph, text, size, bold=bold, lang=lang)
 
 
 def _cut_to_fit(
@@ -275,7 +279,8 @@ def _read_what_rendering_uses(presentation: Any) -> None:
 class DeckWriter:
     """Adds slides to a presentation opened from a template."""
 
-    def __init__(self, template: Path) -> None:
+    def __init__(self, template: Path, language: str = "") -> None:
+        self.language = language  # the runs' (`sv-SE`): set as they are written, see save
         name = display_path(template)
         try:
             parts = read_package(template, "PowerPoint")  # before python-pptx reads any XML
@@ -331,7 +336,7 @@ class DeckWriter:
             lines = title.split("\n")
             for index, line in enumerate(lines):
                 paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-                _set_runs(paragraph, line, size, markdown=False)
+                _set_runs(paragraph, line, size, markdown=False, lang=self.language)
         return slide
 
     def _targets(self, slide: Any, choice: Choice) -> list[Any]:
@@ -374,7 +379,13 @@ class DeckWriter:
         paragraph = box.text_frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         _set_runs(
-            paragraph, text, SOURCE_SIZE, italic=True, colour=self.palette.quiet, markdown=False
+            paragraph,
+            text,
+            SOURCE_SIZE,
+            italic=True,
+            colour=self.palette.quiet,
+            markdown=False,
+            lang=self.language,
         )
 
     def _notes(self, slide: Any, text: str) -> None:
@@ -387,7 +398,7 @@ class DeckWriter:
         else:
             frame._txBody.clear_content()
             lines = text.split("\n")
-        append_lines(frame, lines)
+        append_lines(frame, lines, self.language)
 
     def _fit(
         self,
@@ -405,7 +416,7 @@ class DeckWriter:
             whole = "\n".join(plain(text) for text, _, _ in paragraphs)
             self._cut(slide, whole, slide.shapes.title.text if slide.shapes.title else "")
             paragraphs = _cut_to_fit(self.fit, paragraphs, box, size)
-        _fill(shape.text_frame, paragraphs, size)
+        _fill(shape.text_frame, paragraphs, size, self.language)
 
     def _cut(self, slide: Any, whole: str, title: str) -> None:
         """Text was cut to fit `slide`: it goes whole in the notes, and is recorded."""
@@ -453,7 +464,7 @@ class DeckWriter:
             slide = self._new(choice, self._continued(spec.title, part, continued))
             if part and len(chunk) == 1:
                 self.thin.append(self._continued(spec.title, part, continued))
-            _fill(self._targets(slide, choice)[0].text_frame, chunk, size)
+            _fill(self._targets(slide, choice)[0].text_frame, chunk, size, self.language)
             self._source(slide, spec.source)
             self._notes(slide, spec.notes)
             self._tidy(slide)
@@ -542,7 +553,7 @@ class DeckWriter:
                 slide = self._new(choice, spec.title)
                 size = min(s for s in sizes if s is not None)
                 for body, column in zip(self._targets(slide, choice), columns, strict=True):
-                    _fill(body.text_frame, column, size)
+                    _fill(body.text_frame, column, size, self.language)
                 self._source(slide, spec.source)
                 self._notes(slide, spec.notes)
                 self._tidy(slide)
@@ -598,6 +609,7 @@ class DeckWriter:
                         bold=r == 0,
                         colour=palette.on_header if r == 0 else palette.text,
                         markdown=False,
+                        lang=self.language,
                     )
             self._notes(slide, spec.notes)
             self._tidy(slide)
@@ -712,7 +724,15 @@ class DeckWriter:
         frame = chevron.text_frame
         frame.paragraphs[0].alignment = PP_ALIGN.CENTER
         colour = palette.on_header if active else palette.text
-        _set_runs(frame.paragraphs[0], name, 18, bold=True, colour=colour, markdown=False)
+        _set_runs(
+            frame.paragraphs[0],
+            name,
+            18,
+            bold=True,
+            colour=colour,
+            markdown=False,
+            lang=self.language,
+        )
 
     def _card(
         self,
@@ -760,7 +780,7 @@ def _figure(slide: Any, geometry: str, left: int, top: int, width: int, height: 
     return box
 
 
-_RUN_PROPERTIES = {qn("a:defRPr"), qn("a:rPr"), qn("a:endParaRPr")}
+_A = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
 _TEXT_PARTS = {
     CT.PML_PRESENTATION_MAIN,
     CT.PML_TEMPLATE_MAIN,
@@ -775,7 +795,8 @@ def _set_language(presentation: Any, tag: str) -> None:
     """Give every run and text default the deck's language (`sv-SE`).
 
     PowerPoint checks spelling by it: python-pptx's starting deck says `en-US`, so every
-    Swedish word was marked as misspelt.
+    Swedish word was marked as misspelt. The runs klusterdocs writes already say it; XPath
+    finds the rest (the template's, python-pptx's) without visiting every run again.
     """
     roots = [
         part._element
@@ -783,18 +804,26 @@ def _set_language(presentation: Any, tag: str) -> None:
         if isinstance(part, XmlPart) and part.content_type in _TEXT_PARTS
     ]
     for root in roots:
-        for run in root.iter(qn("a:r")):
-            if run.find(qn("a:rPr")) is None:
-                run.insert(0, run.makeelement(qn("a:rPr"), {}))
-        for properties in root.iter(*_RUN_PROPERTIES):
+        bare: list[Any] = _RUNS_WITHOUT_PROPERTIES(root)  # type: ignore[assignment]
+        for run in bare:
+            run.insert(0, run.makeelement(qn("a:rPr"), {}))
+        others: list[Any] = _IN_ANOTHER_LANGUAGE(root, tag=tag)  # type: ignore[assignment]
+        for properties in others:
             properties.set("lang", tag)
+
+
+_RUNS_WITHOUT_PROPERTIES = etree.XPath(".//a:r[not(a:rPr)]", namespaces=_A)
+_IN_ANOTHER_LANGUAGE = etree.XPath(
+    "|".join(f".//a:{name}[not(@lang = $tag)]" for name in ("rPr", "endParaRPr", "defRPr")),
+    namespaces=_A,
+)
 
 
 def render_deck(
     template: Path, slides: list[Slide], target: Path, properties: Properties, continued: str
 ) -> None:
     """Write `slides` on `template`'s layouts to `target` (atomically)."""
-    writer = DeckWriter(template)
+    writer = DeckWriter(template, properties.language)
     for spec in slides:
         writer.add(spec, continued)
     writer.save(target, properties)
