@@ -177,6 +177,9 @@ def test_a_crowded_point_names_a_few_actors_and_counts_the_rest(tmp_path: Path) 
         for cell in row.cells
     )
     assert all(f"Företag {n:02d}" in text for n in range(40))
+    (alt,) = [d.get("descr") for d in _drawings(path)]  # thirty named, then a count
+    assert "Företag 29 (inflytande 2, intresse 2), och 10 till." in alt
+    assert "Företag 30" not in alt
     assert_valid_office(path)
 
 

@@ -62,6 +62,8 @@ ATTITUDE_ORDER = ("champion", "supporter", "neutral", "sceptic", "opponent")
 LABEL_LINE = 22
 # A scatter's point names at most this many actors: a longer list covers its neighbours.
 POINT_NAMES = 4
+# The scatter's alt text names this many actors per quadrant, then says how many more.
+ALT_NAMES = 30
 # Where the labels of actors at the same place go, one series after another.
 _SHARED_PLACE: tuple[LabelPosition, ...] = ("top", "right", "left", "bottom")
 # The timeline: the statuses in the order of its legend, each with its fill (render/charts.py's
@@ -1031,6 +1033,8 @@ class _Builder:
                 for a in placed
                 if a.quadrant == q
             ]
+            if len(actors) > ALT_NAMES:  # a screen reader's listener has the table for all
+                actors = [*actors[:ALT_NAMES], c["point_more"].format(n=len(actors) - ALT_NAMES)]
             if actors:
                 quadrants.append(
                     c["grid_alt_quadrant"].format(
