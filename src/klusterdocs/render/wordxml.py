@@ -78,14 +78,21 @@ def text_sizes(styles: Any) -> dict[str, float]:
             default_style = style_id
     sizes: dict[str, float] = {}
     for style_id in parents:
-        current: str | None = style_id
-        seen: set[str] = set()
-        while current is not None and current not in own and current not in seen:
-            seen.add(current)
-            current = parents.get(current)
-        sizes[style_id] = own.get(current, base) if current is not None else base
+        defining = _defining_style(style_id, parents, own)
+        sizes[style_id] = own[defining] if defining is not None else base
     sizes[""] = sizes.get(default_style, base)
     return sizes
+
+
+def _defining_style(style_id: str, parents: dict[str, str | None], own: Any) -> str | None:
+    """The style that gives `style_id` a property: itself, else the nearest style it is based
+    on that is in `own`; None when none is (a `basedOn` loop ends the search)."""
+    current: str | None = style_id
+    seen: set[str] = set()
+    while current is not None and current not in own and current not in seen:
+        seen.add(current)
+        current = parents.get(current)
+    return current if current is not None and current in own else None
 
 
 def text_area(document: Any) -> tuple[float, float]:
@@ -633,14 +640,10 @@ def heading_numbering(styles: Any, numbering: Any | None) -> HeadingNumbering:
             )
     numbered: dict[str, tuple[str, int]] = {}
     for style_id in parents:
-        current: str | None = style_id
-        seen: set[str] = set()
-        while current is not None and current not in seen and current not in own:
-            seen.add(current)
-            current = parents.get(current)
-        if current is None or current not in own:
+        defining = _defining_style(style_id, parents, own)
+        if defining is None:
             continue
-        num_id, ilvl = own[current]
+        num_id, ilvl = own[defining]
         level = ilvl if ilvl is not None else linked.get(style_id, 0)
         if num_id and num_id != "0" and (num_id, level) in levels:
             numbered[style_id] = (num_id, level)
