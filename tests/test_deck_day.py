@@ -300,3 +300,51 @@ def test_an_agenda_of_its_own_gets_no_one_elses_content_and_notes_that_hold(
     agenda = next(s for s in slides if s.title == "Dagordning")
     assert "30 minuter." in agenda.notes and "halva dagen" not in agenda.notes  # 30 of 360
     assert "Två deltagare." in slides[0].notes
+
+
+def test_notes_say_what_the_day_holds_and_no_more(decks: dict[int, Path]) -> None:
+    """A coach's review: a group item that opens with a talk says so; the last module's
+    closing thanks for the program instead of reminding of a next meeting; a collect slide
+    that already holds commitments says how many."""
+    slides = Presentation(str(decks[1])).slides
+    section = next(
+        s for s in slides if s.shapes.title and s.shapes.title.text == "Kluster vad och varför"
+    )
+    talk = section.notes_slide.notes_text_frame.text
+    assert "Först en genomgång (" in talk and "bilder), sedan uppgiften." in talk
+    closing = [s for s in Presentation(str(decks[4])).slides][-1].notes_slide
+    assert "nästa träff" not in closing.notes_text_frame.text
+    assert "sista träff" in closing.notes_text_frame.text
+    first = [s for s in slides][-1].notes_slide.notes_text_frame.text
+    assert "Påminn om nästa träff: Borlänge" in first
+    collect = _slide(decks[1], "Vad gör jag till nästa gång?")
+    assert "7 av 8 åtaganden är redan antecknade" in collect.notes_slide.notes_text_frame.text
+
+
+def test_participants_are_paired_within_their_groups(decks: dict[int, Path]) -> None:
+    """Two to a slide in group order, so a slide introduces a group's members together."""
+    slides = [
+        s
+        for s in Presentation(str(decks[1])).slides
+        if s.shapes.title and s.shapes.title.text.startswith("Deltagarna (")
+    ]
+    groups = [[line for line in _text(s).split("\n") if line.startswith("Grupp ")] for s in slides]
+    assert groups == [
+        ["Grupp 1", "Grupp 1"],
+        ["Grupp 2", "Grupp 2"],
+        ["Grupp 3", "Grupp 3"],
+        ["Grupp 4", "Grupp 4"],
+    ]
+
+
+def test_a_column_left_blank_to_write_in_is_the_widest(tmp_path: Path, write: Write) -> None:
+    program = write("""
+        program: {title: P}
+        modules: [{number: 1, title: M}, {number: 2, title: N}]
+        participants: [{id: a, name: Anna-Karin Andersson-Lindqvist}, {id: b, name: Bo Berg}]
+    """)
+    path = write_deck(load_program(program), 1, tmp_path)
+    slide = _slide(path, "Vad gör jag till nästa gång?")
+    table = next(s for s in slide.shapes if s.has_table).table
+    names, commitments = (column.width for column in table.columns)
+    assert commitments >= 2 * names  # was the other way round: names 21 cm, commitments 10

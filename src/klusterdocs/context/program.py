@@ -78,6 +78,7 @@ class Slide:
     chart: ChartSpec | None = None
     source: str = ""
     notes: str = ""
+    exercise: bool = False  # the task on screen while the groups work
 
 
 @dataclass
@@ -212,7 +213,8 @@ class _Deck:
         opening = next((i for i, a in enumerate(agenda) if a.kind != "break"), 0)
         homework = next((i for i, a in enumerate(agenda) if a.kind == "homework"), None)
         for index, (item, box) in enumerate(zip(agenda, boxes, strict=True)):
-            out.append(self._section(item, box, agenda, index))
+            section = self._section(item, box, agenda, index)
+            out.append(section)
             if item.kind == "break":
                 continue
             content: list[Slide] = []
@@ -222,6 +224,11 @@ class _Deck:
             asks = item.questions or any(b.questions for b in placed.get(index, []))
             if (item.kind in GROUP_WORK or asks) and f"exercise@{index}" not in self.placed:
                 content += self._exercise(item, box, placed.get(index, []))
+            talk = next((n for n, c in enumerate(content) if c.exercise), 0)
+            if item.kind in GROUP_WORK and talk > 1:  # the task comes after a talk
+                said = self.d["notes"]["section_lecture"].format(count=talk)
+                # before the group work's advice, which follows the first blank line
+                section.notes = section.notes.replace("\n\n", f"\n\n{said} ", 1)
             if index == opening:
                 content = self._opening() + content
             if index == homework or (homework is None and index == len(agenda) - 1):
@@ -459,7 +466,9 @@ class _Deck:
         themselves, without a slide per person (a cohort of twenty made twenty slides)."""
         if self.module.number != 1 or not self.program.participants:
             return []
-        people = [self._participant(p) for p in self.program.participants]
+        # by group, so that a slide tends to show two of a group (in the file's order within it)
+        ordered = sorted(self.program.participants, key=lambda p: (p.group is None, p.group or 0))
+        people = [self._participant(p) for p in ordered]
         pages = (len(people) + 1) // 2
         out = []
         for page in range(pages):
@@ -628,10 +637,12 @@ class _Deck:
         )
         if lecture and box.end:  # the item's time is shared with what is shown before
             span = d["until"].format(end=box.end)
-        else:
-            span = d["span"].format(start=box.start, end=box.end) if box.end else box.start
+        elif box.end:
+            span = d["span"].format(start=box.start, end=box.end)
             if box.minutes:
                 span += " · " + d["minutes"].format(minutes=box.minutes)
+        else:  # the day's last item: no end is known
+            span = d["from"].format(start=box.start)
         right = [capitalised(span)]
         people = len(self.program.participants)
         if not group_work and box.minutes and people:
@@ -661,6 +672,7 @@ class _Deck:
                 left=(d["questions"], questions),
                 right=(d["time"], right),
                 notes=notes,
+                exercise=True,
             )
         ]
         if groups and not again:
@@ -727,12 +739,20 @@ class _Deck:
         for c in follow_up:
             row = [self.names[c.participant], clean_text(c.text)]
             if with_status:
-                row.append(d["status"].get(c.status, "–") if c.status else "–")
+                row.append(
+                    d["status"].get(c.status, d["no_status"]) if c.status else d["no_status"]
+                )
             rows.append(row)
         done = sum(c.status == "done" for c in follow_up)
-        notes = d["notes"]["follow_up"].format(count=len(follow_up), done=done)
+        committed = {c.participant for c in follow_up}
+        missing = [self.names[p.id] for p in self.program.participants if p.id not in committed]
+        notes = _sentences(
+            d["notes"]["follow_up"].format(count=len(follow_up), done=done),
+            bool(missing) and d["notes"]["follow_up_missing"].format(names=", ".join(missing)),
+        )
         slides = [Slide("table", t["commitments"], columns=columns, rows=rows, notes=notes)]
-        if with_status:
+        known = sum(c.status is not None for c in follow_up)
+        if with_status and 2 * known >= len(follow_up):  # a chart of mostly "not given" says little
             counts = {
                 name: sum(c.status == key for c in follow_up) for key, name in d["status"].items()
             }
@@ -768,13 +788,18 @@ class _Deck:
         }
         t, d = self.t, self.d
         rows = [[clean_text(p.name), made.get(p.id, "")] for p in self.program.participants]
+        noted = sum(bool(text) for _, text in rows)
         return [
             Slide(
                 "table",
                 d["collect"],
                 columns=[t["commitment_columns"]["participant"], t["commitment_columns"]["text"]],
                 rows=rows,
-                notes=d["notes"]["collect"],
+                notes=_sentences(
+                    d["notes"]["collect"],
+                    bool(noted)
+                    and d["notes"]["collect_noted"].format(noted=noted, count=len(rows)),
+                ),
             )
         ]
 
@@ -798,7 +823,15 @@ class _Deck:
                     names=", ".join(clean_text(s.name) for s in program.program.staff)
                 )
             )
-        return Slide("closing", t["closing"], bullets=lines, notes=self.d["notes"]["closing"])
+        said = self.d["notes"]
+        notes = _sentences(
+            said["closing"],
+            said["closing_next"].format(when=_when(following.sessions, fmt) or "–")
+            if following
+            else said["closing_last"],
+            bool(module.homework) and said["closing_homework"],
+        )
+        return Slide("closing", t["closing"], bullets=lines, notes=notes)
 
     # -- content from data and from the program file -----------------------------------------
     def _content_slide(self, raw: dict[str, Any]) -> Slide:

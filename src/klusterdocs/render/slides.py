@@ -623,10 +623,14 @@ class DeckWriter:
 
     def _column_widths(self, spec: Slide, total: int, size: float) -> list[int]:
         """Columns as wide as their texts are long (within limits), and never narrower than
-        their widest word, so that a time ("10:00") or a name never breaks inside."""
+        their widest word, so that a time ("10:00") or a name never breaks inside. A column
+        left blank, to be written in on the day, is as wide as the longest."""
         columns = range(len(spec.columns))
         weights = [
-            max(6, min(60, max(len(r[i]) for r in [spec.columns, *spec.rows]))) for i in columns
+            60
+            if spec.rows and not any(r[i] for r in spec.rows)
+            else max(6, min(60, max(len(r[i]) for r in [spec.columns, *spec.rows])))
+            for i in columns
         ]
         widths = [total * w / sum(weights) for w in weights]
         least = [
