@@ -213,3 +213,27 @@ def test_the_examples_validate_against_the_schema_as_an_editor_sees_them() -> No
     bad = {"initiative": {"name": "X", "region": "R", "focus": "F", "phase": "formeing"}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, json.loads(schema_json("initiative")))
+
+
+def test_another_language_than_the_files_is_said_once(
+    runner: CliRunner, write, tmp_path: Path
+) -> None:
+    """A Swedish file asked for in English: its own texts are not translated, and the user is
+    told so rather than finding a half-Swedish deck; asked for in its own language, nothing."""
+    program = write("program: {title: Styrman}\nmodules: [{number: 1, title: Kluster}]\n")
+    english = runner.invoke(
+        main, ["deck", str(program), "--module", "1", "--lang", "en", "-o", str(tmp_path / "en")]
+    )
+    assert english.exit_code == 0, english.output
+    assert english.stderr.count("is written in Swedish (language: sv)") == 1
+    assert "notes klusterdocs adds are in English" in english.stderr
+    swedish = runner.invoke(
+        main, ["deck", str(program), "--module", "1", "--lang", "sv", "-o", str(tmp_path / "sv")]
+    )
+    assert swedish.exit_code == 0 and "Warning" not in swedish.stderr
+    initiative = write(
+        "initiative: {name: K, region: R, focus: F, phase: initiering}\nlanguage: en\n"
+    )
+    plan = runner.invoke(main, ["plan", str(initiative), "--lang", "sv", "-o", str(tmp_path / "p")])
+    assert plan.exit_code == 0, plan.output
+    assert "is written in English (language: en)" in plan.stderr

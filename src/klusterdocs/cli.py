@@ -211,6 +211,20 @@ def _report(written: list[Path], pdf: bool) -> None:
             click.echo(str(path))
 
 
+_LANGUAGE_NAMES = {"sv": "Swedish", "en": "English"}
+
+
+def _mixed_language(path: Path, written_in: str, lang: str | None) -> None:
+    """Say, once, that a file's own texts are not translated when `--lang` asks for another
+    language than the file is written in (a coach's English deck came out half Swedish)."""
+    if lang and lang != written_in:
+        _warn(
+            f"{path} is written in {_LANGUAGE_NAMES[written_in]} (language: {written_in}): "
+            "its texts stay as written; the headings, labels and notes klusterdocs adds are "
+            f"in {_LANGUAGE_NAMES[lang]}"
+        )
+
+
 def _warn(message: str | None) -> None:
     if message:
         click.secho(f"Warning: {message}", fg="yellow", err=True)
@@ -231,6 +245,7 @@ def _word_command(document: str, summary: str, name: str, *, changes: bool = Fal
         from klusterdocs.loading import load_initiative
 
         model = load_initiative(file)
+        _mixed_language(file, model.language, lang)
         report = None
         if since is not None:
             from klusterdocs.changes import changes_since
@@ -325,6 +340,7 @@ def deck(
     if module != "all" and not module.isdigit():
         raise click.BadParameter("expected a module number or 'all'", param_hint="--module")
     loaded = load_program(program)
+    _mixed_language(program, loaded.model.language, lang)
     from klusterdocs.config import templates_setting
 
     templates = templates_setting(templates, program)
