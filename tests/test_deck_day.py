@@ -62,16 +62,19 @@ def test_section_slides_follow_the_agenda_times_with_time_box_and_kind(
               - {time: "09:00", item: Start, kind: plenary}
               - {time: "12:00", item: Lunch, kind: break}
               - {time: "10:30", item: Föreläsning om tillit, kind: lecture}
+              - {time: "15:00", item: Reflektion i grupp, kind: group_reflection}
               - {time: "15:30", item: Avslutning, kind: homework}
     """)
     path = write_deck(load_program(program), 1, tmp_path)
     titles = _titles(path)
     items = ["Start", "Föreläsning om tillit", "Lunch", "Eftermiddagens fall", "Avslutning"]
+    # an item named by its kind does not say it twice
+    assert _text(_slide(path, "Reflektion i grupp")).endswith("15:00–15:30 · 30 min")
     positions = [titles.index(t) for t in items]
     assert positions == sorted(positions)
     assert titles.index("Dagordning") < positions[0]
     section = _text(_slide(path, "Eftermiddagens fall"))
-    assert "13:00–15:30 · 150 min · Fall" in section
+    assert "13:00–15:00 · 120 min · Fall" in section
     assert "12:00–13:00 · 60 min · Vi börjar igen 13:00" in _text(_slide(path, "Lunch"))
     # the case is group work: an exercise slide right after its content
     assert titles[positions[3] + 1] == "Uppgift: Eftermiddagens fall"

@@ -367,7 +367,9 @@ class _Deck:
         span = d["span"].format(start=box.start, end=box.end) if box.end else box.start
         if box.minutes:
             span += " · " + d["minutes"].format(minutes=box.minutes)
-        subtitle = " · ".join(x for x in (span, kind, clean_text(item.lead or "")) if x)
+        # the kind unless the item is named by it ("Reflektion i grupp · Reflektion i grupp")
+        shown = "" if kind.casefold() == clean_text(item.item).casefold() else kind
+        subtitle = " · ".join(x for x in (span, shown, clean_text(item.lead or "")) if x)
         following = agenda[index + 1] if index + 1 < len(agenda) else None
         if item.kind == "break":
             back = d["back_at"].format(time=box.end) if box.end else ""
