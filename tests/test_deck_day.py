@@ -321,7 +321,10 @@ def test_notes_say_what_the_day_holds_and_no_more(decks: dict[int, Path]) -> Non
     first = [s for s in slides][-1].notes_slide.notes_text_frame.text
     assert "Påminn om nästa träff: Borlänge" in first
     collect = _slide(decks[1], "Vad gör jag till nästa gång?")
-    assert "7 av 8 åtaganden är redan antecknade" in collect.notes_slide.notes_text_frame.text
+    assert (
+        "Åtaganden för 7 av 8 deltagare är redan antecknade"
+        in collect.notes_slide.notes_text_frame.text
+    )
 
 
 def test_participants_are_paired_within_their_groups(decks: dict[int, Path]) -> None:
