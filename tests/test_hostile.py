@@ -24,6 +24,8 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pptx import Presentation
 
 from klusterdocs.cli import main
@@ -968,3 +970,41 @@ def test_on_a_timeout_every_process_libreoffice_started_is_ended(tmp_path) -> No
         _run_libreoffice(str(fake), tmp_path / "work", "writer_pdf_Export", "{}", [], tmp_path, 1)
     helper = int(started.read_text())
     assert _wait_for(lambda: not _alive(helper), seconds=10)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    attribute=st.sampled_from(["w:ilvl", "w:val"]),
+    value=st.sampled_from(["1.5", "", "x", "-3", "99", "2147483648", " 2", "%12"]),
+    part=st.sampled_from(["word/numbering.xml", "word/styles.xml", "word/document.xml"]),
+)
+def test_a_malformed_number_in_a_word_template_is_no_traceback(
+    attribute: str, value: str, part: str
+) -> None:
+    """Template attributes are read as numbers (levels, sizes, spans, widths, list starts):
+    a malformed one is the template's mistake, taken as its default, never a traceback (the
+    fuzzer found `w:ilvl="1.5"` in numbering.xml)."""
+    import tempfile
+
+    from klusterdocs.render.lookup import builtin_templates
+
+    with tempfile.TemporaryDirectory() as temporary:
+        tmp_path = Path(temporary)
+        folder = tmp_path / "t" / "verksamhetsplan"
+        folder.mkdir(parents=True)
+        shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", folder)
+        pattern = re.compile(rf'({re.escape(attribute)}=")[^"]*(")')
+        _rewrite_parts(
+            folder / "default.docx",
+            lambda name, text: pattern.sub(rf"\g<1>{value}\g<2>", text) if name == part else text,
+        )
+        result = CliRunner().invoke(
+            main,
+            ["plan", str(EXAMPLE), "--templates", str(tmp_path / "t"), "-o", str(tmp_path / "o")],
+        )
+        assert result.exit_code in (0, 1), result.output
+        assert not isinstance(result.exception, Exception) or isinstance(
+            result.exception, SystemExit
+        ), repr(result.exception)
+        if result.exit_code == 1:
+            assert "verksamhetsplan/default.docx" in result.output

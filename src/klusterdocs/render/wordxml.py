@@ -45,6 +45,16 @@ def _attribute(name: str) -> str:
     return qn(name)
 
 
+def whole(value: str | None, default: int, low: int = 0, high: int = 2**31 - 1) -> int:
+    """A template attribute's whole number, within `low`..`high`; `default` when it is
+    missing or malformed ('1.5', '', 'x'): a template's mistake is reported by the validator
+    (see `templates check`), not a traceback here."""
+    text = (value or "").strip()
+    if not text.lstrip("-").isdigit():
+        return default
+    return min(high, max(low, int(text)))
+
+
 P, T, TBL, TR, TC = qn("w:p"), qn("w:t"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 TCPR, TCW, VAL, W_W, W_TYPE = qn("w:tcPr"), qn("w:tcW"), qn("w:val"), qn("w:w"), qn("w:type")
 INSTR_TEXT = qn("w:instrText")
@@ -61,7 +71,7 @@ _SHADED_FIRST = etree.XPath("./w:tc/w:tcPr[w:shd/following-sibling::*]", namespa
 def text_sizes(styles: Any) -> dict[str, float]:
     """Each paragraph style's text size in points, following `basedOn` ("" for the default)."""
     default = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}")
-    base = int(default.get(VAL)) / 2 if default is not None else 10.0
+    base = whole(default.get(VAL), 20, 1) / 2 if default is not None else 10.0
     own: dict[str, float] = {}
     parents: dict[str, str | None] = {}
     default_style = ""
@@ -71,7 +81,7 @@ def text_sizes(styles: Any) -> dict[str, float]:
         style_id = style.get(qn("w:styleId"))
         size = style.find(f"{qn('w:rPr')}/{qn('w:sz')}")
         if size is not None:
-            own[style_id] = int(size.get(VAL)) / 2
+            own[style_id] = whole(size.get(VAL), round(2 * base), 1) / 2
         based_on = style.find(qn("w:basedOn"))
         parents[style_id] = based_on.get(VAL) if based_on is not None else None
         if style.get(qn("w:default")) in ("1", "true"):
@@ -104,7 +114,7 @@ def text_area(document: Any) -> tuple[float, float]:
 
     def value(element: Any, name: str, default: int) -> int:
         found = element.get(qn(f"w:{name}")) if element is not None else None
-        return abs(int(found)) if found and found.lstrip("-").isdigit() else default
+        return abs(whole(found, default, -(2**31)))
 
     width = value(size, "w", 11906) - value(margins, "left", 1440) - value(margins, "right", 1440)
     height = value(size, "h", 16838) - value(margins, "top", 1440) - value(margins, "bottom", 1440)
@@ -228,7 +238,7 @@ def _span(cell: Any) -> int:
     """How many grid columns `cell` spans."""
     properties = _first_child(cell, TCPR)
     span = _first_child(properties, _GRID_SPAN_TAG) if properties is not None else None
-    return int(span.get(VAL, 1)) if span is not None else 1
+    return whole(span.get(VAL), 1, 1, 63) if span is not None else 1
 
 
 def _first_child(parent: Any, tag: str) -> Any:
@@ -258,7 +268,7 @@ def fit_rows(rows: list[Any], fit: TableFit) -> None:
             for width in row.iter(TCW):
                 value = width.get(W_W)
                 if value:
-                    width.set(W_W, str(int(int(value) * fit.scale)))
+                    width.set(W_W, str(int(whole(value, 0) * fit.scale)))
         shaded: list[Any] = _SHADED_FIRST(row)  # type: ignore[assignment]
         for properties in shaded:
             _schema_order(properties, _TCPR_RANK)
@@ -509,7 +519,8 @@ def _cell_width(tc: Any) -> int | None:
     width = tc.find(_TCW_PATH)
     if width is None or width.get(W_TYPE, "dxa") != "dxa":
         return None
-    return int(width.get(W_W))
+    found = width.get(W_W) or ""
+    return int(found) if found.isdigit() else None  # none, or a template's malformed one
 
 
 # -- headings and the table of contents -----------------------------------------------------
@@ -604,14 +615,14 @@ def heading_numbering(styles: Any, numbering: Any | None) -> HeadingNumbering:
         formats: dict[tuple[str, int], tuple[str, str, int]] = {}
         for abstract in numbering.iter(qn("w:abstractNum")):
             for lvl in abstract.iter(qn("w:lvl")):
-                level = int(lvl.get(qn("w:ilvl")) or 0)
+                level = whole(lvl.get(qn("w:ilvl")), 0, 0, 8)
                 text, fmt, start, style = (
                     lvl.find(qn(f"w:{n}")) for n in ("lvlText", "numFmt", "start", "pStyle")
                 )
                 formats[(abstract.get(qn("w:abstractNumId")) or "", level)] = (
                     text.get(VAL) or "" if text is not None else "",
                     fmt.get(VAL) or "" if fmt is not None else "decimal",
-                    int(start.get(VAL) or 1) if start is not None else 1,
+                    whole(start.get(VAL), 1) if start is not None else 1,
                 )
                 if style is not None:
                     linked[style.get(VAL) or ""] = level
@@ -636,7 +647,7 @@ def heading_numbering(styles: Any, numbering: Any | None) -> HeadingNumbering:
             num_id, ilvl = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
             own[style_id] = (
                 num_id.get(VAL) if num_id is not None else None,
-                int(ilvl.get(VAL) or 0) if ilvl is not None else None,
+                whole(ilvl.get(VAL), 0, 0, 8) if ilvl is not None else None,
             )
     numbered: dict[str, tuple[str, int]] = {}
     for style_id in parents:
@@ -665,7 +676,7 @@ class HeadingCounter:
         if num_pr is not None:  # the paragraph's own numbering wins (numId 0: none)
             num_id, ilvl = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
             if num_id is not None:
-                level = int(ilvl.get(VAL) or 0) if ilvl is not None else 0
+                level = whole(ilvl.get(VAL), 0, 0, 8) if ilvl is not None else 0
                 numbered = (num_id.get(VAL) or "", level)
         if numbered is None or numbered not in self.numbering.levels:
             return ""
@@ -680,6 +691,8 @@ class HeadingCounter:
 
         def count(match: re.Match[str]) -> str:
             deeper = int(match.group(1)) - 1
+            if not 0 <= deeper < len(counts):  # '%12': no such level; Word shows it as typed
+                return match.group(0)
             shown = counts[deeper] or self.numbering.levels.get((num_id, deeper), ("", "", 1))[2]
             return str(shown)
 
