@@ -396,7 +396,9 @@ def run_case(case: Case, folder: Path, exits: Counter[str]) -> str | None:
 
     from klusterdocs.cli import main
 
-    for linked in ("smart-textiles.yaml", "automation-region.yaml"):  # the program's cohort
+    # the program's cohort, and the logo the example names (without it every case that
+    # starts from the example stopped at "logo not found" before rendering anything)
+    for linked in ("smart-textiles.yaml", "automation-region.yaml", "smart-textiles-logo.png"):
         shutil.copy(INPUTS / linked, folder / linked)
     for name, content in case.files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
