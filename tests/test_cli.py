@@ -237,3 +237,15 @@ def test_another_language_than_the_files_is_said_once(
     plan = runner.invoke(main, ["plan", str(initiative), "--lang", "sv", "-o", str(tmp_path / "p")])
     assert plan.exit_code == 0, plan.output
     assert "is written in English (language: en)" in plan.stderr
+
+
+@pytest.mark.parametrize("blank", ["''", "'   '", '"\\t\\u00a0 "'])
+def test_a_name_of_spaces_only_is_empty(runner: CliRunner, write, blank: str) -> None:
+    """A participant named '   ' vanished from the deck without a word (the fuzzing helper)."""
+    program = write(
+        "program: {title: P}\nmodules: [{number: 1, title: M}]\n"
+        f"participants:\n  - {{id: a, name: {blank}}}\n"
+    )
+    result = runner.invoke(main, ["validate", str(program)])
+    assert result.exit_code == 1
+    assert ":4:" in result.output and "participants[0].name: must not be empty" in result.output

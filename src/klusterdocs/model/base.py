@@ -311,7 +311,11 @@ def _limited(convert: Converter, limit: Constraint) -> Converter:
         if pattern is not None and not pattern.match(result):
             issues.append(Issue(loc, "pattern", value, {"pattern": pattern.pattern}))
             return _INVALID
-        if min_length is not None and len(result) < min_length:
+        # a text of spaces only is empty: a name '   ' would vanish from every document
+        if (
+            min_length is not None
+            and len(result.strip() if isinstance(result, str) else result) < min_length
+        ):
             kind = "empty" if isinstance(result, str) else "too_few"
             issues.append(Issue(loc, kind, value, {"min_length": min_length}))
             return _INVALID
