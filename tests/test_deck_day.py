@@ -354,3 +354,46 @@ def test_a_column_left_blank_to_write_in_is_the_widest(tmp_path: Path, write: Wr
     table = next(s for s in slide.shapes if s.has_table).table
     names, commitments = (column.width for column in table.columns)
     assert commitments >= 2 * names  # was the other way round: names 21 cm, commitments 10
+
+
+@pytest.mark.parametrize("template", ["office-16x9", "office-16x9-without-two-columns"])
+def test_a_participant_is_never_split_from_their_name(
+    tmp_path: Path, write: Write, template: str
+) -> None:
+    """Two participants too long to stand side by side (or a template without a two-column
+    layout) go on a slide each: a slide with one's facts also has their name (the fuzzing
+    helper saw a name end one slide and the facts fill the next)."""
+    from tests.test_deck_templates import HERE
+
+    source = Presentation(str(HERE / "office-16x9.pptx"))
+    if template.endswith("without-two-columns"):
+        for layout in list(source.slide_layouts):
+            if layout.name in ("Two Content", "Comparison"):
+                source.slide_layouts.remove(layout)
+    folder = tmp_path / "t" / "modul"
+    folder.mkdir(parents=True)
+    source.save(str(folder / "default.pptx"))
+    long = "mycket lång text " * 22  # where the two columns just do not fit
+    program = write(f"""
+        program: {{title: P}}
+        modules: [{{number: 1, title: M}}]
+        participants:
+          - {{id: a, name: Anna Andersson, role: {long}, expectations: {long}, experience: {long}}}
+          - {{id: b, name: Bo Berg, role: {long}, expectations: {long}, experience: {long}}}
+    """)
+    path = write_deck(load_program(program), 1, tmp_path / "out", templates=tmp_path / "t")
+    slides = [
+        s
+        for s in Presentation(str(path)).slides
+        if s.shapes.title and s.shapes.title.text.startswith("Deltagarna")
+    ]
+    names = {"Anna Andersson", "Bo Berg"}
+    for slide in slides:
+        lines = [line.strip() for line in _text(slide).split("\n") if line.strip()][1:]
+        if not lines:
+            continue  # the section slide that introduces them (the module has no agenda)
+        assert lines[-1] not in names, lines  # a name never ends a slide without its facts
+        if "(forts.)" not in slide.shapes.title.text:
+            assert names & set(lines), lines
+    assert {n for s in slides for n in names if n in _text(s)} == names
+    assert_valid_office(path)

@@ -521,8 +521,10 @@ class DeckWriter:
         self._tidy(slide)
 
     def _participant(self, spec: Slide, continued: str) -> None:
-        """Two participants side by side: each one's name over their facts, unbulleted."""
-        self._two_columns(spec, continued, bullet="none")
+        """Two participants side by side: each one's name over their facts, unbulleted; where
+        they do not fit side by side, each on a slide of their own (never one person's name
+        on one slide and their facts on the next)."""
+        self._two_columns(spec, continued, bullet="none", apart=True)
 
     def _chart(self, spec: Slide, continued: str) -> None:
         """A native chart (its data in an embedded workbook, "Edit data" works) in the
@@ -538,7 +540,12 @@ class DeckWriter:
         self._notes(slide, spec.notes)
         self._tidy(slide)
 
-    def _two_columns(self, spec: Slide, continued: str, bullet: str = "default") -> None:
+    def _two_columns(
+        self, spec: Slide, continued: str, bullet: str = "default", apart: bool = False
+    ) -> None:
+        """The left and right columns side by side; when the template has no two-column
+        layout or they do not fit, one after the other (`apart`: each from a slide of its
+        own)."""
         choice = self.layouts.two
         columns = [
             [(heading, "none", True)] * bool(heading) + [(b, bullet, False) for b in bullets]
@@ -559,6 +566,11 @@ class DeckWriter:
                 self._tidy(slide)
                 return
         # no two-column layout, or too much text for one: one column after the other
+        if apart:
+            for column in columns:
+                if column:
+                    self._bullets(spec, continued, column)
+            return
         self._bullets(spec, continued, columns[0] + columns[1])
 
     def _table(self, spec: Slide, continued: str) -> None:
