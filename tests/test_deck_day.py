@@ -397,3 +397,23 @@ def test_a_participant_is_never_split_from_their_name(
             assert names & set(lines), lines
     assert {n for s in slides for n in names if n in _text(s)} == names
     assert_valid_office(path)
+
+
+def test_a_word_longer_than_a_slide_goes_on_over_slides(tmp_path: Path, write: Write) -> None:
+    """A 5,000-character name without a space (a pasted hash) ran off the slide under its
+    footer (the fuzzing helper): it is cut where a slide is full and goes on, every
+    character kept."""
+    word = "".join(chr(ord("a") + n % 26) for n in range(5000))
+    program = write(f"""
+        program: {{title: P}}
+        modules: [{{number: 1, title: M}}]
+        participants: [{{id: a, name: {word}}}, {{id: b, name: Bo Berg}}]
+    """)
+    path = write_deck(load_program(program), 1, tmp_path)
+    assert _overflowing(path) == []
+    shown = "".join(
+        "".join(_text(s).split("\n")[1:])
+        for s in Presentation(str(path)).slides
+        if s.shapes.title and s.shapes.title.text.startswith("Deltagarna")
+    )
+    assert word in shown

@@ -159,8 +159,17 @@ class TextFit:
         any one slide goes on over several)."""
         words = text.split()
         pieces: list[str] = []
+
+        def fits(text: str) -> bool:
+            return self.fits([text], box, size_pt, indent=indent)
+
         while words:
-            count = longest_fitting(words, lambda t: self.fits([t], box, size_pt, indent=indent))
+            if not fits(words[0]):  # one "word" longer than a slide (a pasted URL, a hash)
+                count = longest_fitting(list(words[0]), lambda t: fits(t.replace(" ", "")))
+                pieces.append(words[0][:count])
+                words[0] = words[0][count:]
+                continue
+            count = longest_fitting(words, fits)
             pieces.append(" ".join(words[:count]))
             words = words[count:]
         return pieces
