@@ -15,12 +15,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from klusterdocs.data import checklist_keys
 from klusterdocs.loading import _IDS, _ORDERED, _REFERENCES
 from klusterdocs.model import InitiativeFile, ProgramFile
 from klusterdocs.model.base import Constraint, Parse, Strict, field_types
 from klusterdocs.model.initiative import ChecklistOverride
 from klusterdocs.model.types import Currency, FormatVersion, MonthOrDate, YearOrDate
-from klusterdocs.phases import checklist_keys
 
 # Words a document can print and a PDF can give back: Swedish and English letters, compounds
 # as long as Swedish has them, and the characters XML and templates must escape.

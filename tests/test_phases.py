@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from klusterdocs.data import checklist_keys
 from klusterdocs.loading import load_initiative
 from klusterdocs.model import PHASES, InitiativeFile
-from klusterdocs.phases import GROUPS, assess, checklist_keys, group_names, next_phase, phases
+from klusterdocs.phases import GROUPS, assess, group_names, next_phase, phases
 from tests.conftest import EXAMPLE
 
 # The phase document sets of docs/cli.md.

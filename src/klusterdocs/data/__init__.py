@@ -41,3 +41,19 @@ def load_data(name: str) -> Any:
         data = yaml.load(text, Loader=_Loader)
         cache.store(key, data)
     return data
+
+
+# The groups of a phase's checklist in phases.yaml, in their order (see `klusterdocs.phases`).
+CHECKLIST_GROUPS = ("tasks", "support", "exit")
+
+
+def checklist_keys() -> dict[str, str]:
+    """Every checklist item's key, with the phase it belongs to, read straight from
+    phases.yaml: what validation needs, without building the phases and their judgements
+    (`klusterdocs.phases` takes a third of a `validate` to import)."""
+    return {
+        item["key"]: phase["key"]
+        for phase in load_data("phases.yaml")["phases"]
+        for group in CHECKLIST_GROUPS
+        for item in phase["checklist"].get(group, ())
+    }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from klusterdocs.data import checklist_keys
 from klusterdocs.errors import InputError, Problem, display_path
 from klusterdocs.loading.messages import problems_from, suggestion
 from klusterdocs.loading.yamlsource import Source, load_yaml, parse_yaml
@@ -230,8 +231,6 @@ def _logo_problems(source: Source, model: InitiativeFile) -> list[Problem]:
 
 
 def _checklist_problems(source: Source, model: InitiativeFile) -> list[Problem]:
-    from klusterdocs.phases import checklist_keys
-
     keys = checklist_keys()
     return [
         source.problem(

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from klusterdocs.data import load_data
+from klusterdocs.data import CHECKLIST_GROUPS, load_data
 from klusterdocs.model.base import to_data
 from klusterdocs.model.initiative import InitiativeFile
 
 Group = Literal["tasks", "support", "exit"]
 Status = Literal["done", "partial", "missing", "unknown"]
 Level = Literal["yes", "some", "few", "no", "empty"]
-GROUPS: tuple[Group, ...] = ("tasks", "support", "exit")
+GROUPS = cast(tuple[Group, ...], CHECKLIST_GROUPS)
 
 
 @dataclass(frozen=True)
@@ -289,11 +289,6 @@ def group_names() -> dict[str, dict[str, str]]:
     """The checklist groups' names by language: Hemläxa / Tasks and so on."""
     names: dict[str, dict[str, str]] = load_data("phases.yaml")["groups"]
     return names
-
-
-def checklist_keys() -> dict[str, str]:
-    """Every checklist item key, with the phase it belongs to."""
-    return {item.key: phase.key for phase in phases().values() for item in phase.checklist}
 
 
 def next_phase(key: str) -> PhaseInfo | None:
