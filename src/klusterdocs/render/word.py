@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -61,14 +61,6 @@ from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_run
 from klusterdocs.render.package import as_document_types, read_package
 from klusterdocs.render.pictures import Picture
 from klusterdocs.render.sandbox import BoundedSandbox
-from klusterdocs.render.wordtags import (
-    Misplaced,
-    Tag,
-    mark_lines,
-    misplaced_tags,
-    tag_at_line,
-    unclosed_block,
-)
 from klusterdocs.render.wordxml import (
     NO_NUMBERING,
     TBL,
@@ -107,6 +99,9 @@ from klusterdocs.render.wordxml import (
     text_sizes,
     toc_styles,
 )
+
+if TYPE_CHECKING:  # wordtags itself is imported only when a template is compiled or fails
+    from klusterdocs.render.wordtags import Misplaced, Tag
 
 # The parts of a Word file that may hold template tags.
 WORD_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -202,6 +197,8 @@ def _canonical_on_off(match: re.Match[str]) -> str:
 def jinja_source(xml: str) -> str:
     """A part's XML as the Jinja code it renders with (each tag on a line: see `mark_lines`)."""
     xml = _ON_OFF_ONLY.sub(_canonical_on_off, _XML_DECLARATION.sub("", xml))
+    from klusterdocs.render.wordtags import mark_lines
+
     return mark_lines(patch_template_xml(_in_schema_order(xml)))
 
 
@@ -223,6 +220,8 @@ def _compiled(xml: str) -> jinja2.Template:
     key = cache.digest(xml.encode("utf-8"), jinja2.__version__, cache.installed("docxtpl"))
     code = cache.load(key, CodeType)
     if code is None:
+        from klusterdocs.render.wordtags import misplaced_tags
+
         misplaced = misplaced_tags(xml)
         if misplaced:
             raise _MisplacedTags(misplaced)
@@ -280,6 +279,8 @@ def _is_unclosed(exc: Exception) -> bool:
 
 def _failing_tag(exc: Exception, xml: str) -> Tag | None:
     """The tag as typed that `exc` (raised compiling or running the part) comes from."""
+    from klusterdocs.render.wordtags import tag_at_line, unclosed_block
+
     if not xml:
         return None
     if _is_unclosed(exc):
