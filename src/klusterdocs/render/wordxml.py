@@ -47,8 +47,8 @@ def _attribute(name: str) -> str:
 
 def whole(value: str | None, default: int, low: int = 0, high: int = 2**31 - 1) -> int:
     """A template attribute's whole number, within `low`..`high`; `default` when it is
-    missing or malformed ('1.5', '', 'x'): a template's mistake is reported by the validator
-    (see `templates check`), not a traceback here."""
+    missing or malformed ('1.5', '', 'x'): a mistake in the template, which is rendered as
+    well as it can be rather than stopped with a traceback."""
     text = (value or "").strip()
     if not text.lstrip("-").isdigit():
         return default
