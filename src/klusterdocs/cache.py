@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import importlib.util
 import marshal
 import os
@@ -23,6 +22,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from klusterdocs import __version__
+
+try:  # hashlib's own BLAKE2, without importing hashlib: its OpenSSL takes 3 ms of every start
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
 
 T = TypeVar("T")
 
@@ -49,7 +53,7 @@ def digest(source: bytes, *versions: str) -> str:
     made_by = "\0".join(
         (__version__, str(COMPILER_REVISION), importlib.util.MAGIC_NUMBER.hex(), *versions)
     )
-    return hashlib.sha256(made_by.encode() + b"\0" + source).hexdigest()
+    return blake2b(made_by.encode() + b"\0" + source, digest_size=32).hexdigest()
 
 
 @functools.cache
@@ -63,7 +67,7 @@ def installed(package: str) -> str:
 
 
 MAX_ENTRY_BYTES = 16 * 2**20  # a compiled template is a few hundred kB; more is not kept
-_CHECK = hashlib.sha256().digest_size
+_CHECK = 32  # bytes of the checksum before each entry
 
 
 def load(key: str, kind: type[T]) -> T | None:
@@ -79,7 +83,7 @@ def load(key: str, kind: type[T]) -> T | None:
         return None
     check, content = stored[:_CHECK], stored[_CHECK:]
     try:
-        if hashlib.sha256(content).digest() != check:
+        if blake2b(content, digest_size=_CHECK).digest() != check:
             raise ValueError("damaged")
         value = marshal.loads(content)
     except (ValueError, EOFError, TypeError):
@@ -105,7 +109,7 @@ def store(key: str, value: Any) -> None:
         return
     import tempfile  # only a run that stores something needs it
 
-    content = hashlib.sha256(content).digest() + content
+    content = blake2b(content, digest_size=_CHECK).digest() + content
     with contextlib.suppress(OSError):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")

@@ -649,10 +649,18 @@ def run() -> None:
     By default SIGTERM kills Python on the spot; raising instead lets temporary folders,
     LibreOffice and the build's workers be cleaned up on the way out.
     """
+    import gc
     import signal
 
     def terminated(signum: int, frame: object) -> NoReturn:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, terminated)
-    main()
+    try:
+        main()
+    finally:
+        # The process ends here. Python's last garbage collection would visit every object
+        # the run made (a plan's, 35 ms: a sixth of the command) only to free memory the
+        # system takes back anyway; frozen, they are left alone. Files are closed and
+        # cleanups (atexit, temporary folders) run as before.
+        gc.freeze()

@@ -188,6 +188,10 @@ _NONE = {
 }
 
 
+BABEL_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+"""The locale each document language's numbers, money and dates are written in."""
+
+
 def number_in_words(n: int, lang: str, gender: str = "common") -> str:
     """`3` -> `tre` / `three` up to twelve; larger numbers in digits (`1 234`)."""
     if 0 <= n < len(_NUMBER_WORDS[lang]):
@@ -196,8 +200,7 @@ def number_in_words(n: int, lang: str, gender: str = "common") -> str:
         return _NUMBER_WORDS[lang][n]
     from babel.numbers import format_decimal
 
-    locale = "sv_SE" if lang == "sv" else "en_GB"
-    return str(format_decimal(n, locale=locale)).replace("-", "\u2212")
+    return str(format_decimal(n, locale=BABEL_LOCALES[lang])).replace("-", "\u2212")
 
 
 def plural_form(n: int, lang: str) -> str:
@@ -209,7 +212,7 @@ def plural_form(n: int, lang: str) -> str:
 def _locale(lang: str) -> Any:
     from babel import Locale
 
-    return Locale.parse(lang)
+    return Locale.parse(BABEL_LOCALES[lang])  # the one the numbers use: its data loads once
 
 
 class Count:

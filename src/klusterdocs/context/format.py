@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from klusterdocs.i18n import BABEL_LOCALES
 from klusterdocs.model.types import FlexDate
 
-_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 _MONEY_PATTERNS = {"sv": "#,##0\u00a0¤", "en": "¤\u00a0#,##0"}
 # XML 1.0 forbids these. A vertical tab is Word's line break (Shift+Enter) pasted into YAML:
 # it stays a line break, where a plain newline in a text is only where its author wrapped it.
@@ -52,8 +52,7 @@ def _minus(formatted: str) -> str:
     return formatted.replace("-", "\u2212")
 
 
-@dataclass(frozen=True)
-class Formatter:
+class Formatter(NamedTuple):
     """Formats values for one language and currency."""
 
     lang: str
@@ -61,7 +60,7 @@ class Formatter:
 
     @property
     def locale(self) -> str:
-        return _LOCALES[self.lang]
+        return BABEL_LOCALES[self.lang]
 
     def number(self, value: float | None) -> str:
         """`1234.5` -> `1 234,5` (sv) / `1,234.5` (en); whole numbers without decimals."""

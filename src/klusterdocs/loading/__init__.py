@@ -8,7 +8,6 @@ type errors instead of one round later.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -23,13 +22,14 @@ from klusterdocs.model.types import FlexDate
 Kind = Literal["initiative", "program"]
 
 
-@dataclass
 class LoadedProgram:
     """A validated program file with the initiative files its participants link to."""
 
-    model: ProgramFile
-    path: Path
-    initiatives: dict[str, InitiativeFile] = field(default_factory=dict)  # by participant id
+    __slots__ = ("initiatives", "model", "path")
+
+    def __init__(self, model: ProgramFile, path: Path) -> None:
+        self.model, self.path = model, path
+        self.initiatives: dict[str, InitiativeFile] = {}  # by participant id
 
 
 # (list of ids, what they are called) and (where a reference stands, which ids it names)

@@ -14,7 +14,6 @@ found (by reading the text again) the first time a problem asks where something 
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +34,16 @@ MAX_EXPANDED_TEXT = 20 * 2**20  # characters of text aliases may repeat, as much
 MAX_BYTES = 20 * 1024 * 1024
 
 
-@dataclass
 class Source:
     """A loaded YAML file: its data and where each piece of it stands."""
 
-    path: Path
-    name: str
-    data: Any
-    text: str = ""
-    _located: _Builder | None = field(default=None, repr=False)
+    __slots__ = ("_located", "data", "name", "path", "text")
+
+    def __init__(
+        self, path: Path, name: str, data: Any, text: str = "", located: _Builder | None = None
+    ) -> None:
+        self.path, self.name, self.data, self.text = path, name, data, text
+        self._located = located
 
     @property
     def values(self) -> dict[Loc, tuple[int, int]]:
@@ -97,14 +97,15 @@ def _line_column(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-@dataclass
 class _Frame:
-    container: dict[str, Any] | list[Any]
-    loc: Loc
-    anchor: str | None
-    size: int = 1
-    key: str | None = None
-    characters: int = 0
+    """A mapping or list of the YAML being built, while its items arrive."""
+
+    __slots__ = ("anchor", "characters", "container", "key", "loc", "size")
+
+    def __init__(self, container: dict[str, Any] | list[Any], loc: Loc, anchor: str | None) -> None:
+        self.container, self.loc, self.anchor = container, loc, anchor
+        self.size, self.characters = 1, 0
+        self.key: str | None = None
 
 
 class _NeedsPositions(Exception):

@@ -18,7 +18,7 @@ import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
 Loc = tuple[str | int, ...]
 """Where a value stands in a file: keys and list indexes from the top."""
@@ -36,8 +36,7 @@ else:
 # --- what a declaration can say --------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Constraint:
+class Constraint(NamedTuple):
     """Limits on a value, given in `Annotated[...]` or by `field(...)`."""
 
     ge: float | None = None
@@ -48,25 +47,26 @@ class Constraint:
     description: str | None = None
 
 
-@dataclasses.dataclass(frozen=True)
-class Parse:
+class Parse(NamedTuple):
     """Convert a value with `function` (raising `ValueError` with a message) instead of by type."""
 
     function: Callable[[Any], Any]
 
 
-@dataclasses.dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """Check a converted value with `function`, which raises `ValueError` with a message."""
 
     function: Callable[[Any], Any]
 
 
-@dataclasses.dataclass(frozen=True, eq=False)  # hashable by identity, as `Annotated` needs
 class JsonSchema:
-    """The JSON Schema to show for a type whose rules `Parse` or `Check` hold."""
+    """The JSON Schema to show for a type whose rules `Parse` or `Check` hold (hashable by
+    identity, as `Annotated` needs)."""
 
-    schema: Mapping[str, Any]
+    __slots__ = ("schema",)
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema
 
 
 class _Missing:
@@ -78,8 +78,7 @@ _MISSING: Any = _Missing()
 """The default of a required field."""
 
 
-@dataclasses.dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """What `field(...)` declares: a default (or a factory making one) and limits."""
 
     default: Any = _MISSING
@@ -192,8 +191,7 @@ class Strict:
 # --- what went wrong ---------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
     """One problem with a value: where it is, what kind, the value, and details for a message.
 
     Kinds and their `details`: `missing`; `unknown_key` (`known`: the field names);
@@ -207,7 +205,7 @@ class Issue:
     loc: Loc
     kind: str
     value: Any = None
-    details: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    details: Mapping[str, Any] = types.MappingProxyType({})
     at_key: bool = False
 
 
@@ -302,7 +300,7 @@ def _limited(convert: Converter, limit: Constraint) -> Converter:
         if result is _INVALID and (ge is not None or le is not None):
             last = issues[-1]
             if last.kind == "type" and last.loc == loc:  # say the range with the type
-                issues[-1] = dataclasses.replace(last, details={**last.details, "ge": ge, "le": le})
+                issues[-1] = last._replace(details={**last.details, "ge": ge, "le": le})
         if result is _INVALID or result is None:
             return result
         if (ge is not None and result < ge) or (le is not None and result > le):
@@ -434,7 +432,7 @@ def _mapping(convert_key: Converter, convert_value: Converter) -> Converter:
             key_issues: list[Issue] = []
             converted_key = convert_key(key, (*loc, key), key_issues)
             for issue in key_issues:
-                issues.append(dataclasses.replace(issue, at_key=True))
+                issues.append(issue._replace(at_key=True))
             converted = convert_value(item, (*loc, key), issues)
             if converted_key is _INVALID or converted is _INVALID:
                 valid = False
@@ -445,8 +443,7 @@ def _mapping(convert_key: Converter, convert_value: Converter) -> Converter:
     return convert
 
 
-@dataclasses.dataclass
-class _Field:
+class _Field(NamedTuple):
     convert: Converter
     required: bool
 

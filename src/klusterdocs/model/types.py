@@ -5,9 +5,8 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from klusterdocs.model.base import Check, Constraint, JsonSchema, Parse
 
@@ -68,8 +67,7 @@ Amounts = Annotated[
 _FLEX_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
-@dataclass(frozen=True, order=True)
-class FlexDate:
+class FlexDate(NamedTuple):
     """A date given as a year (`2006`), a month (`2013-06`) or a day (`2012-08-20`)."""
 
     year: int

@@ -9,9 +9,10 @@ section overrides the judgement.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import cache
-from typing import Any, Literal, cast
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple, cast
 
 from klusterdocs.data import CHECKLIST_GROUPS, load_data
 from klusterdocs.model.base import to_data
@@ -23,8 +24,7 @@ Level = Literal["yes", "some", "few", "no", "empty"]
 GROUPS = cast(tuple[Group, ...], CHECKLIST_GROUPS)
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """One thing an item asks of the data, and what to say of what the data holds.
 
     `kind` is `has` (values at `path`, at least `min`; `distinct` ones), `each` (every element
@@ -43,19 +43,17 @@ class Requirement:
     enum: str = ""
     words: tuple[str, ...] = ()
     within: tuple[str, ...] = ()
-    says: dict[str, dict[str, str]] = field(default_factory=dict)
+    says: Mapping[str, dict[str, str]] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
+class ChecklistItem(NamedTuple):
     key: str
     group: Group
     label: dict[str, str]
     requires: tuple[Requirement, ...]
 
 
-@dataclass(frozen=True)
-class PhaseInfo:
+class PhaseInfo(NamedTuple):
     key: str
     name: dict[str, str]
     about: dict[str, str]
@@ -65,8 +63,7 @@ class PhaseInfo:
     next_steps: dict[str, list[str]]
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What the data holds for one requirement: how far it goes, and the counts and names
     its text needs."""
 
@@ -105,8 +102,7 @@ class Evidence:
         )
 
 
-@dataclass(frozen=True)
-class ItemStatus:
+class ItemStatus(NamedTuple):
     """One checklist item judged for one initiative."""
 
     item: ChecklistItem

@@ -21,7 +21,7 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from klusterdocs.output import fixed_zip_info
 
@@ -58,8 +58,7 @@ _CREATED = "2000-01-01T00:00:00Z"  # the embedded workbook's dates, pinned for s
 _LCIDS = {"sv-SE": "41D", "en-GB": "809", "en-US": "409"}
 
 
-@dataclass(frozen=True)
-class Series:
+class Series(NamedTuple):
     """One series: its numbers (a `None` leaves a gap) and, for a scatter, x values and the
     label each point shows, and where (a scatter's points are named, not valued); a pie's
     `labels` are its slices' labels as text."""
@@ -72,8 +71,7 @@ class Series:
     shade: int | None = None  # which of the legible fills (default: its place in the chart)
 
 
-@dataclass(frozen=True)
-class DateAxis:
+class DateAxis(NamedTuple):
     """A timeline's time axis, in date serials (days since 1899-12-30, as a workbook counts):
     where it starts and ends, a tick every `step` days, each read in `format` (`mmm yyyy`)."""
 
@@ -137,8 +135,7 @@ class ChartSpec:
         return f"[$-{lcid}]{code}" if lcid and not code.startswith("[$-") else code
 
 
-@dataclass(frozen=True)
-class ChartParts:
+class ChartParts(NamedTuple):
     """A chart written out: its part's XML (its workbook at relationship `rId1`), the
     workbook, and the alt text for the frame that places it."""
 

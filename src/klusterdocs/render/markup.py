@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from markupsafe import Markup
 
@@ -33,8 +32,7 @@ _BULLETS_FOR = {"TableText": "TableBullet"}
 LINE_BREAK = "\n"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A piece of inline text and its emphasis; `LINE_BREAK` alone is a line break."""
 
     text: str
@@ -42,8 +40,7 @@ class Span:
     italic: bool = False
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """A paragraph, or an item of a bulleted or numbered list (`number` is its number)."""
 
     kind: Literal["paragraph", "bullet", "number"]

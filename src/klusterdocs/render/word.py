@@ -33,10 +33,9 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -114,8 +113,7 @@ _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
-@dataclass(frozen=True)
-class Properties:
+class Properties(NamedTuple):
     """Core properties of the written document (File > Properties in Word)."""
 
     title: str
@@ -344,8 +342,7 @@ def _unknown_field(exc: jinja2.UndefinedError, tag: Tag | None, source: str, con
 # -- the template file ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WordTemplate:
+class WordTemplate(NamedTuple):
     """A Word template as read from its file: its parts in order, and what rendering needs."""
 
     path: Path
@@ -367,6 +364,25 @@ def read_template(path: Path) -> WordTemplate:
 
 @functools.lru_cache(maxsize=32)
 def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
+    """The template, checked and read; what it yields is kept in the cache by its bytes (every
+    part unpacked, parsed and checked takes longer than the rest of rendering a short plan)."""
+    try:
+        key = cache.digest(path.read_bytes(), "Word template")
+    except OSError as exc:
+        raise TemplateError(f"{display_path(path)}: cannot read ({exc.strerror})") from None
+    kept = cache.load(key, tuple)
+    if kept is not None:
+        entries, layout, levels, toc, numbering = kept
+        return WordTemplate(
+            path, entries, PageLayout(*layout), levels, toc, HeadingNumbering(*numbering)
+        )
+    template = _checked_template(path)
+    _, _, layout, levels, toc, numbering = template
+    cache.store(key, (template.entries, tuple(layout), levels, toc, tuple(numbering)))
+    return template
+
+
+def _checked_template(path: Path) -> WordTemplate:
     entries = [
         (name, as_document_types(data) if name == "[Content_Types].xml" else data)
         for name, data in read_package(path, "Word")
@@ -512,14 +528,16 @@ def _breaks_and_tabs(match: re.Match[str]) -> str:
     return f'<w:t xml:space="preserve">{text}</w:t>'
 
 
-@dataclass
 class _Table:
     """A table of the body while its rows arrive."""
 
-    element: Any
-    streaming: bool = False
-    head: int = 0  # children before the first row (properties, grid), written with the head
-    fit: TableFit | None = None
+    __slots__ = ("element", "fit", "head", "streaming")
+
+    def __init__(self, element: Any) -> None:
+        self.element = element
+        self.streaming = False
+        self.head = 0  # children before the first row (properties, grid), written with the head
+        self.fit: TableFit | None = None
 
 
 # The elements whose start says where the blocks of a part are: the body, or a header's root.
