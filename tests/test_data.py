@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from klusterdocs import data
+import klusterdocs
+from klusterdocs import cache, data
 
 
 @pytest.fixture
@@ -44,3 +46,16 @@ def test_data_marshal_cannot_keep_is_read_every_time(cache_folder: Path, tmp_pat
     (override / "phases.yaml").write_text("reviewed: 2026-11-28\n", "utf-8")
     assert str(data.load_data("phases.yaml")["reviewed"]) == "2026-11-28"
     assert not list(cache_folder.glob("*.marshal"))
+
+
+def test_every_cache_key_names_an_installed_package() -> None:
+    """A cache key holds the installation of what made the entry (`cache.installed`, by import
+    name): a misspelt name reads as "missing" forever, and an upgrade would go unnoticed."""
+    source = Path(klusterdocs.__file__).parent
+    named = {
+        name
+        for path in source.rglob("*.py")
+        for name in re.findall(r"cache\.installed\(\"([^\"]+)\"\)", path.read_text("utf-8"))
+    }
+    assert {"pptx", "xlsxwriter", "docxtpl", "PIL"} <= named
+    assert [name for name in sorted(named) if "missing" in cache.installed(name)] == []

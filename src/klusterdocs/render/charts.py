@@ -159,8 +159,8 @@ def chart_parts(spec: ChartSpec) -> ChartParts:
     key = cache.digest(
         repr(spec).encode("utf-8"),
         str(CHART_REVISION),
-        cache.installed("python-pptx"),
-        cache.installed("XlsxWriter"),
+        cache.installed("pptx"),
+        cache.installed("xlsxwriter"),
     )
     kept = cache.load(key, tuple)
     if kept is not None and len(kept) == 2:
