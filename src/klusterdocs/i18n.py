@@ -10,7 +10,6 @@ mistake is a located error, never a failure halfway through a document.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import string
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -104,6 +103,8 @@ def _label_problems(
             return
         for key, value in own.items():
             if key not in base:
+                import difflib  # only a mistake needs it
+
                 guess = difflib.get_close_matches(str(key), [str(k) for k in base], n=1)
                 hint = f"; did you mean '{guess[0]}'?" if guess else ""
                 yield source.problem((*loc, key), f"unknown label{hint}", key=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import itertools
 import re
@@ -29,6 +28,8 @@ def did_you_mean(
     candidates = list(lowered)
     if len(candidates) > _MANY:
         candidates = _sharing_most_pairs(folded, tuple(candidates))
+    import difflib  # only a mistake needs it
+
     close = difflib.get_close_matches(folded, candidates, n=1, cutoff=0.6)
     return lowered[close[0]] if close else None
 

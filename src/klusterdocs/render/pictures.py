@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,17 +38,21 @@ class PictureError(ValueError):
     """A picture that cannot be placed, said for the person who chose it."""
 
 
-@dataclass(frozen=True)
 class Picture:
     """A picture's bytes, kind and size in pixels, and what it says to someone who cannot see
-    it. Printed in a template, a picture is its alt text."""
+    it. Printed in a template, a picture is its alt text.
 
-    data: bytes
-    extension: str
-    content_type: str
-    width: int
-    height: int
-    alt: str = ""
+    A plain class, not a dataclass (whose generated methods take a millisecond to define, of
+    every `validate`) nor a named tuple (a template's context would read it as a list).
+    """
+
+    __slots__ = ("alt", "content_type", "data", "extension", "height", "width")
+
+    def __init__(
+        self, data: bytes, extension: str, content_type: str, width: int, height: int, alt: str = ""
+    ) -> None:
+        self.data, self.extension, self.content_type = data, extension, content_type
+        self.width, self.height, self.alt = width, height, alt
 
     def __str__(self) -> str:
         return self.alt

@@ -22,7 +22,6 @@ import contextlib
 import contextvars
 import copy
 import datetime as dt
-import difflib
 import functools
 import html
 import io
@@ -309,6 +308,8 @@ def _plain_message(exc: Exception, tag: Tag | None, source: str, context: Any) -
         return f"{tag.typed} is never closed (add {{%{tag.prefix} end{tag.keyword} %}})"
     filter_name = re.match(r"No filter named '([^']+)'", getattr(exc, "message", None) or "")
     if filter_name:
+        import difflib  # only a mistake needs it
+
         known = difflib.get_close_matches(filter_name.group(1), environment().filters, n=1)
         hint = f"; did you mean '{known[0]}'?" if known else " (see docs/templates.md)"
         return f"no filter named '{filter_name.group(1)}'{hint}"
