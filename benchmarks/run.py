@@ -4,8 +4,8 @@
     python benchmarks/run.py --quick    # skip the 20,000-actor and 40-initiative runs
 
 Each figure is the median wall time of a few runs of a whole command (a fresh process, as a
-user runs it), next to a baseline measured in the same run (start-up figures in alternate
-runs with theirs), so the ratios hold across machines. Peak memory is the command's maximum
+user runs it), next to a baseline measured in the same run (start-up figures and decks in
+turns with theirs), so the ratios hold across machines. Peak memory is the command's maximum
 resident set size. Prints a Markdown table for the README's Performance section.
 """
 
@@ -63,18 +63,25 @@ def compare(
     runs: int,
     before: Callable[[], None] | None = None,
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Median seconds and peak MiB of `command` and of `baseline`, run in turns so that a busy
-    moment of a shared machine slows both rather than one side of the ratio; `before` runs,
-    untimed, before each run of `command`."""
-    results: tuple[list[tuple[float, float]], list[tuple[float, float]]] = ([], [])
+    """Median seconds and peak MiB of `command` and of `baseline`, run in turns (see
+    `in_turns`); `before` runs, untimed, before each run of `command`."""
+    baseline_result, command_result = in_turns([baseline, command], runs, {1: before})
+    return command_result, baseline_result
+
+
+def in_turns(
+    commands: list[list[str]],
+    runs: int,
+    before: dict[int, Callable[[], None] | None] | None = None,
+) -> list[tuple[float, float]]:
+    """Median seconds and peak MiB of each of `commands`, run in turns so that a busy moment
+    of a shared machine slows all of them rather than one side of a ratio; `before[i]` runs,
+    untimed, before each run of the i-th command."""
+    results: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(runs):
-        results[1].append(measure(baseline, 1))
-        results[0].append(measure(command, 1, before=before))
-    command_runs, baseline_runs = results
-    return (
-        (statistics.median(t for t, _ in command_runs), max(m for _, m in command_runs)),
-        (statistics.median(t for t, _ in baseline_runs), max(m for _, m in baseline_runs)),
-    )
+        for index, command in enumerate(commands):
+            results[index].append(measure(command, 1, before=(before or {}).get(index)))
+    return [(statistics.median(t for t, _ in runs_), max(m for _, m in runs_)) for runs_ in results]
 
 
 def actors_file(folder: Path, count: int) -> Path:
@@ -300,17 +307,16 @@ def main() -> None:
         for count in (20, 500):
             program = cohort_program(work, count)
             target = work / f"deck-{count}"
-            seconds, _ = measure(
-                [*CLI, "deck", str(program), "--module", "1", "-o", str(target)], args.runs
-            )
+            deck = [*CLI, "deck", str(program), "--module", "1", "-o", str(target)]
+            measure(deck, 1)
             [made] = target.glob("*/modul-1.pptx")
             slides = slide_count(made)
-            plain, _ = measure(
-                [PYTHON, "-c", _PLAIN_DECK, str(slides), str(work / f"plain-{count}.pptx")],
-                args.runs,
-            )
-            pairs, _ = measure(
-                [PYTHON, "-c", _PLAIN_PAIRS, str(slides), str(work / f"pairs-{count}.pptx")],
+            (seconds, _), (plain, _), (pairs, _) = in_turns(
+                [
+                    deck,
+                    [PYTHON, "-c", _PLAIN_DECK, str(slides), str(work / f"plain-{count}.pptx")],
+                    [PYTHON, "-c", _PLAIN_PAIRS, str(slides), str(work / f"pairs-{count}.pptx")],
+                ],
                 args.runs,
             )
             decks[count] = (seconds, slides, plain, pairs)
