@@ -1008,3 +1008,46 @@ def test_a_malformed_number_in_a_word_template_is_no_traceback(
         ), repr(result.exception)
         if result.exit_code == 1:
             assert "verksamhetsplan/default.docx" in result.output
+
+
+_XML_TEXT = st.text(  # any text XML can hold, XML's own marks often
+    st.sampled_from("&<>\"'; ")
+    | st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    headings=st.lists(st.tuples(_XML_TEXT, _XML_TEXT, st.integers(1, 3)), min_size=1, max_size=4),
+    style=_XML_TEXT,
+)
+def test_a_table_of_contents_entry_holds_its_heading_as_typed(
+    headings: list[tuple[str, str, int]], style: str
+) -> None:
+    """The table of contents is written as XML text and parsed at once: every heading's text
+    and number, and a template's TOC style name, come back exactly, whatever they hold
+    (`&`, `<`, quotes: a label a templates folder gives, or a user's text in a heading)."""
+    from klusterdocs.render.wordxml import Heading, element, qn, table_of_contents
+
+    field = element(
+        "w:p",
+        element("w:r", element("w:fldChar", **{"w:fldCharType": "begin"})),
+        element("w:r", element("w:instrText", text=' TOC \\o "1-2" ')),
+        element("w:r", element("w:fldChar", **{"w:fldCharType": "end"})),
+    )
+    made = [
+        Heading(f"_Toc{i:08d}", level, text, number)
+        for i, (text, number, level) in enumerate(headings)
+    ]
+    entries = table_of_contents(field, made, {1: style, 2: style})
+    assert len(entries) == len(made)
+    for entry, heading in zip(entries, made, strict=True):
+        link = entry.find(qn("w:hyperlink"))
+        assert link.get(qn("w:anchor")) == heading.bookmark
+        texts = [t.text or "" for t in link.iter(qn("w:t"))]
+        assert texts[: 2 if heading.number else 1] == (
+            [heading.number, heading.text] if heading.number else [heading.text]
+        )
+        styles = [s.get(qn("w:val")) for s in entry.iter(qn("w:pStyle"))]
+        assert styles == ([style] if style and heading.level <= 2 else [])
