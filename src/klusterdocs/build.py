@@ -16,7 +16,6 @@ file is parsed only when one of its documents must be made.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import multiprocessing
 import os
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from klusterdocs import __version__
+from klusterdocs.cache import hasher as new_hasher
 from klusterdocs.data import data_path
 from klusterdocs.errors import InputError, KlusterdocsError, display_path
 from klusterdocs.loading import LoadedProgram, input_files
@@ -88,7 +88,7 @@ class Plan:
 
 
 def _digest(*parts: bytes | str) -> str:
-    hasher = hashlib.sha256()
+    hasher = new_hasher()
     for part in parts:
         hasher.update(part.encode() if isinstance(part, str) else part)
         hasher.update(b"\0")

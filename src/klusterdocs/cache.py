@@ -48,6 +48,11 @@ def cache_folder() -> Path | None:
     return Path(base) / "klusterdocs"
 
 
+def hasher() -> blake2b:
+    """A new 32-byte BLAKE2 hash: what cache entries, and the build's manifest, are named by."""
+    return blake2b(digest_size=32)
+
+
 def digest(source: bytes, *versions: str) -> str:
     """The name of what `source` compiles to, with the versions of what compiles it."""
     made_by = "\0".join(
