@@ -38,6 +38,7 @@ class Metrics:
 
     font: Any = None  # a Pillow FreeType font at _UNITS, or None: Calibri's average width
     _widths: dict[str, float] = field(default_factory=dict, repr=False)
+    _words: dict[str, tuple[tuple[float, ...], ...]] = field(default_factory=dict, repr=False)
 
     def width(self, text: str) -> float:
         if self.font is None:
@@ -47,6 +48,21 @@ class Metrics:
             known = self.font.getlength(text) / _UNITS * MEASURED_MARGIN
             self._widths[text] = known
         return known
+
+    def word_widths(self, text: str) -> tuple[tuple[float, ...], ...]:
+        """The widths of each line's words: a text is tried at several sizes, split once."""
+        known = self._words.get(text)
+        if known is None:
+            if len(self._words) >= _KEPT_TEXTS:
+                self._words.clear()
+            known = tuple(
+                tuple(self.width(word) for word in line.split()) for line in text.split("\n")
+            )
+            self._words[text] = known
+        return known
+
+
+_KEPT_TEXTS = 4096  # texts whose word widths are kept: a slide's, many times over
 
 
 AVERAGE = Metrics()
@@ -89,10 +105,9 @@ class TextFit:
         limit = max(width / (size_pt * EMU_PER_PT), 1e-6)  # the line's width, in em
         space = self.metrics.width(" ")
         total = 0
-        for line in text.split("\n"):
+        for line in self.metrics.word_widths(text):
             count, used = 1, 0.0
-            for word in line.split():
-                wide = self.metrics.width(word)
+            for wide in line:
                 if wide > limit:  # a word longer than the line breaks anywhere
                     count += 1 if used else 0
                     full, rest = divmod(wide, limit)

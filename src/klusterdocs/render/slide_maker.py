@@ -29,6 +29,7 @@ from pptx.oxml.text import CT_RegularTextRun
 from pptx.parts.chart import ChartPart
 from pptx.parts.embeddedpackage import EmbeddedXlsxPart
 from pptx.parts.slide import NotesSlidePart, SlidePart
+from pptx.shapes.placeholder import NotesSlidePlaceholder, SlidePlaceholder
 
 from klusterdocs.output import fixed_zip_info
 from klusterdocs.render.charts import WORKBOOK_RELATIONSHIP_ID, ChartParts
@@ -89,8 +90,8 @@ class SlideMaker:
         slide.part.relate_to(part, RT.NOTES_SLIDE)
         notes = part.notes_slide
         for ph, element in _placeholder_elements(notes):
-            if ph.get("type") == "body":
-                return notes.shapes._shape_factory(element).text_frame
+            if ph.get("type") == "body" and element.tag == _SHAPE:
+                return NotesSlidePlaceholder(element, notes.shapes).text_frame
         return notes.notes_text_frame
 
 
@@ -156,20 +157,36 @@ _TEXT = qn("a:t")
 
 def placeholders(slide: Any) -> dict[int, Any]:
     """`slide`'s placeholders by idx, found in one pass over its shapes (python-pptx's
-    `slide.placeholders` reads each shape's placeholder element again for every question)."""
+    `slide.placeholders`, and its shape factory, read each shape's placeholder element again
+    for every question)."""
     found: dict[int, Any] = {}
+    shapes = slide.shapes
     for ph, element in _placeholder_elements(slide):
         idx = int(ph.get("idx", "0"))
-        if idx not in found:
-            found[idx] = slide.shapes._shape_factory(element)
+        if idx in found:
+            continue
+        if element.tag == _SHAPE and ph.get("type") not in _NOT_TEXT:
+            found[idx] = SlidePlaceholder(element, shapes)  # what python-pptx makes of it
+        else:
+            found[idx] = shapes._shape_factory(element)
     return found
+
+
+_SHAPE = qn("p:sp")
+# placeholder types python-pptx gives a class of their own (PP_PLACEHOLDER's XML values)
+_NOT_TEXT = frozenset({"clipArt", "chart", "pic", "tbl"})
 
 
 def remove_empty_placeholders(slide: Any) -> None:
     """Remove the placeholders holding no text, so no "Click to add text" shows."""
     for _, element in list(_placeholder_elements(slide)):
-        if not any((t.text or "").strip() for t in element.iter(_TEXT)):
+        if not has_text(element):
             element.getparent().remove(element)
+
+
+def has_text(element: Any) -> bool:
+    """True if `element` (a shape, a text body) shows any text but spaces."""
+    return any((t.text or "").strip() for t in element.iter(_TEXT))
 
 
 def _placeholder_elements(slide: Any) -> Iterator[tuple[Any, Any]]:

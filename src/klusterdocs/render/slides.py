@@ -23,7 +23,7 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.package import XmlPart
 from pptx.oxml.ns import qn
 from pptx.oxml.text import CT_RegularTextRun
-from pptx.text.text import _Run
+from pptx.text.text import _Paragraph, _Run
 from pptx.util import Emu
 
 from klusterdocs.context.format import abbreviated
@@ -45,6 +45,7 @@ from klusterdocs.render.package import as_presentation, read_package
 from klusterdocs.render.slide_maker import (
     SlideMaker,
     append_lines,
+    has_text,
     place_chart,
     placeholders,
     remove_empty_placeholders,
@@ -135,7 +136,8 @@ def _inner(rect: Rect) -> Box:
     return Box(rect.width - 2 * INSET_X, rect.height - 2 * INSET_Y)
 
 
-_PARAGRAPH_FORMAT, _RUN, _RUN_FONT, _TEXT, _BREAK, _END = (
+_P, _PARAGRAPH_FORMAT, _RUN, _RUN_FONT, _TEXT, _BREAK, _END = (
+    qn("a:p"),
     qn("a:pPr"),
     qn("a:r"),
     qn("a:rPr"),
@@ -224,8 +226,11 @@ def _fill(frame: Any, paragraphs: list[tuple[str, str, bool]], size: float, lang
     frame.word_wrap = True
     frame.clear()
     drawn = not frame._parent.is_placeholder
+    body: Any = frame._txBody  # after clear(), its one paragraph is its last child
     for index, (text, bullet, bold) in enumerate(paragraphs):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        if index:  # a:p is the last child a text body has: appended, it is in the schema's place
+            body.append(body.makeelement(_P, {}))
+        paragraph = _Paragraph(body[-1], frame)
         _format(paragraph, bullet, drawn, space_before=index > 0)
         _set_runs(paragraph, text, size, bold=bold, lang=lang)
 
@@ -393,7 +398,7 @@ class DeckWriter:
         if not text:
             return
         frame = self.maker.notes(slide)
-        if frame.text:  # after what they hold, a blank line between
+        if has_text(frame._txBody):  # after what they hold, a blank line between
             lines = ["", *text.split("\n")]
         else:
             frame._txBody.clear_content()
