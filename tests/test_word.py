@@ -724,3 +724,25 @@ def test_a_toc_that_word_or_libreoffice_filled_is_filled_again(tmp_path, with_st
         "2\tBakgrund och utgångspunkt",
     ]
     assert all(p.style.name.lower().startswith("toc") == with_styles for p in entries)
+
+
+def test_a_cellbg_tag_shades_the_cell_in_the_order_word_reads_its_properties() -> None:
+    """docxtpl writes the shading first; compiled, it follows the width and merges (so the
+    rows of a long table need no sorting each), and what stays out of order is noticed."""
+    from klusterdocs.render.word import _SHADING_FIRST, jinja_source
+
+    cell = (
+        '<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/><w:gridSpan w:val="2"/>'
+        '<w:vAlign w:val="top"/></w:tcPr><w:p><w:r><w:t>{% cellbg a.colour %}x</w:t></w:r>'
+        "</w:p></w:tc>"
+    )
+    xml = (
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body><w:tbl><w:tr>{cell}</w:tr></w:tbl></w:body></w:document>"
+    )
+    properties = re.search(r"<w:tcPr>(.*?)</w:tcPr>", jinja_source(xml), re.DOTALL)
+    assert properties is not None
+    names = re.findall(r"<w:(\w+)", properties.group(1))
+    assert names == ["tcW", "gridSpan", "shd", "vAlign"]
+    assert not _SHADING_FIRST.search(properties.group(0))
+    assert _SHADING_FIRST.search('<w:tcPr><w:shd w:fill="FF0000"/><w:tcW w:w="1"/></w:tcPr>')

@@ -159,7 +159,18 @@ def patch_template_xml(xml: str) -> str:
 
     patched: str = DocxTemplate.patch_xml(_PATCHER, xml)
     patched = _TAG_CONTENT.sub(lambda m: html.unescape(m.group(0)), patched)
+    patched = _CELLBG_FIRST.sub(r"\1\3\2", patched)
     return _LITERAL_BRACES.sub(lambda m: _LITERALS[m.group(0)], patched)
+
+
+# docxtpl's `cellbg` puts the cell's shading first in its properties, before the width and
+# merges Word's schema wants before it: moved here, once, rather than in every rendered row
+_CELLBG_FIRST = re.compile(
+    r"(<w:tcPr(?:\s[^>]*)?>)"
+    r'(<w:shd w:val="clear" w:color="auto" w:fill="\{\{.*?\}\}"/>)'
+    r"((?:<w:(?:cnfStyle|tcW|gridSpan|hMerge|vMerge)\b[^>]*/>|<w:tcBorders>.*?</w:tcBorders>)+)",
+    re.DOTALL,
+)
 
 
 # docxtpl's escapes for braces meant as text: `{_{ x }_}` prints `{{ x }}`. docxtpl replaces
@@ -518,6 +529,12 @@ def _time_limit(template: Path, seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# shading before a cell property Word's schema puts first (a template's own order, or a
+# docxtpl `cellbg` the compiler could not move): the row's cell properties need sorting
+_SHADING_FIRST = re.compile(
+    r"<w:shd\b[^>]*/>(?:(?!</w:tcPr>).)*?<w:(?:cnfStyle|tcW|gridSpan|hMerge|vMerge|tcBorders)\b",
+    re.DOTALL,
+)
 _TEXT_WITH_BREAKS = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t\u2028][^<]*)</w:t>")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 
@@ -694,7 +711,7 @@ class _BlockWriter:
         if not cells_complete(text):
             complete_cells(child)
             tall = True  # written again below
-        if scaled or tall or "<w:shd" in text or "<w:tbl" in text:
+        if scaled or tall or "<w:tbl" in text or _SHADING_FIRST.search(text):
             if table.fit is not None and child.tag == TR:
                 fit_rows([child], table.fit)
             finish_tables(child, self.source.layout)  # tables in its cells
