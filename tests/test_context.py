@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given
+from hypothesis import strategies as st
 
+from klusterdocs.context.format import Formatter
 from klusterdocs.context.initiative import initiative_context
 from klusterdocs.loading import load_initiative
 from klusterdocs.model import InitiativeFile
@@ -174,6 +177,39 @@ def test_swedish_documents_say_everything_in_swedish(phase: str) -> None:
     assert not any("Genomför förstudien" in step for step in context["phase"]["next_steps"])
 
 
+_CENTS = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False)
+
+
+@given(st.lists(_CENTS, min_size=1, max_size=4), st.lists(_CENTS, min_size=1, max_size=4))
+def test_amounts_in_cents_are_shown_and_concluded_to_the_cent(
+    income: list[Decimal], costs: list[Decimal]
+) -> None:
+    """0.10 is a deficit of 0,10 €, not of "0 €"; 0.1 + 0.2 against 0.3 is a balance."""
+    budget = {
+        "currency": "EUR",
+        "income": [
+            {"source": f"K{n}", "kind": "public", "amounts": {2024: float(v)}}
+            for n, v in enumerate(income)
+        ],
+        "costs": [
+            {"item": f"P{n}", "category": "other", "amounts": {2024: float(v)}}
+            for n, v in enumerate(costs)
+        ],
+    }
+    context = _context({"budget": budget})["budget"]
+    money = Formatter("sv", "EUR", cents=any(v % 1 for v in [*income, *costs])).money
+    exact = sum(income) - sum(costs)
+    if exact > 0:
+        assert f"överskott på {money(float(exact))}" in context["result_text"]
+    elif exact < 0:
+        assert f"underskott på {money(float(-exact))}" in context["result_text"]
+    else:
+        assert "i balans" in context["result_text"]
+    assert [row["total"] for row in context["income"]] == [money(float(v)) for v in income]
+    assert context["income_total"] == money(float(sum(income)))
+    assert context["cost_total"] == money(float(sum(costs)))
+
+
 @given(initiatives())
 def test_what_the_documents_conclude_is_true_of_any_file(model: InitiativeFile) -> None:
     context = initiative_context(model, "sv", DAY)
@@ -225,3 +261,17 @@ def test_a_long_name_is_shortened_in_the_running_header_only(write) -> None:
     assert initiative["name"] == name
     assert len(initiative["running_title"]) <= 60
     assert initiative["running_title"].endswith("…")
+
+
+def test_a_share_above_nothing_is_never_shown_as_none_nor_below_all_as_all() -> None:
+    from klusterdocs.context.initiative import _whole_percents
+
+    shown = _whole_percents({"public": 0.9975, "private": 0.0025, "in_kind": 0.0})
+    assert shown == {"public": 0.99, "private": 0.01, "in_kind": 0.0}
+    percent = Formatter("sv").percent
+    assert (percent(0.0025), percent(0.9975), percent(0.0), percent(1.0)) == (
+        "<\u00a01\u00a0%",
+        ">\u00a099\u00a0%",
+        "0\u00a0%",
+        "100\u00a0%",
+    )

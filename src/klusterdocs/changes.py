@@ -105,7 +105,7 @@ def compare(
     """The changes from `before` to `after`, as sentences in `lang`."""
     t: dict[str, Any] = labels(lang)["changes"]
     f: dict[str, Any] = labels(lang)["funder"]["changes"]
-    fmt = Formatter(lang, after.budget.currency)
+    fmt = Formatter(lang, after.budget.currency, cents=before.has_cents or after.has_cents)
     sections = [
         Section(t["headings"]["phase"], _phase(before, after, t, lang)),
         Section(t["headings"]["actors"], _actors(before, after, t, lang)),

@@ -57,6 +57,7 @@ class Formatter(NamedTuple):
 
     lang: str
     currency: str = "SEK"
+    cents: bool = False  # money to the cent (a file with such amounts), else whole units
 
     @property
     def locale(self) -> str:
@@ -71,19 +72,28 @@ class Formatter(NamedTuple):
         return _minus(format_decimal(value, locale=self.locale))
 
     def money(self, value: float) -> str:
-        """`1234567` -> `1 234 567 kr` (sv) / `SEK 1,234,567` (en)."""
+        """`1234567` -> `1 234 567 kr` (sv) / `SEK 1,234,567` (en); with `cents`,
+        `1 234 567,50 kr` / `SEK 1,234,567.50`."""
+        pattern = _MONEY_PATTERNS[self.lang]
+        if self.cents:
+            pattern = pattern.replace("#,##0", "#,##0.00")
         return _minus(
             format_currency(
-                round(value),
+                round(value, 2) if self.cents else round(value),
                 self.currency,
                 locale=self.locale,
-                format=_MONEY_PATTERNS[self.lang],
+                format=pattern,
                 currency_digits=False,
             )
         )
 
     def percent(self, share: float) -> str:
-        """`0.737` -> `74 %` (sv) / `74%` (en)."""
+        """`0.737` -> `74 %` (sv) / `74%` (en). A share that is neither none nor all is never
+        rounded to either: `< 1 %`, `> 99 %`."""
+        if 0 < share < 0.005:
+            return "<\u00a0" + format_percent(0.01, locale=self.locale)
+        if 0.995 <= share < 1:
+            return ">\u00a0" + format_percent(0.99, locale=self.locale)
         return _minus(format_percent(share, locale=self.locale))
 
     def date(self, value: dt.date | None) -> str:

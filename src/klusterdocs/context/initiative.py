@@ -108,7 +108,7 @@ class _Builder:
         self.folder = folder  # the initiative file's: the logo's path is relative to it
         self.lang = lang
         self.t: dict[str, Any] = _with_funder_labels(labels(lang))
-        self.fmt = Formatter(lang, model.budget.currency)
+        self.fmt = Formatter(lang, model.budget.currency, cents=model.has_cents)
         self.today = today
         self.actor_names = {a.id: _text(a.name) for a in model.actors}
         self.goal_texts = {g.id: _text(g.text) for g in model.strategy.goals}
@@ -1534,7 +1534,7 @@ def _indicator_category(indicator: Any) -> str:
 
 def _whole_percents(shares: dict[Any, float]) -> dict[Any, float]:
     """`shares` (0–1) rounded to whole percents that add up to 100 (largest remainders first):
-    76 %, 7 % and 18 % would add up to 101."""
+    76 %, 7 % and 18 % would add up to 101. A share above nothing is at least 1 %."""
     if not any(shares.values()):
         return shares
     floors = {k: int(v * 100) for k, v in shares.items()}
@@ -1542,6 +1542,10 @@ def _whole_percents(shares: dict[Any, float]) -> dict[Any, float]:
     by_remainder = sorted(shares, key=lambda k: shares[k] * 100 - floors[k], reverse=True)
     for key in by_remainder[: max(left, 0)]:
         floors[key] += 1
+    for key, share in shares.items():  # a share there is is not shown as none: 1 %, not 0 %
+        if share > 0 and floors[key] == 0:
+            floors[key] = 1
+            floors[max(floors, key=floors.__getitem__)] -= 1
     return {k: v / 100 for k, v in floors.items()}
 
 

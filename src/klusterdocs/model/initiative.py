@@ -338,21 +338,21 @@ class Budget(Strict):
 
     @property
     def total_income(self) -> float:
-        return sum(self.income_by_year.values())
+        return _to_cent(sum(self.income_by_year.values()))
 
     @property
     def total_costs(self) -> float:
-        return sum(self.costs_by_year.values())
+        return _to_cent(sum(self.costs_by_year.values()))
 
     @property
     def balance(self) -> float:
         """Income minus costs over all years; negative is a deficit."""
-        return self.total_income - self.total_costs
+        return _to_cent(self.total_income - self.total_costs)
 
     @property
     def balance_by_year(self) -> dict[int, float]:
         income, costs = self.income_by_year, self.costs_by_year
-        return {y: income.get(y, 0) - costs.get(y, 0) for y in self.years}
+        return {y: _to_cent(income.get(y, 0) - costs.get(y, 0)) for y in self.years}
 
     @property
     def income_by_kind(self) -> dict[IncomeKind, float]:
@@ -380,7 +380,13 @@ def _sum_by_year(rows: Iterable[dict[int, float]]) -> dict[int, float]:
     for amounts in rows:
         for year, value in amounts.items():
             totals[year] += value
-    return dict(sorted(totals.items()))
+    return {year: _to_cent(total) for year, total in sorted(totals.items())}
+
+
+def _to_cent(amount: float) -> float:
+    """A sum as money counts it: added as floats, 0.1 + 0.2 - 0.3 is not quite 0, and a
+    balance of 5.6e-17 is no surplus."""
+    return round(amount, 2) + 0.0  # + 0.0: no "-0"
 
 
 class Risk(Strict):
@@ -560,6 +566,18 @@ class InitiativeFile(Strict):
     checklist: dict[str, ChecklistOverride] = field(
         default={}, description="Egna bedömningar av fasens checklista, per punkt"
     )
+
+    @property
+    def has_cents(self) -> bool:
+        """Whether an amount anywhere has a fractional part: its money is then shown to the
+        cent, so that a column adds up to its total and a balance of 0.10 is not "0"."""
+        typed = [
+            *(a.budget for a in self.activities),
+            *(row.amounts for row in self.budget.income),
+            *(row.amounts for row in self.budget.costs),
+            self.prestudy.budget.amounts if self.prestudy.budget else {},
+        ]
+        return any(not float(value).is_integer() for amounts in typed for value in amounts.values())
 
     @property
     def risks_by_score(self) -> list[Risk]:

@@ -68,7 +68,9 @@ def workbook_bytes(model: InitiativeFile, what: What, lang: str) -> bytes:
             "created": dt.datetime.combine(day, dt.time()),
         }
     )
-    styles = _Styles(workbook, lang, model.budget.currency if model.budget else "SEK")
+    styles = _Styles(
+        workbook, lang, model.budget.currency if model.budget else "SEK", cents=model.has_cents
+    )
     {"budget": _budget, "actors": _actors, "indicators": _indicators}[what](
         workbook, styles, model, lang
     )
@@ -79,15 +81,16 @@ def workbook_bytes(model: InitiativeFile, what: What, lang: str) -> bytes:
 class _Styles:
     """The cell formats of one workbook, in one language."""
 
-    def __init__(self, workbook: Any, lang: str, currency: str) -> None:
+    def __init__(self, workbook: Any, lang: str, currency: str, *, cents: bool = False) -> None:
         from babel.numbers import get_currency_symbol
 
         tag = _LOCALE_TAGS[lang]
+        amount = "#,##0.00" if cents else "#,##0"  # as the documents show it
         if lang == "sv":
             symbol = get_currency_symbol(currency, locale="sv_SE")
-            money = f'{tag}#,##0 "{symbol}";{tag}"−"#,##0 "{symbol}"'
+            money = f'{tag}{amount} "{symbol}";{tag}"−"{amount} "{symbol}"'
         else:
-            money = f'{tag}"{currency} "#,##0;{tag}"−{currency} "#,##0'
+            money = f'{tag}"{currency} "{amount};{tag}"−{currency} "{amount}'
         number = f'{tag}#,##0.##;{tag}"−"#,##0.##'
         whole = f'{tag}#,##0;{tag}"−"#,##0'
         self.header = workbook.add_format(
