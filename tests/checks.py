@@ -222,7 +222,7 @@ def typed_values(model: Any) -> list[tuple[str, list[str]]]:
     from klusterdocs.model.types import FlexDate
     from klusterdocs.render.markup import plain
 
-    fmt = Formatter(model.language, model.budget.currency)
+    fmt = Formatter(model.language, model.budget.currency, cents=model.has_cents)
     enum_labels: dict[str, set[str]] = {}
     for group in labels(model.language)["enums"].values():
         for key, label in group.items():

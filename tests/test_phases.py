@@ -92,3 +92,31 @@ def test_languages_have_the_same_labels() -> None:
     sv.pop("aliases"), en.pop("aliases")
     swedish_grammar = {p for p in paths(sv) if p.endswith(".gender")}  # en/ett
     assert paths(sv) - swedish_grammar == paths(en)
+
+
+def _status(phase: str, key: str, **data: object) -> str:
+    base = {"initiative": {"name": "K", "region": "X", "focus": "Y", "phase": phase}}
+    [item] = [s for s in assess(InitiativeFile.validate({**base, **data})) if s.item.key == key]
+    return item.status
+
+
+def test_a_cancelled_activity_is_evidence_of_nothing() -> None:
+    quick = {"id": "a1", "title": "Frukostmöten", "low_hanging_fruit": True}
+    key = "lagt_hangande_frukter"
+    assert _status("mobilisering", key, activities=[{**quick, "status": "done"}]) == "done"
+    assert _status("mobilisering", key, activities=[{**quick, "status": "cancelled"}]) != "done"
+    letter = {"id": "a2", "title": "Nyhetsbrev till medlemmar", "status": "cancelled"}
+    assert _status("mobilisering", "kommunikation", activities=[letter]) == "missing"
+
+
+def test_a_word_counts_where_a_word_starts_with_it() -> None:
+    def areas(name: str) -> dict[str, object]:
+        return {"strategy": {"focus_areas": [{"id": "f1", "name": name}]}}
+
+    assert _status("mobilisering", "kommunikation", **areas("Telekommunikation och 5G")) == (
+        "missing"
+    )
+    assert _status("mobilisering", "kommunikation", **areas("En kommunikationsplan")) == "partial"
+    member = "medlemsmodell"  # "fee " is a whole word
+    assert _status("formering", member, **areas("Feedback från företagen")) == "missing"
+    assert _status("formering", member, **areas("Membership fee for firms")) == "partial"

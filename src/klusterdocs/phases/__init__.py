@@ -9,6 +9,7 @@ section overrides the judgement.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
@@ -239,19 +240,32 @@ def _mentions(r: Requirement, data: dict[str, Any]) -> Evidence:
     A plan that names a focus area or an activity after the item has begun on it; an
     activity that is done has done it.
     """
-    words = [w.lower() for w in r.words]
+    words = _word_starts(r.words)
     names: list[str] = []
     done = False
     for path in r.within:
         for item in _values_at(data, f"{path}[]" if not path.endswith("[]") else path):
             if not isinstance(item, dict):
                 continue
-            text = " ".join(str(item[k]) for k in _ABOUT_KEYS if item.get(k)).lower()
-            if any(word in text for word in words):
+            text = " ".join(str(item[k]) for k in _ABOUT_KEYS if item.get(k))
+            if words.search(text):
                 names.append(next((str(item[k]) for k in _NAME_KEYS if item.get(k)), ""))
                 done = done or (path.startswith("activities") and item.get("status") == "done")
     level: Level = "yes" if done else "some" if names else "no"
     return Evidence(r, level, len(names), names=tuple(n for n in names if n)[:3])
+
+
+@cache
+def _word_starts(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `words` at the start of a word: `kommunik` is in "Kommunikationsplan", not in
+    "Telekommunikation"; one written with a space at its end only as a whole word."""
+    return re.compile(
+        "|".join(
+            rf"(?<!\w){re.escape(w.rstrip())}" + (r"(?!\w)" if w.endswith(" ") else "")
+            for w in words
+        ),
+        re.IGNORECASE,
+    )
 
 
 @cache
@@ -297,6 +311,8 @@ def assess(initiative: InitiativeFile, phase: str | None = None) -> list[ItemSta
     """Judge each checklist item of `phase` (default: the initiative's) against its data."""
     info = phases()[phase or initiative.initiative.phase]
     data = to_data(initiative)
+    # a cancelled activity is evidence of nothing (the budget leaves it out too)
+    data["activities"] = [a for a in data["activities"] if a.get("status") != "cancelled"]
     out: list[ItemStatus] = []
     for item in info.checklist:
         evidence = tuple(judge(r, data) for r in item.requires)
