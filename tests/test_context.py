@@ -275,3 +275,17 @@ def test_a_share_above_nothing_is_never_shown_as_none_nor_below_all_as_all() -> 
         "0\u00a0%",
         "100\u00a0%",
     )
+
+
+def test_staffing_of_one_full_time_post_is_said_in_the_singular() -> None:
+    one = [
+        {"name": "A", "role": "Processledare", "share": 60},
+        {"name": "B", "role": "R", "share": 40},
+    ]
+    assert _context({"staffing": one})["staffing_total"] == (
+        "Bemanningen motsvarar sammanlagt en heltidstjänst."
+    )
+    assert (
+        "1,5 heltidstjänster"
+        in _context({"staffing": [*one, {"name": "C", "role": "R", "share": 50}]})["staffing_total"]
+    )

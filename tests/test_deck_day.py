@@ -159,7 +159,7 @@ def test_module_one_carries_the_seeds_content(decks: dict[int, Path]) -> None:
         "Smart Textiles, Borås",
     ):
         assert expected in text, expected
-    overview = _rows(_slide(decks[1], "Utbildning i 4 moduler"))
+    overview = _rows(_slide(decks[1], "Utbildning i fyra moduler"))
     assert overview[1] == [
         "1",
         "Kluster vad och varför",
@@ -417,3 +417,25 @@ def test_a_word_longer_than_a_slide_goes_on_over_slides(tmp_path: Path, write: W
         if s.shapes.title and s.shapes.title.text.startswith("Deltagarna")
     )
     assert word in shown
+
+
+def test_one_group_is_a_group_and_group_work_ending_the_day_has_no_length_made_up(
+    write: Write,
+) -> None:
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: Ett
+            agenda:
+              - {time: "09:00", item: Intro, kind: plenary}
+              - {time: "13:00", item: Grupparbete, kind: group_reflection}
+        participants: [{id: a, name: Anna, group: 1}, {id: b, name: Bo, group: 1}]
+    """)
+    slides = deck_slides(load_program(program), 1)
+    task = next(s for s in slides if s.title == "Uppgift: Grupparbete")
+    assert "Arbete i en grupp – se nästa bild" in task.right[1]
+    assert any(s.notes.startswith("En grupp.") for s in slides)
+    agenda = next(s for s in slides if s.title == "Dagordning")
+    assert "En av dem är grupparbete." in agenda.notes
+    assert "0 minuter" not in agenda.notes

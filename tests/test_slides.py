@@ -55,7 +55,7 @@ def test_module_one_runs_like_the_coachs_day(decks: dict[int, Path]) -> None:
         "Introduktion",
         "Syfte med modulen",
         "Programmets syfte",
-        "Utbildning i 4 moduler",
+        "Utbildning i fyra moduler",
         "Presentation av deltagarna",
         "Uppgift: Presentation av deltagarna",
         "Deltagarna (1/4)",

@@ -1141,7 +1141,10 @@ class _Builder:
         if not shares:
             return ""
         notes = self.t["documents"]["notes"]
-        return str(notes["staffing_total"]).format(fte=self.fmt.number(round(sum(shares) / 100, 2)))
+        fte = round(sum(shares) / 100, 2)
+        if fte == 1:
+            return str(notes["staffing_total_one"])
+        return str(notes["staffing_total"]).format(fte=self.fmt.number(fte))
 
     def membership(self) -> dict[str, str]:
         ms = self.model.membership
@@ -1380,7 +1383,7 @@ class _Builder:
             s["intro"].format(
                 name=_text(i.name),
                 region=_text(i.region),
-                focus=_text(i.focus).lower() if self.lang == "sv" else _text(i.focus),
+                focus=_lower_first(_text(i.focus)) if self.lang == "sv" else _text(i.focus),
                 phase=self.label("phase", i.phase).lower(),
             )
         ]

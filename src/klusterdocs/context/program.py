@@ -226,7 +226,7 @@ class _Deck:
                 content += self._exercise(item, box, placed.get(index, []))
             talk = next((n for n, c in enumerate(content) if c.exercise), 0)
             if item.kind in GROUP_WORK and talk > 1:  # the task comes after a talk
-                said = self.d["notes"]["section_lecture"].format(count=talk)
+                said = say(self.d["notes"]["section_lecture"], self.lang, count=talk)
                 # before the group work's advice, which follows the first blank line
                 section.notes = section.notes.replace("\n\n", f"\n\n{said} ", 1)
             if index == opening:
@@ -339,16 +339,23 @@ class _Deck:
             for a in agenda
         ]
         work = [
-            b.minutes or 0
+            b.minutes
             for a, b in zip(agenda, _time_boxes(agenda), strict=True)
             if a.kind in GROUP_WORK
         ]
         said = self.d["notes"]["agenda"]
         day = sum(b.minutes or 0 for b in _time_boxes(agenda))
-        share = said["most"] if 2 * sum(work) > day else said["work"]
+        timed = [minutes for minutes in work if minutes]
+        share = (
+            said["work_untimed"]  # group work at the end of the day: its length is not known
+            if len(timed) < len(work)
+            else said["most"]
+            if 2 * sum(timed) > day
+            else said["work"]
+        )
         notes = _sentences(
             say(said["start"], self.lang, start=clean_text(agenda[0].time), items=len(agenda)),
-            bool(work) and share.format(work=len(work), minutes=sum(work)),
+            bool(work) and say(share, self.lang, work=len(work), minutes=str(sum(timed))),
             any(a.kind == "break" for a in agenda) and said["breaks"],
         )
         return Slide(
@@ -435,7 +442,7 @@ class _Deck:
         return [
             Slide(
                 "table",
-                d["modules"].format(count=len(rows)),
+                say(d["modules"], self.lang, count=len(rows)),
                 columns=[d["modules_columns"][k] for k in ("number", "title", "when")],
                 rows=rows,
                 notes=d["notes"]["modules"],
@@ -654,7 +661,9 @@ class _Deck:
         groups = self._groups() if group_work else []
         again = bool(groups) and self.groups_shown  # shown once a day; after, "the same"
         if groups:
-            right.append(d["same_groups"] if again else d["in_groups"].format(count=len(groups)))
+            right.append(
+                d["same_groups"] if again else say(d["in_groups"], self.lang, count=len(groups))
+            )
         title = d["exercise"].format(item=clean_text(item.item))
         remind = max(5, 5 * round((box.minutes or 0) / 30))  # a sixth, to five minutes
         notes = d["notes"]["exercise"].format(
@@ -685,7 +694,7 @@ class _Deck:
                     d["groups"].format(item=clean_text(item.item)),
                     columns=[d["groups_columns"]["group"], d["groups_columns"]["members"]],
                     rows=[[name, ", ".join(members)] for name, members in groups],
-                    notes=d["notes"]["groups"].format(count=len(groups)),
+                    notes=say(d["notes"]["groups"], self.lang, count=len(groups)),
                 )
             )
         return out
