@@ -6,6 +6,7 @@ import pytest
 
 from klusterdocs.loading import load_initiative
 from klusterdocs.model import InitiativeFile
+from klusterdocs.model.base import Invalid
 from klusterdocs.model.types import FlexDate, slugify
 from tests.conftest import EXAMPLE
 
@@ -96,3 +97,23 @@ def test_empty_section_means_not_given() -> None:
 )
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+def test_an_agenda_time_is_a_time_of_day() -> None:
+    from klusterdocs.model import ProgramFile
+
+    def program(time: str) -> dict[str, object]:
+        agenda = [{"time": time, "item": "Start", "kind": "plenary"}]
+        return {
+            "program": {"title": "P"},
+            "modules": [{"number": 1, "title": "E", "agenda": agenda}],
+        }
+
+    for good in ("10:00", "9.30", "00:00", "23:59", " 8:05 "):
+        assert ProgramFile.validate(program(good)).modules[0].agenda[0].time == good
+    for bad in ("25:99", "kl 11", "-1:00", "10:60", "24:00", "10"):
+        with pytest.raises(Invalid) as raised:
+            ProgramFile.validate(program(bad))
+        [issue] = raised.value.issues
+        assert issue.loc == ("modules", 0, "agenda", 0, "time")
+        assert "expected a time of day like 10:00" in str(issue.details)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from klusterdocs.model.base import Strict, field
 from klusterdocs.model.initiative import Language, Phase
-from klusterdocs.model.types import FormatVersion, Id, Text, Year, slugify
+from klusterdocs.model.types import FormatVersion, Id, Text, TimeOfDay, Year, slugify
 
 AgendaKind = Literal["plenary", "lecture", "group_reflection", "case", "break", "homework"]
 SlidesMode = Literal["replace", "extend"]
@@ -54,7 +54,7 @@ class ContentSlide(Strict):
 
 
 class AgendaItem(Strict):
-    time: Text = field(description='Klockslag, t.ex. "10:00"')
+    time: TimeOfDay = field(description='Klockslag, t.ex. "10:00"')
     item: Text = field(description="Programpunkt")
     kind: AgendaKind | None = field(default=None, description="Typ av programpunkt")
     lead: Text | None = field(default=None, description="Vem som leder punkten")

@@ -25,6 +25,28 @@ Measure = Annotated[
 ]
 
 
+def _time_of_day(value: str) -> str:
+    found = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value)
+    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+        raise ValueError(f"expected a time of day like 10:00 or 9.30; got {value!r}")
+    return value
+
+
+# a clock time as typed: the deck orders the day and works out each item's length by it
+TimeOfDay = Annotated[
+    str,
+    Constraint(min_length=1),
+    Check(_time_of_day),
+    JsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*([01]?\d|2[0-3])[:.][0-5]\d\s*$",
+            "description": "Klockslag, t.ex. 10:00",
+        }
+    ),
+]
+
+
 def _supported_version(value: int) -> int:
     if value != 1:
         raise ValueError(f"this klusterdocs reads format version 1; got {value}")
