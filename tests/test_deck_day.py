@@ -439,3 +439,26 @@ def test_one_group_is_a_group_and_group_work_ending_the_day_has_no_length_made_u
     agenda = next(s for s in slides if s.title == "Dagordning")
     assert "En av dem är grupparbete." in agenda.notes
     assert "0 minuter" not in agenda.notes
+
+
+def test_a_program_that_skips_a_module_number_still_has_a_next_meeting(write: Write) -> None:
+    program = write("""
+        program: {title: Gap}
+        modules:
+          - {number: 1, title: Ett, sessions: [{place: Falun, date: 2012-01-10}]}
+          - {number: 2, title: Två, sessions: [{place: Borlänge, date: 2012-03-01}]}
+          - {number: 4, title: Fyra, sessions: [{place: Malmö, date: 2012-05-01}]}
+        participants: [{id: p1, name: Eva}]
+        commitments:
+          - {module: 2, participant: p1, text: Skriva affärsplanen, status: ongoing}
+          - {module: 4, participant: p1, text: Starta styrgruppen, status: ongoing}
+    """)
+    loaded = load_program(program)
+    second, fourth = deck_slides(loaded, 2), deck_slides(loaded, 4)
+    assert "sista träff" not in second[-1].notes and "Malmö" in second[-1].bullets[0]
+    follow_up = next(s for s in fourth if s.title.startswith("Uppföljning"))
+    assert follow_up.rows == [["Eva", "Skriva affärsplanen", "Pågår"]]
+    # the last module's commitments reach its deck, with how far they have come
+    after = next(s for s in fourth if s.title == "Vad gör jag efter programmet?")
+    assert after.rows == [["Eva", "Starta styrgruppen (pågår)"]]
+    assert "sista träff" in fourth[-1].notes

@@ -735,7 +735,7 @@ class _Deck:
 
     def _follow_up(self) -> list[Slide]:
         """The previous module's commitments, with how far each has come."""
-        previous = self.program.module(self.module.number - 1)
+        previous = self.program.previous_module(self.module.number)
         follow_up = [
             c for c in self.program.commitments if previous and c.module == previous.number
         ]
@@ -789,25 +789,29 @@ class _Deck:
 
     def _commitments(self) -> list[Slide]:
         """A slide to collect each participant's commitment on the day (filled in where the
-        program already has them)."""
-        if not self.program.participants or self.program.module(self.module.number + 1) is None:
+        program already has them). The last module has one only where the program notes
+        commitments for after it, with how far each has come: no later module follows them up."""
+        last = self.program.next_module(self.module.number) is None
+        mine = [c for c in self.program.commitments if c.module == self.module.number]
+        if not self.program.participants or (last and not mine):
             return []
-        made = {
-            c.participant: clean_text(c.text)
-            for c in self.program.commitments
-            if c.module == self.module.number
-        }
         t, d = self.t, self.d
+        made: dict[str, str] = {}
+        for c in mine:
+            text = clean_text(c.text)
+            if last and c.status:
+                text += f" ({d['status'].get(c.status, d['no_status']).lower()})"
+            made[c.participant] = text
         rows = [[clean_text(p.name), made.get(p.id, "")] for p in self.program.participants]
         noted = sum(bool(text) for _, text in rows)
         return [
             Slide(
                 "table",
-                d["collect"],
+                d["collect_last" if last else "collect"],
                 columns=[t["commitment_columns"]["participant"], t["commitment_columns"]["text"]],
                 rows=rows,
                 notes=_sentences(
-                    d["notes"]["collect"],
+                    d["notes"]["collect_last" if last else "collect"],
                     bool(noted)
                     and d["notes"]["collect_noted"].format(noted=noted, count=len(rows)),
                 ),
@@ -816,7 +820,7 @@ class _Deck:
 
     def _closing(self) -> Slide:
         program, module, fmt, t = self.program, self.module, self.fmt, self.t
-        following = program.module(module.number + 1)
+        following = program.next_module(module.number)
         lines = []
         if following:
             lines.append(

@@ -136,3 +136,13 @@ class ProgramFile(Strict):
 
     def module(self, number: int) -> Module | None:
         return next((m for m in self.modules if m.number == number), None)
+
+    def next_module(self, number: int) -> Module | None:
+        """The module after module `number` (a program may skip a number: 1, 2, 4)."""
+        later = [m for m in self.modules if m.number > number]
+        return min(later, key=lambda m: m.number) if later else None
+
+    def previous_module(self, number: int) -> Module | None:
+        """The module before module `number`."""
+        earlier = [m for m in self.modules if m.number < number]
+        return max(earlier, key=lambda m: m.number) if earlier else None
