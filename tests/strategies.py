@@ -20,7 +20,13 @@ from klusterdocs.loading import _IDS, _ORDERED, _REFERENCES
 from klusterdocs.model import InitiativeFile, ProgramFile
 from klusterdocs.model.base import Constraint, Parse, Strict, field_types
 from klusterdocs.model.initiative import ChecklistOverride
-from klusterdocs.model.types import Currency, FormatVersion, MonthOrDate, YearOrDate
+from klusterdocs.model.types import (
+    Currency,
+    FormatVersion,
+    MonthOrDate,
+    TimeOfDay,
+    YearOrDate,
+)
 
 # Words a document can print and a PDF can give back: Swedish and English letters, compounds
 # as long as Swedish has them, and the characters XML and templates must escape.
@@ -58,6 +64,8 @@ def _special(annotation: Any) -> st.SearchStrategy[Any] | None:
         return st.sampled_from(["SEK", "EUR", "NOK", "USD"])
     if annotation == FormatVersion:
         return st.just(1)
+    if annotation == TimeOfDay:
+        return st.builds(lambda h, m: f"{h}:{m:02d}", st.integers(0, 23), st.integers(0, 59))
     return None
 
 

@@ -288,3 +288,29 @@ def test_a_potx_template_is_found_and_makes_a_pptx(program: LoadedProgram, tmp_p
         types = archive.read("[Content_Types].xml")
     assert b"presentation.main+xml" in types and b"template.main+xml" not in types
     assert _layout_of(path)["Lunch"] == "Avsnitt"
+
+
+def test_a_templates_sections_of_its_own_slides_are_not_kept(
+    program: LoadedProgram, tmp_path: Path
+) -> None:
+    """PowerPoint's sections name slides by id; the template's slides are not in the deck,
+    and a section naming a slide that is not there makes PowerPoint repair the file."""
+
+    def with_sections(prs: Presentation) -> None:
+        prs.slides.add_slide(prs.slide_layouts[1])
+        slide_id = prs.slides._sldIdLst[0].id
+        prs.part._element.append(
+            etree.fromstring(
+                f'<p:extLst xmlns:p="{P[1:-1]}">'
+                '<p:ext uri="{521415D9-36F7-43E2-AB2F-B90AF26B5E84}">'
+                '<p14:sectionLst xmlns:p14="http://schemas.microsoft.com/office/powerpoint/2010/main">'
+                '<p14:section name="Intro" id="{11111111-1111-1111-1111-111111111111}">'
+                f'<p14:sldIdLst><p14:sldId id="{slide_id}"/></p14:sldIdLst></p14:section>'
+                "</p14:sectionLst></p:ext></p:extLst>"
+            )
+        )
+
+    template = _edited(OURS, tmp_path / "sections.pptx", with_sections)
+    path = _deck(program, template, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        assert b"sectionLst" not in archive.read("ppt/presentation.xml")

@@ -1051,3 +1051,109 @@ def test_a_table_of_contents_entry_holds_its_heading_as_typed(
         )
         styles = [s.get(qn("w:val")) for s in entry.iter(qn("w:pStyle"))]
         assert styles == ([style] if style and heading.level <= 2 else [])
+
+
+def _table_template(tmp_path: Path, cells: list[str]) -> Path:
+    """A Word template of one table row whose cells hold `cells`, each with a width (as
+    Word gives every cell)."""
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True, exist_ok=True)
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=len(cells))
+    for cell, text in zip(table.rows[1].cells, cells, strict=True):
+        cell.text = text
+        cell.width = docx.shared.Cm(4)
+    for cell in table.rows[0].cells:
+        cell.text = "Rubrik"
+    document.save(str(folder / "default.docx"))
+    return folder.parent
+
+
+def test_cellbg_and_colspan_give_cells_word_opens_whatever_their_values(tmp_path: Path) -> None:
+    """docxtpl writes their properties before the cell's width, and their values as given:
+    `#c6e7c1` is no fill Word takes. Both are put right; a value that is no colour or span is
+    the template's mistake, named with its paragraph."""
+    from tests.checks import office_errors
+
+    templates = _table_template(
+        tmp_path, ["{% cellbg '#c6e7c1' %}a", "{% colspan 2 %}b", "{% cellbg None %}c"]
+    )
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+    )
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert 'w:fill="C6E7C1"' in body and 'w:fill="auto"' in body
+    assert re.search(r'<w:tcW [^>]*/><w:gridSpan w:val="2"/>', body)
+    assert office_errors(path) == []
+    for tag, said in [
+        ("{% cellbg 'red' %}", "cellbg takes a colour as six hex digits"),
+        ("{% colspan 'two' %}", "colspan takes a number of columns from 1 to 63"),
+        ("{{ budget.year_chart|chart(1, 2) }}", "the filter 'chart' was given arguments"),
+    ]:
+        shutil.rmtree(templates)
+        _table_template(tmp_path, [f"{tag}x"])
+        with pytest.raises(TemplateError, match=re.escape(said)) as raised:
+            write_word_document(
+                load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+            )
+        assert "paragraph" in str(raised.value)
+
+
+def test_changes_tracked_in_a_template_are_taken_as_accepted(tmp_path: Path) -> None:
+    """A tag deleted with Track Changes on is gone, one inserted is there: Word shows the
+    template so, and its author reads it so."""
+    templates = _template(tmp_path, body="MARK")
+    w = 'w:id="1" w:author="A" w:date="2012-01-01T00:00:00Z"'
+
+    def track(name: str, xml: str) -> str:
+        if name != "word/document.xml":
+            return xml
+        changed = (
+            f"<w:del {w}><w:r><w:delText>{{{{ initiative.nosuch }}}}</w:delText></w:r></w:del>"
+            f"<w:ins {w.replace('1', '2', 1)}><w:r><w:t>{{{{ initiative.name }}}}</w:t></w:r>"
+            "</w:ins>"
+        )
+        return xml.replace("<w:r><w:t>MARK</w:t></w:r>", changed)
+
+    _rewrite_parts(templates / "verksamhetsplan" / "default.docx", track)
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+    )
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "Smart Textiles" in body
+    assert "w:del " not in body and "w:ins " not in body and "nosuch" not in body
+
+
+def test_a_style_the_template_lacks_is_never_named(tmp_path: Path) -> None:
+    """`md("TableText")` in a template without that style, `bullets` in one without List
+    Bullet, and a paragraph of the template's own whose style was deleted: Word's schema
+    refuses a reference to no style. The text is Normal; a bullet gets a bullet of its own."""
+    from tests.checks import office_errors
+
+    templates = _template(tmp_path, body="MARK")
+
+    def without_list_bullet(name: str, xml: str) -> str:
+        if name == "word/styles.xml":
+            return re.sub(r'<w:style [^>]*w:styleId="ListBullet".*?</w:style>', "", xml, flags=re.S)
+        if name == "word/document.xml":
+            tags = (
+                "{{p strategy.shared_values|bullets }}",
+                '{{p initiative.background|md("TableText") }}',
+                "Kvar",
+            )
+            paragraphs = "".join(
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{tag}</w:t></w:r></w:p>'
+                for style, tag in zip(("Normal", "Normal", "Borttagen"), tags, strict=True)
+            )
+            return xml.replace("<w:p><w:r><w:t>MARK</w:t></w:r></w:p>", paragraphs)
+        return xml
+
+    _rewrite_parts(templates / "verksamhetsplan" / "default.docx", without_list_bullet)
+    model = load_initiative(EXAMPLE)
+    path = write_word_document(model, "verksamhetsplan", tmp_path / "out", templates=templates)
+    assert office_errors(path) == []
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert f"•\t{model.strategy.values[0]}" in text
+    assert "Kvar" in text

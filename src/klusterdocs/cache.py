@@ -31,7 +31,7 @@ except ImportError:  # a Python built without it
 T = TypeVar("T")
 
 # bump when the way a template part becomes Jinja source changes
-COMPILER_REVISION = 7
+COMPILER_REVISION = 8
 
 
 def cache_folder() -> Path | None:

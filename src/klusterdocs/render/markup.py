@@ -13,8 +13,10 @@ and `rich` filters.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
+from collections.abc import Collection
 from html import escape
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -242,13 +244,27 @@ def runs(spans: list[Span] | tuple[Span, ...]) -> str:
 _HANGING = '<w:ind w:left="357" w:hanging="357"/>'
 
 
+# The paragraph styles the Word template being rendered has (None: any): a style it lacks is
+# not named (Word's schema refuses a reference to no style), so the text is Normal, and a
+# bullet without its list style gets a bullet character of its own.
+PARAGRAPH_STYLES: contextvars.ContextVar[Collection[str] | None] = contextvars.ContextVar(
+    "PARAGRAPH_STYLES", default=None
+)
+
+
 def _paragraph(block: Block, style: str | None, bullet_style: str) -> str:
     chosen = bullet_style if block.kind == "bullet" else style
+    known = PARAGRAPH_STYLES.get()
+    drawn_bullet = False
+    if chosen and known is not None and chosen not in known:
+        drawn_bullet = block.kind == "bullet"
+        chosen = style if drawn_bullet and style in known else None
     properties = f'<w:pStyle w:val="{escape(chosen)}"/>' if chosen else ""
     spans: list[Span] | tuple[Span, ...] = block.spans
-    if block.kind == "number":
+    if block.kind == "number" or drawn_bullet:
         properties += _HANGING
-        spans = (Span(f"{block.number}.\t"), *block.spans)
+        mark = "•" if drawn_bullet else f"{block.number}."
+        spans = (Span(f"{mark}\t"), *block.spans)
     body = f"<w:pPr>{properties}</w:pPr>" if properties else ""
     return f"<w:p>{body}{runs(spans)}</w:p>"
 

@@ -315,6 +315,9 @@ class DeckWriter:
         for slide_id in list(slide_ids):  # a template's example slides are not ours
             self.prs.part.drop_rel(slide_id.rId)
             slide_ids.remove(slide_id)
+        for sections in list(self.prs.part._element.iter(_SECTION_LIST)):  # of those slides
+            extension: Any = sections.getparent()
+            extension.getparent().remove(extension)
         self.maker = SlideMaker(self.prs, NOTES_SIZE)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -802,6 +805,8 @@ def _figure(slide: Any, geometry: str, left: int, top: int, width: int, height: 
 
 
 _A = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+# PowerPoint 2010's sections: lists of the template's slides, which the deck does not keep
+_SECTION_LIST = "{http://schemas.microsoft.com/office/powerpoint/2010/main}sectionLst"
 _TEXT_PARTS = {
     CT.PML_PRESENTATION_MAIN,
     CT.PML_TEMPLATE_MAIN,

@@ -31,7 +31,7 @@ import signal
 import tempfile
 import threading
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from types import CodeType
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -55,11 +55,17 @@ from klusterdocs.render.charts import (
     ChartSpec,
     chart_parts,
 )
-from klusterdocs.render.markup import bullet_list, markdown_paragraphs, rich_runs
+from klusterdocs.render.markup import (
+    PARAGRAPH_STYLES,
+    bullet_list,
+    markdown_paragraphs,
+    rich_runs,
+)
 from klusterdocs.render.package import as_document_types, read_package
 from klusterdocs.render.pictures import Picture
 from klusterdocs.render.sandbox import BoundedSandbox
 from klusterdocs.render.wordxml import (
+    CELL_PROPERTY_ORDER,
     NO_NUMBERING,
     TBL,
     TR,
@@ -69,6 +75,7 @@ from klusterdocs.render.wordxml import (
     P,
     PageLayout,
     TableFit,
+    accept_tracked_changes,
     ask_word_to_update_fields,
     bookmark_heading,
     cells_complete,
@@ -133,6 +140,8 @@ class _Environment(BoundedSandbox):
         self.filters["rich"] = rich_runs
         self.filters["chart"] = chart_paragraph
         self.filters["picture"] = picture_run
+        self.filters["cell_colour"] = cell_colour
+        self.filters["cell_span"] = cell_span
 
 
 @functools.cache
@@ -159,18 +168,70 @@ def patch_template_xml(xml: str) -> str:
 
     patched: str = DocxTemplate.patch_xml(_PATCHER, xml)
     patched = _TAG_CONTENT.sub(lambda m: html.unescape(m.group(0)), patched)
-    patched = _CELLBG_FIRST.sub(r"\1\3\2", patched)
+    patched = _CELL_PROPERTIES.sub(_cell_properties, patched)
     return _LITERAL_BRACES.sub(lambda m: _LITERALS[m.group(0)], patched)
 
 
-# docxtpl's `cellbg` puts the cell's shading first in its properties, before the width and
-# merges Word's schema wants before it: moved here, once, rather than in every rendered row
-_CELLBG_FIRST = re.compile(
-    r"(<w:tcPr(?:\s[^>]*)?>)"
-    r'(<w:shd w:val="clear" w:color="auto" w:fill="\{\{.*?\}\}"/>)'
-    r"((?:<w:(?:cnfStyle|tcW|gridSpan|hMerge|vMerge)\b[^>]*/>|<w:tcBorders>.*?</w:tcBorders>)+)",
+# docxtpl's `cellbg`, `colspan` and `hm` write the cell's shading and span first (or last) in
+# its properties, where Word's schema wants them after the width: put in order here, once,
+# rather than in every rendered row; and their values go through filters that make them
+# what the attribute takes
+_CELL_PROPERTIES = re.compile(
+    r"(<w:tcPr(?:\s[^>]*)?>)((?:(?!</w:tcPr>).)*\{\{.*?)(</w:tcPr>)", re.DOTALL
+)
+_PROPERTY = re.compile(r"<w:(\w+)\b[^<>]*?/>|<w:(\w+)\b[^<>]*>.*?</w:\2>", re.DOTALL)
+_DOCXTPL_VALUE = re.compile(
+    r'(<w:shd w:val="clear" w:color="auto" w:fill=|<w:gridSpan w:val=)"\{\{(.*?)\}\}"/>',
     re.DOTALL,
 )
+_VALUE_FILTER = {"<w:shd": "cell_colour", "<w:gridSpan": "cell_span"}
+
+
+def _cell_properties(match: re.Match[str]) -> str:
+    start, content, end = match.groups()
+    properties = [(m.group(1) or m.group(2), m.group(0)) for m in _PROPERTY.finditer(content)]
+    if "".join(text for _, text in properties) != content:
+        return match.group(0)  # not a plain list of properties (a Jinja statement among them)
+    rank = {name: index for index, name in enumerate(CELL_PROPERTY_ORDER)}
+    ordered = sorted(properties, key=lambda p: rank.get(p[0], len(rank)))
+    inner = "".join(text for _, text in ordered)
+    inner = _DOCXTPL_VALUE.sub(
+        lambda m: (
+            f'{m.group(1)}"{{{{ ({m.group(2)})|{_VALUE_FILTER[m.group(1).split()[0]]} }}}}"/>'
+        ),
+        inner,
+    )
+    return start + inner + end
+
+
+def cell_colour(value: Any) -> str:
+    """A `cellbg` value as Word's fill takes it: `C6E7C1`, from `#c6e7c1` or `#cec` too;
+    nothing (None, "") is no shading."""
+    if value is None or value == "":
+        return "auto"
+    text = str(value).strip().lstrip("#")
+    if re.fullmatch(r"[0-9A-Fa-f]{3}", text):
+        text = "".join(c * 2 for c in text)
+    if text == "auto" or re.fullmatch(r"[0-9A-Fa-f]{6}", text):
+        return text.upper() if text != "auto" else text
+    raise jinja2.TemplateRuntimeError(
+        f"cellbg takes a colour as six hex digits, such as C6E7C1; got {str(value)[:40]!r}"
+    )
+
+
+def cell_span(value: Any) -> str:
+    """A `colspan` value as Word's gridSpan takes it: a whole number of columns, at least 1."""
+    if value is None or value == "":
+        return "1"
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 63:  # Word's tables have at most 63 columns
+        raise jinja2.TemplateRuntimeError(
+            f"colspan takes a number of columns from 1 to 63; got {str(value)[:40]!r}"
+        )
+    return str(number)
 
 
 # docxtpl's escapes for braces meant as text: `{_{ x }_}` prints `{{ x }}`. docxtpl replaces
@@ -216,6 +277,7 @@ def _in_schema_order(xml: str) -> str:
         root = etree.fromstring(xml.encode("utf-8"), _PARSER)
     except etree.XMLSyntaxError:
         return xml  # reported where the rendered part is parsed
+    accept_tracked_changes(root)
     put_properties_in_order(root)
     text: str = etree.tostring(root, encoding="unicode")
     return text
@@ -330,6 +392,11 @@ def _plain_message(exc: Exception, tag: Tag | None, source: str, context: Any) -
         return "refused: a range of more than 100,000 numbers"
     if isinstance(exc, jinja2.TemplateError):
         return getattr(exc, "message", None) or str(exc)
+    called = re.match(r"(\w+)\(\) takes", str(exc)) if isinstance(exc, TypeError) else None
+    if called:  # a filter given arguments it does not take
+        names = {f.__name__: name for name, f in environment().filters.items()}
+        name = names.get(called.group(1), called.group(1))
+        return f"the filter '{name}' was given arguments it does not take"
     return f"the expression failed ({type(exc).__name__}: {exc})"
 
 
@@ -416,7 +483,32 @@ def _checked_template(path: Path) -> WordTemplate:
     except KeyError as exc:
         raise TemplateError(f"{display_path(path)}: not a usable Word template ({exc})") from None
     width, height = text_area(document)
+    styles_named: set[str] = set()
+    if style_tree is not None:
+        styles_named = {s.get(qn("w:styleId")) or "" for s in style_tree.iter(qn("w:style"))}
+    entries = [
+        (name, _without_missing_styles(data, sizes.keys(), styles_named))
+        if WORD_PARTS.match(name)
+        else (name, data)
+        for name, data in entries
+    ]
     return WordTemplate(path, entries, PageLayout(width, sizes, height), levels, toc, numbering)
+
+
+_STYLE_REFERENCE = re.compile(rb'<w:(pStyle|rStyle|tblStyle) w:val="([^"]*)"\s*/>')
+
+
+def _without_missing_styles(data: bytes, paragraph: Collection[str], named: set[str]) -> bytes:
+    """A part without references to styles its template lacks (a style deleted in Word, or
+    the text pasted from another document): Word shows such text as Normal, and its schema
+    refuses the reference."""
+
+    def kept(match: re.Match[bytes]) -> bytes:
+        kind, style = match.group(1), match.group(2).decode("utf-8", "replace")
+        known = paragraph if kind == b"pStyle" else named
+        return match.group(0) if style in known else b""
+
+    return _STYLE_REFERENCE.sub(kept, data)
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -487,6 +579,7 @@ def _has_tags(data: bytes) -> bool:
 def _render_part(
     source: WordTemplate, name: str, xml: str, context: dict[str, Any], out: IO[bytes]
 ) -> None:
+    styles = PARAGRAPH_STYLES.set(source.layout.text_sizes.keys())  # what the filters may name
     try:
         template = _compiled(xml)
         pieces = template.generate(context)
@@ -495,6 +588,8 @@ def _render_part(
         writer.write(pieces, out)
     except Exception as exc:
         raise _template_error(source.path, name, exc, xml, context) from None
+    finally:
+        PARAGRAPH_STYLES.reset(styles)
 
 
 def _first_drawing_id(part: str) -> int:

@@ -72,11 +72,15 @@ def paragraphs_of(xml: str) -> list[Paragraph]:
     counted = {"w:tr": 0, "w:tc": 0}
     around: dict[str, list[int]] = {"w:tr": [], "w:tc": []}
     places: dict[int, tuple[int, int, int]] = {}
+    deleted = 0  # inside text deleted with Track Changes on: not the template's
     for match in _XML_TOKEN.finditer(xml):
         closing, name, empty, text = match.groups()
         if text is not None:
-            if stack:
+            if stack and not deleted:
                 texts[stack[-1]].append(html.unescape(text))
+            continue
+        if name in ("w:del", "w:moveFrom") and not empty:
+            deleted += -1 if closing else 1
             continue
         if name in ("w:tab", "w:br", "w:cr") and stack:
             texts[stack[-1]].append(" ")

@@ -443,7 +443,7 @@ _TBLPR_ORDER = (
     "tblCaption",
     "tblDescription",
 )
-_TCPR_ORDER = (
+CELL_PROPERTY_ORDER = (  # CT_TcPr's children, in the schema's order
     "cnfStyle",
     "tcW",
     "gridSpan",
@@ -459,7 +459,7 @@ _TCPR_ORDER = (
     "hideMark",
 )
 _TBLPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TBLPR_ORDER)}
-_TCPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(_TCPR_ORDER)}
+_TCPR_RANK = {qn(f"w:{name}"): index for index, name in enumerate(CELL_PROPERTY_ORDER)}
 
 
 # Run and paragraph properties in the schema's order (ECMA-376 part 1, CT_RPr and CT_PPrBase):
@@ -484,10 +484,53 @@ _PROPERTY_RANKS = {
     for kind, order in (
         ("rPr", _RPR_ORDER),
         ("pPr", _PPR_ORDER),
-        ("tcPr", _TCPR_ORDER),
+        ("tcPr", CELL_PROPERTY_ORDER),
         ("tblPr", _TBLPR_ORDER),
     )
 }
+
+
+_DELETED = (qn("w:del"), qn("w:moveFrom"))
+_INSERTED = (qn("w:ins"), qn("w:moveTo"))
+_RUN_LEVEL = (qn("w:p"), qn("w:hyperlink"), qn("w:sdtContent"), qn("w:smartTag"), qn("w:fldSimple"))
+
+
+def accept_tracked_changes(root: Any) -> None:
+    """Accept the changes tracked in a template: deleted text goes, inserted text stays.
+
+    A tag deleted with Track Changes on is still in the XML (`w:delText`); read as live, a
+    misspelt tag the author had deleted was reported as unknown.
+    """
+    for element in list(root.iter(*_DELETED)):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if parent.tag in _RUN_LEVEL or element.find(qn("w:r")) is not None:
+            _remove_keeping_tail(element)
+        else:  # a mark on a property list (a deleted paragraph mark): the mark alone goes
+            parent.remove(element)
+    for element in list(root.iter(*_INSERTED)):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if parent.tag in _RUN_LEVEL or element.find(qn("w:r")) is not None:
+            index = parent.index(element)
+            for child in reversed(list(element)):
+                parent.insert(index, child)
+            _remove_keeping_tail(element)
+        else:
+            parent.remove(element)
+
+
+def _remove_keeping_tail(element: Any) -> None:
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def put_properties_in_order(root: Any) -> None:
