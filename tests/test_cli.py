@@ -101,6 +101,9 @@ def test_init_writes_a_valid_starter_and_refuses_to_overwrite(
     assert again.exit_code == 1
     assert "already exists" in again.output
     assert target.read_text(encoding="utf-8") == text
+    blank = runner.invoke(main, ["init", str(tmp_path / "blank.yaml"), "--name", "  "])
+    assert blank.exit_code == 1 and "--name is empty" in blank.output
+    assert not (tmp_path / "blank.yaml").exists()
 
 
 def test_init_in_english(runner: CliRunner, tmp_path: Path) -> None:

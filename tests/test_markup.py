@@ -110,3 +110,16 @@ def test_escaped_text_reads_as_typed(text: str) -> None:
     """A name shown as typed where Markdown is read: `R&D *Lab* {_{` is neither emphasis,
     an entity nor docxtpl's brace escape."""
     assert markup.plain(markup.escaped(text)) == text
+
+
+def test_a_line_break_from_word_before_a_paragraphs_end_shows_no_backslash() -> None:
+    """Shift+Enter pasted from Word (a vertical tab) at a paragraph's or item's end breaks
+    nothing; followed by the line end the author typed, it is one line break, not two."""
+    for typed, expected in [
+        ("Första stycket.\v\n\nAndra stycket.", [["Första stycket."], ["Andra stycket."]]),
+        ("Rad ett\u2028", [["Rad ett"]]),
+        ("- a\v\n- b", [["a"], ["b"]]),
+        ("Rad ett\v\nRad två", [["Rad ett", LINE_BREAK, "Rad två"]]),
+    ]:
+        blocks = parse(clean_text(typed))
+        assert [[s.text for s in b.spans] for b in blocks] == expected, typed

@@ -117,3 +117,31 @@ def test_an_agenda_time_is_a_time_of_day() -> None:
         [issue] = raised.value.issues
         assert issue.loc == ("modules", 0, "agenda", 0, "time")
         assert "expected a time of day like 10:00" in str(issue.details)
+
+
+def test_what_a_file_says_twice_differently_is_located(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from klusterdocs.errors import InputError
+
+    path = tmp_path / "k.yaml"
+    path.write_text(
+        "initiative: {name: K, region: X, focus: Y, phase: formering}\n"
+        "budget:\n"
+        "  income:\n"
+        "    - {source: Tid, kind: in_kind, cash: true, amounts: {2012: 100}}\n"
+        "indicators:\n"
+        "  - {id: i1, name: A, targets: [{year: 2014, value: 10}, {year: 2014, value: 20}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as raised:
+        load_initiative(path)
+    said = [str(p) for p in raised.value.problems]
+    assert any(":4:" in p and "given in kind is not cash" in p for p in said)
+    assert any(":6:" in p and "a second target for 2014" in p for p in said)
+    # a count beyond any region's is refused, not printed as another number
+    path.write_text(
+        "initiative: {name: K, region: X, focus: Y, phase: formering}\n"
+        "prestudy: {firms_asked: 99999999999999999999}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="firms_asked: must be 1 000 000 000 or less"):
+        load_initiative(path)

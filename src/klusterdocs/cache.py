@@ -30,8 +30,8 @@ except ImportError:  # a Python built without it
 
 T = TypeVar("T")
 
-# bump when the way a template part becomes Jinja source changes
-COMPILER_REVISION = 8
+# bump when the way a template part becomes Jinja source, or a text its blocks, changes
+COMPILER_REVISION = 9
 
 
 def cache_folder() -> Path | None:

@@ -23,6 +23,8 @@ def write_starter(
     """
     if path.exists():
         raise KlusterdocsError(f"{display_path(path)} already exists; not overwriting it")
+    if name is not None and not name.strip():
+        raise KlusterdocsError("--name is empty; give the initiative's name, or leave it out")
     year = dt.date.today().year
     tokens = {
         "{schema}": SCHEMA_FILES["initiative"],

@@ -206,7 +206,34 @@ def _validated(source: Source, kind: Kind) -> tuple[Strict | None, list[Problem]
     if isinstance(model, InitiativeFile):
         problems += _checklist_problems(source, model)
         problems += _logo_problems(source, model)
+        problems += _contradictions(source, model)
     return model, problems
+
+
+def _contradictions(source: Source, model: InitiativeFile) -> list[Problem]:
+    """What the file says twice, differently: a source in kind paid in cash, an indicator
+    with two targets for one year."""
+    found = [
+        source.problem(
+            ("budget", "income", n, "cash"),
+            "a source given in kind is not cash; leave out 'cash', or give its kind as "
+            "public or private",
+        )
+        for n, row in enumerate(model.budget.income)
+        if row.kind == "in_kind" and row.cash
+    ]
+    for n, indicator in enumerate(model.indicators):
+        years: set[int] = set()
+        for t, target in enumerate(indicator.targets):
+            if target.year in years:
+                found.append(
+                    source.problem(
+                        ("indicators", n, "targets", t, "year"),
+                        f"a second target for {target.year}; give each year one",
+                    )
+                )
+            years.add(target.year)
+    return found
 
 
 def _logo_problems(source: Source, model: InitiativeFile) -> list[Problem]:

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from klusterdocs.model.base import Constraint, Strict, field
 from klusterdocs.model.types import (
     Amounts,
+    Count,
     Currency,
     FormatVersion,
     Id,
@@ -492,9 +493,7 @@ class Evaluation(Strict):
 
 
 class Membership(Strict):
-    members: Annotated[int, Constraint(ge=0)] | None = field(
-        default=None, description="Antal medlemmar"
-    )
+    members: Count | None = field(default=None, description="Antal medlemmar")
     fee_model: Text | None = field(default=None, description="Avgiftsmodell")
 
 
@@ -512,9 +511,7 @@ class Prestudy(Strict):
     owner: Text | None = field(default=None, description="Vem som genomför förstudien")
     funder: Text | None = field(default=None, description="Finansiär")
     method: Text | None = field(default=None, description="Metod: intervjuer, workshops, enkäter")
-    firms_asked: Annotated[int, Constraint(ge=0)] | None = field(
-        default=None, description="Antal tillfrågade företag"
-    )
+    firms_asked: Count | None = field(default=None, description="Antal tillfrågade företag")
     needs: list[Text] = field(default=[], description="Företagens behov")
     budget: PrestudyBudget | None = field(default=None, description="Förstudiens budget")
     decision: Decision | None = field(

@@ -16,6 +16,8 @@ Text = Annotated[str, Constraint(min_length=1)]
 Id = Annotated[str, Constraint(pattern=ID_PATTERN, description="Kort unikt id: a-z, 0-9, - och _")]
 Score = Annotated[int, Constraint(ge=1, le=5, description="Heltal 1–5")]
 Year = Annotated[int, Constraint(ge=1900, le=2100)]
+# a number of firms or members: more than any region has, and exact in every formatter
+Count = Annotated[int, Constraint(ge=0, le=10**9, description="Antal")]
 # A bound no cluster's budget or indicator comes near, which every formatter and sum can take
 # (Babel's decimal arithmetic gave up on 1e29).
 LARGEST = 1e12

@@ -58,6 +58,13 @@ _PLAIN = re.compile(
     r"(?:[^\n\r\u2028*_`\[\]!<&\\]|&(?!#?\w+;)|<(?![A-Za-z/!?])|!(?!\[))*"  # no markup
 )
 _WORD_BULLET = re.compile(r"^([ \t]*)•[ \t]+", re.MULTILINE)  # pasted from Word
+# a forced break as Markdown's hard break, with the line end the author may have typed after it
+_FORCED_BREAK = re.compile(f"{FORCED_BREAK}[ \t]*\n?")
+# a line break pasted from Word at the end of a paragraph or list item breaks nothing (as
+# Markdown, a backslash before a paragraph's end would show as a backslash)
+_BREAK_ENDING_A_BLOCK = re.compile(
+    "[ \t]*\u2028[ \t\u2028]*(?=\\s*$|\n[ \t]*(?:\n|[-+*•][ \t]|\\d+[.)][ \t]))"
+)
 
 
 @functools.cache
@@ -85,7 +92,8 @@ def _parsed(text: str) -> list[Block]:
     kept = cache.load(key, list)
     if kept is not None:
         return [Block(kind, tuple(Span(*span) for span in spans), n) for kind, spans, n in kept]
-    source = _WORD_BULLET.sub(r"\1- ", text).replace(FORCED_BREAK, "\\\n")
+    text = _BREAK_ENDING_A_BLOCK.sub("", text)
+    source = _FORCED_BREAK.sub(r"\\\n", _WORD_BULLET.sub(r"\1- ", text))
     blocks = _blocks(_parser().parse(source))
     cache.store(
         key, [(b.kind, [(s.text, s.bold, s.italic) for s in b.spans], b.number) for b in blocks]
