@@ -1157,3 +1157,28 @@ def test_a_style_the_template_lacks_is_never_named(tmp_path: Path) -> None:
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert f"•\t{model.strategy.values[0]}" in text
     assert "Kvar" in text
+
+
+@pytest.mark.parametrize("name", ["default.docx", "default.docm"])
+def test_a_macro_enabled_template_is_refused_with_its_reason(tmp_path: Path, name: str) -> None:
+    """Word refuses a .docx whose main part says it holds macros; a .docm beside the others
+    is not passed over in silence."""
+    templates = _template(tmp_path)
+    folder = templates / "verksamhetsplan"
+
+    def with_macros(part: str, xml: str) -> str:
+        if part != "[Content_Types].xml":
+            return xml
+        return xml.replace(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            "application/vnd.ms-word.document.macroEnabled.main+xml",
+        )
+
+    _rewrite_parts(folder / "default.docx", with_macros)
+    (folder / "default.docx").rename(folder / name)
+    with pytest.raises(TemplateError, match="a macro-enabled Word file") as raised:
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
+    assert name in str(raised.value)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.docx"))

@@ -19,9 +19,13 @@ EXTENSIONS = {
     "modul": "pptx",
 }
 # Further extensions looked for after EXTENSIONS' one, at the same name: a template file
-# (.potx, .dotx), as regions often hand theirs out.
+# (.potx, .dotx), as regions often hand theirs out; and the macro-enabled ones, found so that
+# they are refused with a reason rather than passed over in silence.
 _WORD = ("verksamhetsplan", "intressentanalys", "forstudie")
-ALSO = {"modul": ("potx",), **{document: ("dotx",) for document in _WORD}}
+ALSO = {
+    "modul": ("potx", "pptm", "potm"),
+    **{document: ("dotx", "docm", "dotm") for document in _WORD},
+}
 
 
 def builtin_templates() -> Path:

@@ -57,6 +57,12 @@ def read_package(path: Path, kind: str) -> list[tuple[str, bytes]]:
             _check_relationships(name_of, name, trees[name])
     _check_links(name_of, trees, {name for name, _ in parts})
     _check_content_types(name_of, trees, [name for name, _ in parts])
+    if b"macroEnabled" in dict(parts).get("[Content_Types].xml", b""):
+        suffix = ".docx or .dotx" if kind == "Word" else ".pptx or .potx"
+        raise TemplateError(
+            f"{name_of}: a macro-enabled {kind} file; klusterdocs makes documents without "
+            f"macros: save the template as a {suffix} (without macros) and use that"
+        )
     return parts
 
 
