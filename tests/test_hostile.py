@@ -1182,3 +1182,17 @@ def test_a_macro_enabled_template_is_refused_with_its_reason(tmp_path: Path, nam
         )
     assert name in str(raised.value)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.docx"))
+
+
+def test_a_table_without_a_header_row_gets_its_first_row_as_one(tmp_path: Path) -> None:
+    """PDF/UA wants header cells in every table, and LibreOffice tags a repeated header
+    row's cells so: a template's own table of data without one gets its first row."""
+    templates = _table_template(tmp_path, ["Summa", "{{ budget.cost_total }}"])
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+    )
+    [table] = docx.Document(str(path)).tables
+    headers = [row._tr.find(docx.oxml.ns.qn("w:trPr")) for row in table.rows]
+    assert headers[0] is not None
+    assert headers[0].find(docx.oxml.ns.qn("w:tblHeader")) is not None
+    assert all(h is None or h.find(docx.oxml.ns.qn("w:tblHeader")) is None for h in headers[1:])

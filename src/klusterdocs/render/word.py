@@ -84,6 +84,7 @@ from klusterdocs.render.wordxml import (
     finish_tables,
     fit_rows,
     fit_table_head,
+    give_a_header_row,
     head_rows_kept,
     heading_levels,
     heading_numbering,
@@ -782,6 +783,7 @@ class _BlockWriter:
             return
         # fit the table by its first rows and write its head, then every row as it comes
         table.head = children.index(rows[0])
+        give_a_header_row(rows)
         table.fit = table_fit(rows, self.source.layout)
         for row in head_rows_kept(rows):
             keep_with_next(row)

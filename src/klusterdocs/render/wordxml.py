@@ -310,6 +310,7 @@ def finish_tables(block: Any, layout: PageLayout) -> bool:
             table.getparent().remove(table)
             continue
         complete_cells(table)
+        give_a_header_row(rows)
         fit = table_fit(rows, layout)
         if fit is not None:
             fit_rows(rows, fit)
@@ -399,6 +400,25 @@ def rows_kept_with_next(rows: list[Any]) -> list[Any]:
     if len(rows) <= ROWS_KEPT_WHOLE:
         return rows[:-1]
     return [*head_rows_kept(rows), rows[-2]]
+
+
+_TRPR, _TBLPREX, _TBL_HEADER_TAG = qn("w:trPr"), qn("w:tblPrEx"), qn("w:tblHeader")
+# CT_TrPr's children: tblHeader goes after these (the rest may follow it in any order)
+_BEFORE_TBL_HEADER = {qn(f"w:{n}") for n in ("cnfStyle", "divId", "gridBefore", "gridAfter")}
+
+
+def give_a_header_row(rows: list[Any]) -> None:
+    """Make the first of a table's rows its header when none is: a PDF's table needs header
+    cells (PDF/UA), and LibreOffice tags the cells of a repeated header row as such."""
+    if not rows or any(row.find(_TBL_HEADER) is not None for row in rows):
+        return
+    first = rows[0]
+    properties = _first_child(first, _TRPR)
+    if properties is None:
+        properties = etree.Element(_TRPR)
+        first.insert(1 if len(first) and first[0].tag == _TBLPREX else 0, properties)
+    at = sum(1 for child in properties if child.tag in _BEFORE_TBL_HEADER)
+    properties.insert(at, etree.Element(_TBL_HEADER_TAG))
 
 
 def head_rows_kept(rows: list[Any]) -> list[Any]:
