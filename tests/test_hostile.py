@@ -1196,3 +1196,30 @@ def test_a_table_without_a_header_row_gets_its_first_row_as_one(tmp_path: Path) 
     assert headers[0] is not None
     assert headers[0].find(docx.oxml.ns.qn("w:tblHeader")) is not None
     assert all(h is None or h.find(docx.oxml.ns.qn("w:tblHeader")) is None for h in headers[1:])
+
+
+def test_a_chart_fits_the_narrowest_section_not_the_last(tmp_path: Path) -> None:
+    """A budget appendix in landscape after a portrait body: the chart in the body was made
+    as wide as the landscape page and ran off the portrait one."""
+    from docx.enum.section import WD_ORIENT
+
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    document = docx.Document()
+    document.add_paragraph("{{p budget.year_chart|chart }}")
+    portrait = document.sections[0]
+    portrait.left_margin = portrait.right_margin = docx.shared.Cm(5)  # a narrow column
+    column = portrait.page_width - portrait.left_margin - portrait.right_margin
+    wide = document.add_section()  # python-docx's `portrait` is this last section from now on
+    wide.orientation = WD_ORIENT.LANDSCAPE
+    wide.page_width, wide.page_height = portrait.page_height, portrait.page_width
+    wide.left_margin = wide.right_margin = docx.shared.Cm(2)
+    document.add_paragraph("Bilaga")
+    document.save(str(folder / "default.docx"))
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=folder.parent
+    )
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    widths = [int(w) for w in re.findall(r'<wp:extent cx="(\d+)"', body)]
+    assert widths and max(widths) <= column
