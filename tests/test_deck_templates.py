@@ -314,3 +314,32 @@ def test_a_templates_sections_of_its_own_slides_are_not_kept(
     path = _deck(program, template, tmp_path)
     with zipfile.ZipFile(path) as archive:
         assert b"sectionLst" not in archive.read("ppt/presentation.xml")
+
+
+def test_on_a_narrow_slide_the_phases_names_are_smaller_not_broken(
+    program: LoadedProgram, tmp_path: Path
+) -> None:
+    """python-pptx's own 4:3 template: at 18 pt 'Mobilisering' broke as 'Mobiliserin/g'
+    between the chevron's points. All four names take one size at which each fits whole."""
+    from klusterdocs.render.fit import TextFit, metrics_for
+    from klusterdocs.render.theme import theme_fonts
+
+    template = tmp_path / "stock.pptx"
+    Presentation().save(str(template))
+    path = _deck(program, template, tmp_path)
+    prs = Presentation(str(path))
+    fit = TextFit(metrics_for(theme_fonts(prs.slide_masters[0])[1]))
+    names = {"Initiering", "Mobilisering", "Formering", "Organisering"}
+    checked = 0
+    for slide in prs.slides:
+        chevrons = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text in names]
+        if len(chevrons) != 4:
+            continue
+        sizes = {r.font.size.pt for s in chevrons for p in s.text_frame.paragraphs for r in p.runs}
+        assert len(sizes) == 1 and sizes.pop() < 18
+        for shape in chevrons:
+            size = shape.text_frame.paragraphs[0].runs[0].font.size.pt
+            inner = shape.width - shape.height - 2 * 91440
+            assert fit.widest_word(shape.text_frame.text, size) * 1.1 <= inner
+        checked += 1
+    assert checked >= 2

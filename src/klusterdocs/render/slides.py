@@ -63,6 +63,7 @@ FOLD_BACK_SIZES = (16, 14)
 SOURCE_SIZE = 11
 NOTES_SIZE = 11  # set on the notes' text: LibreOffice's notes pages (the handout) print at 20
 PHASE_SIZES = (16, 14, 12, 10)
+CHEVRON_SIZES = (18, 16, 14, 12, 10, 9, 8)
 BULLET_INDENT = Emu(342900)
 INSET_X, INSET_Y = Emu(91440), Emu(45720)
 SPACE_BEFORE = 6
@@ -255,13 +256,22 @@ def _cut_to_fit(
 def _fitting_size(
     fit: TextFit, paragraphs: list[tuple[str, str, bool]], box: Box, sizes: tuple[float, ...]
 ) -> float | None:
-    """The largest of `sizes` at which `paragraphs` fit `box`, or None."""
+    """The largest of `sizes` at which `paragraphs` fit `box`, or None; one at which no
+    word is broken across lines if there is one (a word wider than the box at every size,
+    a pasted address, is broken)."""
     texts = [plain(t) for t, _, _ in paragraphs]
     indent = BULLET_INDENT if any(b != "none" for _, b, _ in paragraphs) else 0
-    for size in sizes:
-        if fit.fits(texts, box, size, indent=indent, space_before_pt=SPACE_BEFORE):
-            return size
-    return None
+    fitting = [
+        size
+        for size in sizes
+        if fit.fits(texts, box, size, indent=indent, space_before_pt=SPACE_BEFORE)
+    ]
+    whole = (
+        size
+        for size in fitting
+        if all(fit.widest_word(text, size) <= box.width - indent for text in texts)
+    )
+    return next(whole, fitting[0] if fitting else None)
 
 
 def _read_what_rendering_uses(presentation: Any) -> None:
@@ -703,6 +713,18 @@ class DeckWriter:
             for chunk in self._phase_cards(spec, parts, 0)
         ):
             parts += 1
+        # one size for every phase's name, at which each word sits whole between the arrow's
+        # points (bold is about a tenth wider)
+        inner = step - Emu(60000) - arrow - 2 * INSET_X
+        names = [name for name, _, _ in spec.phases]
+        name_size = next(
+            (
+                s
+                for s in CHEVRON_SIZES
+                if all(self.fit.widest_word(n, s) * 1.1 <= inner for n in names)
+            ),
+            CHEVRON_SIZES[-1],
+        )
         for part in range(parts):
             cards = self._phase_cards(spec, parts, part)
             sizes = [_fitting_size(self.fit, c, card, PHASE_SIZES) for c in cards]
@@ -713,7 +735,7 @@ class DeckWriter:
                 zip(spec.phases, cards, strict=True)
             ):
                 left = free.left + index * step
-                self._chevron(slide, name, active, index, left, top, step, arrow)
+                self._chevron(slide, name, active, index, left, top, step, arrow, name_size)
                 self._card(slide, lines, left, card_top, step, card_height, size)
             self._source(slide, spec.source)
             self._notes(slide, spec.notes)
@@ -738,6 +760,7 @@ class DeckWriter:
         top: int,
         step: int,
         arrow: int,
+        size: float,
     ) -> None:
         palette = self.palette
         geometry = "homePlate" if index == 0 else "chevron"
@@ -751,7 +774,7 @@ class DeckWriter:
         _set_runs(
             frame.paragraphs[0],
             name,
-            18,
+            size,
             bold=True,
             colour=colour,
             markdown=False,
