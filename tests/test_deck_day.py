@@ -462,3 +462,20 @@ def test_a_program_that_skips_a_module_number_still_has_a_next_meeting(write: Wr
     after = next(s for s in fourth if s.title == "Vad gör jag efter programmet?")
     assert after.rows == [["Eva", "Starta styrgruppen (pågår)"]]
     assert "sista träff" in fourth[-1].notes
+
+
+def test_an_items_name_in_its_question_shows_as_typed(write: Write) -> None:
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: Ett
+            agenda:
+              - {time: "09:00", item: "Case: **fet** {{ x }}", kind: group_reflection}
+              - {time: "10:00", item: Slut, kind: plenary}
+    """)
+    slides = deck_slides(load_program(program), 1)
+    task = next(s for s in slides if s.kind == "two_columns" and s.left[1])
+    from klusterdocs.render.markup import plain
+
+    assert plain(task.left[1][0]) == "Vad betyder ”Case: **fet** {{ x }}” för ditt initiativ?"

@@ -343,3 +343,16 @@ def test_on_a_narrow_slide_the_phases_names_are_smaller_not_broken(
             assert fit.widest_word(shape.text_frame.text, size) * 1.1 <= inner
         checked += 1
     assert checked >= 2
+
+
+def test_a_template_of_vertical_titles_is_told_so(tmp_path: Path) -> None:
+    def vertical_titles(prs: Presentation) -> None:
+        for layout in prs.slide_layouts:
+            for shape in layout.placeholders:
+                if shape.placeholder_format.type in (1, 3):  # TITLE, CENTER_TITLE
+                    body = shape.text_frame._txBody.find(f"{A}bodyPr")
+                    body.set("vert", "eaVert")
+
+    template = _edited(OURS, tmp_path / "vertical.pptx", vertical_titles)
+    with pytest.raises(TemplateError, match="the template's titles are all vertical"):
+        deck_report(template)

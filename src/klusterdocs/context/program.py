@@ -635,7 +635,7 @@ class _Deck:
             list(block.questions) if block else []
         )
         if not questions:
-            name = clean_text(item.item)
+            name = escaped(clean_text(item.item))  # the bullets are Markdown; the name as typed
             questions = [q.format(item=f"”{name}”") for q in d["default_questions"]]
         group_work = item.kind in GROUP_WORK
         bring_back = clean_text(item.bring_back or "") or (block.bring_back if block else "")

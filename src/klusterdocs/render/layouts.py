@@ -392,6 +392,18 @@ class Layouts:
         ]
         if not any(plan.title for plan in self.plans):
             names = ", ".join(repr(p.name) for p in self.plans) or "none"
+            vertical = any(
+                shape.placeholder_format.type in _TITLES
+                for master in presentation.slide_masters
+                for layout in master.slide_layouts
+                for shape in layout.placeholders
+            )
+            if vertical:  # every title there is runs up or down the slide
+                raise TemplateError(
+                    "the template's titles are all vertical (its layouts are "
+                    f"{names}); klusterdocs writes titles across the slide: give one "
+                    "layout a horizontal title in PowerPoint's slide master view"
+                )
             raise TemplateError(
                 f"no layout with a title placeholder: the template's layouts are {names}; "
                 "add a title to one in PowerPoint's slide master view"
