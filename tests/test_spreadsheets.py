@@ -86,7 +86,7 @@ def test_every_bad_row_is_reported_and_nothing_written(tmp_path: Path, thin: Pat
         "did you mean 'academia'?",
         f"{register}:5:4: Register row 5, Inflytande: expected a whole number from 1 to 5; "
         "got 'hög'",
-        f"{register}:6:1: Register row 6, name: required, but missing (no column for it)",
+        f"{register}:6:1: Register row 6, Namn: required, but missing (the cell is empty)",
     ]
     assert thin.read_bytes() == before
     report = import_into("actors", register, thin, skip_bad=True)

@@ -46,6 +46,7 @@ class _Row:
     cells: dict[str, tuple[int, Cell]]  # field -> (column, cell)
     years: dict[int, tuple[int, Cell]]  # year -> (column, cell)
     headings: dict[str, str]  # field -> the heading as the sheet writes it
+    columns: dict[str, int]  # field -> its column, its cell in this row empty or not
 
     def problem(self, name: str, message: str) -> Problem:
         """A problem at this row's cell of field `name` (the row's start if it has none)."""
@@ -190,7 +191,8 @@ def _rows(
             ):
                 continue  # the totals row of a workbook `export budget` wrote
             table = tables[0] if len(tables) == 1 else _budget_table(values)
-            rows.append(_Row(sheet, number, table, values, amounts, headings))
+            by_field = {name: column for column, name in fields.items()}
+            rows.append(_Row(sheet, number, table, values, amounts, headings, by_field))
     return rows, problems
 
 
@@ -325,6 +327,10 @@ def _placed(issue: Issue, row: _Row, names: dict[str, str], text: str) -> Proble
     common = names.get(dotted, dotted)
     if common in row.cells:
         return row.problem(common, text)
+    if common in row.columns:  # the sheet has the column; this row's cell is empty
+        where = row.headings.get(common, common)
+        said = f"{text} (the cell is empty)" if issue.kind == "missing" else text
+        return row.sheet.problem(row.number, row.columns[common], said, where=where)
     missing = f"{text} (no column for it)" if issue.kind == "missing" else text
     return row.sheet.problem(row.number, 1, missing, where=dotted)
 
