@@ -356,3 +356,38 @@ def test_a_template_of_vertical_titles_is_told_so(tmp_path: Path) -> None:
     template = _edited(OURS, tmp_path / "vertical.pptx", vertical_titles)
     with pytest.raises(TemplateError, match="the template's titles are all vertical"):
         deck_report(template)
+
+
+def test_text_is_set_to_the_scale_of_the_slide(program: LoadedProgram, tmp_path: Path) -> None:
+    """A Keynote template of 1920 × 1080 pt is twice PowerPoint's 16:9: at the standard's
+    sizes its text was half the size it was designed for. Google Slides' 10 × 5.63 in takes
+    three quarters; PowerPoint's own sizes are as designed."""
+    from klusterdocs.render.slides import text_scale
+
+    assert text_scale(12192000, 6858000) == text_scale(9144000, 6858000) == 1.0
+    assert text_scale(24384000, 13716000) == 2.0
+    assert text_scale(9144000, 5143500) == 0.75
+
+    def doubled(prs: Presentation) -> None:
+        prs.slide_width, prs.slide_height = prs.slide_width * 2, prs.slide_height * 2
+        for master in prs.slide_masters:
+            for layout in [master, *master.slide_layouts]:
+                for shape in layout.shapes:
+                    shape.left, shape.top = shape.left * 2, shape.top * 2
+                    shape.width, shape.height = shape.width * 2, shape.height * 2
+
+    template = _edited(OURS, tmp_path / "keynote.pptx", doubled)
+    big = Presentation(str(_deck(program, template, tmp_path / "big")))
+    standard = Presentation(str(_deck(program, OURS, tmp_path / "standard")))
+
+    def title_sizes(prs: Presentation) -> list[float]:
+        return [
+            r.font.size.pt
+            for s in prs.slides
+            if s.shapes.title
+            for p in s.shapes.title.text_frame.paragraphs
+            for r in p.runs
+            if r.font.size
+        ]
+
+    assert max(title_sizes(big)) == 2 * max(title_sizes(standard))

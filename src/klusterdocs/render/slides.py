@@ -64,6 +64,9 @@ SOURCE_SIZE = 11
 NOTES_SIZE = 11  # set on the notes' text: LibreOffice's notes pages (the handout) print at 20
 PHASE_SIZES = (16, 14, 12, 10)
 CHEVRON_SIZES = (18, 16, 14, 12, 10, 9, 8)
+# The sizes above are for a slide 7.5 in high and at least 10 in wide (PowerPoint's 16:9 and
+# 4:3); on another they are scaled with it (see `text_scale`).
+STANDARD_HEIGHT, STANDARD_WIDTH = 6858000, 9144000
 BULLET_INDENT = Emu(342900)
 INSET_X, INSET_Y = Emu(91440), Emu(45720)
 SPACE_BEFORE = 6
@@ -274,6 +277,16 @@ def _fitting_size(
     return next(whole, fitting[0] if fitting else None)
 
 
+def text_scale(width: int, height: int) -> float:
+    """How much larger than on a standard slide text is set on a slide of `width` by `height`
+    EMU: twice on a Keynote template of 1920 × 1080 pt, three quarters on Google Slides' 10 ×
+    5.63 in; as designed within a tenth of the standard."""
+    if not width or not height:
+        return 1.0
+    scale = min(height / STANDARD_HEIGHT, width / STANDARD_WIDTH)
+    return 1.0 if 0.9 <= scale <= 1.1 else scale
+
+
 def _read_what_rendering_uses(presentation: Any) -> None:
     """Read each value of the template that making slides reads, now.
 
@@ -316,6 +329,7 @@ class DeckWriter:
         self.dark = is_dark(background(self.layouts.content.layout))
         headings, body = theme_fonts(self.layouts.content.layout.slide_master)
         self.title_fit, self.fit = TextFit(metrics_for(headings)), TextFit(metrics_for(body))
+        self.scale = text_scale(*self._size())
         self.palette = Palette.for_background(self.dark)
         # what `templates check` tells an author: slides whose text was cut to fit (given
         # whole in their notes), and continuation slides holding a single line or row
@@ -331,11 +345,18 @@ class DeckWriter:
         self.maker = SlideMaker(self.prs, NOTES_SIZE)
 
     # -- helpers ------------------------------------------------------------------------------
+    def _pt(self, sizes: tuple[float, ...]) -> tuple[float, ...]:
+        """`sizes` (for a standard slide) as this slide's size sets them, to half a point."""
+        if self.scale == 1.0:
+            return sizes
+        return tuple(max(4.0, round(size * self.scale * 2) / 2) for size in sizes)
+
     def _size(self) -> tuple[int, int]:
         """The slide's width and height in EMU."""
         return int(self.prs.slide_width or 0), int(self.prs.slide_height or 0)
 
-    def _new(self, choice: Choice, title: str, sizes: tuple[int, ...] = TITLE_SIZES) -> Any:
+    def _new(self, choice: Choice, title: str, sizes: tuple[float, ...] = TITLE_SIZES) -> Any:
+        sizes = self._pt(sizes)
         slide = self.maker.add(choice.layout)
         heading = placeholders(slide).get(0)
         place = choice.plan.title
@@ -388,9 +409,13 @@ class DeckWriter:
             return
         width, height = self._size()
         box = slide.shapes.add_textbox(
-            int(width * 0.0375), int(height * 0.8717), int(width * 0.925), Emu(330000)
+            int(width * 0.0375),
+            int(height * 0.8717),
+            int(width * 0.925),
+            Emu(int(330000 * self.scale)),
         )
-        short = self.fit.shortened(text, _box(box), SOURCE_SIZE)
+        (size,) = self._pt((SOURCE_SIZE,))
+        short = self.fit.shortened(text, _box(box), size)
         if short != text:
             self._cut(slide, text, slide.shapes.title.text if slide.shapes.title else "")
             text = short
@@ -399,7 +424,7 @@ class DeckWriter:
         _set_runs(
             paragraph,
             text,
-            SOURCE_SIZE,
+            size,
             italic=True,
             colour=self.palette.quiet,
             markdown=False,
@@ -444,12 +469,15 @@ class DeckWriter:
     def _continued(self, title: str, part: int, word: str) -> str:
         return title if part == 0 else f"{title} {word}"
 
-    def _titled(self, choice: Choice, spec: Slide, sizes: tuple[int, ...], lines: list[str]) -> Any:
+    def _titled(
+        self, choice: Choice, spec: Slide, sizes: tuple[float, ...], lines: list[str]
+    ) -> Any:
         """A cover, section or closing slide: the title, and `lines` under it."""
         slide = self._new(choice, spec.title, sizes)
         if lines:
             body = self._targets(slide, choice)[0]
-            self._fit(slide, body, [(line, "none", False) for line in lines], (20, 18, 16, 14))
+            lines_at = self._pt((20, 18, 16, 14))
+            self._fit(slide, body, [(line, "none", False) for line in lines], lines_at)
         self._tidy(slide)
         return slide
 
@@ -492,19 +520,20 @@ class DeckWriter:
     ) -> Iterator[tuple[list[tuple[str, str, bool]], float]]:
         """Split paragraphs into slide-sized chunks, each with the size it fits at."""
         box = _inner(rect)
-        size = _fitting_size(self.fit, paragraphs, box, BODY_SIZES)
+        body_sizes = self._pt(BODY_SIZES)
+        size = _fitting_size(self.fit, paragraphs, box, body_sizes)
         if size is not None or not paragraphs:
-            yield paragraphs, size or BODY_SIZES[0]
+            yield paragraphs, size or body_sizes[0]
             return
-        chunks = self._split(paragraphs, box, BODY_SIZES[-1])
-        for smaller in FOLD_BACK_SIZES:  # a last line alone: fewer slides at a smaller size?
+        chunks = self._split(paragraphs, box, body_sizes[-1])
+        for smaller in self._pt(FOLD_BACK_SIZES):  # a last line alone: fewer slides, smaller?
             if len(chunks[-1]) > 1:
                 break
             folded = self._split(paragraphs, box, smaller)
             if len(folded) < len(chunks):
                 yield from ((chunk, smaller) for chunk in folded)
                 return
-        yield from ((chunk, BODY_SIZES[-1]) for chunk in chunks)
+        yield from ((chunk, body_sizes[-1]) for chunk in chunks)
 
     def _split(
         self, paragraphs: list[tuple[str, str, bool]], box: Box, size: float
@@ -530,7 +559,7 @@ class DeckWriter:
         slide = self._new(choice, spec.title)
         body = self._targets(slide, choice)[0]
         paragraphs = [(f"”{spec.bullets[0]}”", "none", False)]
-        self._fit(slide, body, paragraphs, (28, 24, 20, 18, 16))
+        self._fit(slide, body, paragraphs, self._pt((28, 24, 20, 18, 16)))
         for run in body.text_frame.paragraphs[0].runs:
             run.font.italic = True
             paint(run.font.color, self.palette.quote)
@@ -571,7 +600,7 @@ class DeckWriter:
         ]
         if choice is not None:
             sizes = [
-                _fitting_size(self.fit, c, _inner(r), BODY_SIZES)
+                _fitting_size(self.fit, c, _inner(r), self._pt(BODY_SIZES))
                 for c, r in zip(columns, choice.boxes, strict=True)
             ]
             if None not in sizes:
@@ -594,10 +623,10 @@ class DeckWriter:
     def _table(self, spec: Slide, continued: str) -> None:
         choice = self.layouts.table
         area = choice.boxes[0]
-        size = TABLE_SIZE
+        (size,) = self._pt((TABLE_SIZE,))
         widths = self._column_widths(spec, area.width, size)
         chunks = self._row_chunks(spec, widths, area.height, size)
-        for smaller in FOLD_BACK_SIZES:  # a last row alone: fewer slides at a smaller size?
+        for smaller in self._pt(FOLD_BACK_SIZES):  # a last row alone: fewer slides, smaller?
             if len(chunks) == 1 or len(chunks[-1]) > 1:
                 break
             narrower = self._column_widths(spec, area.width, smaller)
@@ -702,14 +731,14 @@ class DeckWriter:
         free, height = choice.boxes[0], self._size()[1]
         step = free.width // max(1, len(spec.phases))
         top = free.top + height // 25
-        arrow = min(Emu(700000), height // 10)
+        arrow = min(Emu(int(700000 * self.scale)), height // 10)
         card_top = top + arrow + Emu(150000)
         card_height = max(free.bottom - height // 10 - card_top, height // 8)
         card = Box(step - Emu(160000) - 2 * INSET_X, card_height - 2 * INSET_Y)
         longest = max((len(lines) for _, lines, _ in spec.phases), default=0)
         parts = 1
         while parts < longest and any(
-            _fitting_size(self.fit, chunk, card, (PHASE_SIZES[-1],)) is None
+            _fitting_size(self.fit, chunk, card, self._pt(PHASE_SIZES)[-1:]) is None
             for chunk in self._phase_cards(spec, parts, 0)
         ):
             parts += 1
@@ -720,15 +749,15 @@ class DeckWriter:
         name_size = next(
             (
                 s
-                for s in CHEVRON_SIZES
+                for s in self._pt(CHEVRON_SIZES)
                 if all(self.fit.widest_word(n, s) * 1.1 <= inner for n in names)
             ),
-            CHEVRON_SIZES[-1],
+            self._pt(CHEVRON_SIZES)[-1],
         )
         for part in range(parts):
             cards = self._phase_cards(spec, parts, part)
-            sizes = [_fitting_size(self.fit, c, card, PHASE_SIZES) for c in cards]
-            size = min((s for s in sizes if s is not None), default=PHASE_SIZES[-1])
+            sizes = [_fitting_size(self.fit, c, card, self._pt(PHASE_SIZES)) for c in cards]
+            size = min((s for s in sizes if s is not None), default=self._pt(PHASE_SIZES)[-1])
             title = self._continued(spec.title, part, continued)
             slide = self._new(choice, title)
             for index, ((name, _, active), lines) in enumerate(
