@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
@@ -38,8 +39,9 @@ from klusterdocs.render.charts import WORKBOOK_RELATIONSHIP_ID, ChartParts
 class SlideMaker:
     """Adds slides on a layout, and notes pages to slides, to one presentation."""
 
-    def __init__(self, presentation: Any, notes_size: float) -> None:
+    def __init__(self, presentation: Any, notes_size: float, language: str = "") -> None:
         self._presentation = presentation
+        self._language = language
         self._package = presentation.part.package
         self._slides: dict[int, Any] = {}  # layout part's id -> a fresh slide's XML
         self._notes: Any = None  # a fresh notes page's XML
@@ -66,6 +68,8 @@ class SlideMaker:
         self._next_slide_id += 1
         if fresh is None:
             part.slide.shapes.clone_layout_placeholders(layout)
+            if self._language:  # what python-pptx wrote, in the deck's language, copied after
+                in_language(part.slide.element, self._language)
             self._slides[id(layout.part)] = copy.deepcopy(part.slide.element)
         return part.slide
 
@@ -76,6 +80,8 @@ class SlideMaker:
             notes = slide.notes_slide
             if self._notes is None:
                 _plain_paragraphs(notes.notes_text_frame, self._notes_size)
+                if self._language:
+                    in_language(notes.element, self._language)
                 self._notes = copy.deepcopy(notes.element)
                 self._notes_master = notes.part.part_related_by(RT.NOTES_MASTER)
             return notes.notes_text_frame
@@ -93,6 +99,25 @@ class SlideMaker:
             if ph.get("type") == "body" and element.tag == _SHAPE:
                 return NotesSlidePlaceholder(element, notes.shapes).text_frame
         return notes.notes_text_frame
+
+
+def in_language(root: Any, tag: str) -> None:
+    """Give every run and text default under `root` the language `tag` (`sv-SE`): PowerPoint
+    checks spelling by it. XPath finds those without it, without visiting every run."""
+    bare: list[Any] = _RUNS_WITHOUT_PROPERTIES(root)  # type: ignore[assignment]
+    for run in bare:
+        run.insert(0, run.makeelement(qn("a:rPr"), {}))
+    others: list[Any] = _IN_ANOTHER_LANGUAGE(root, tag=tag)  # type: ignore[assignment]
+    for properties in others:
+        properties.set("lang", tag)
+
+
+_A = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+_RUNS_WITHOUT_PROPERTIES = etree.XPath(".//a:r[not(a:rPr)]", namespaces=_A)
+_IN_ANOTHER_LANGUAGE = etree.XPath(
+    "|".join(f".//a:{name}[not(@lang = $tag)]" for name in ("rPr", "endParaRPr", "defRPr")),
+    namespaces=_A,
+)
 
 
 def _plain_paragraphs(frame: Any, size: float) -> None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
 from lxml.etree import SubElement
 from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
@@ -46,6 +45,7 @@ from klusterdocs.render.slide_maker import (
     SlideMaker,
     append_lines,
     has_text,
+    in_language,
     place_chart,
     placeholders,
     remove_empty_placeholders,
@@ -342,7 +342,7 @@ class DeckWriter:
         for sections in list(self.prs.part._element.iter(_SECTION_LIST)):  # of those slides
             extension: Any = sections.getparent()
             extension.getparent().remove(extension)
-        self.maker = SlideMaker(self.prs, NOTES_SIZE)
+        self.maker = SlideMaker(self.prs, NOTES_SIZE, language)
 
     # -- helpers ------------------------------------------------------------------------------
     def _pt(self, sizes: tuple[float, ...]) -> tuple[float, ...]:
@@ -832,7 +832,7 @@ class DeckWriter:
                 paint(run.font.color, palette.text)
 
     def save(self, target: Path, properties: Properties) -> None:
-        _set_language(self.prs, properties.language)
+        _set_language(self.prs, properties.language)  # the template's parts
         core = self.prs.core_properties
         title, author = abbreviated(properties.title, 255), abbreviated(properties.author, 255)
         core.title, core.author = title, author
@@ -856,45 +856,27 @@ def _figure(slide: Any, geometry: str, left: int, top: int, width: int, height: 
     return box
 
 
-_A = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
 # PowerPoint 2010's sections: lists of the template's slides, which the deck does not keep
 _SECTION_LIST = "{http://schemas.microsoft.com/office/powerpoint/2010/main}sectionLst"
+# the parts of the template that hold text; a deck's slides and notes pages are made in the
+# language from the start (see SlideMaker)
 _TEXT_PARTS = {
     CT.PML_PRESENTATION_MAIN,
     CT.PML_TEMPLATE_MAIN,
     CT.PML_SLIDE_MASTER,
     CT.PML_SLIDE_LAYOUT,
-    CT.PML_SLIDE,
-    CT.PML_NOTES_SLIDE,
 }
 
 
 def _set_language(presentation: Any, tag: str) -> None:
-    """Give every run and text default the deck's language (`sv-SE`).
+    """Give every run and text default of the template's parts the deck's language (`sv-SE`).
 
     PowerPoint checks spelling by it: python-pptx's starting deck says `en-US`, so every
-    Swedish word was marked as misspelt. The runs klusterdocs writes already say it; XPath
-    finds the rest (the template's, python-pptx's) without visiting every run again.
+    Swedish word was marked as misspelt.
     """
-    roots = [
-        part._element
-        for part in presentation.part.package.iter_parts()
-        if isinstance(part, XmlPart) and part.content_type in _TEXT_PARTS
-    ]
-    for root in roots:
-        bare: list[Any] = _RUNS_WITHOUT_PROPERTIES(root)  # type: ignore[assignment]
-        for run in bare:
-            run.insert(0, run.makeelement(qn("a:rPr"), {}))
-        others: list[Any] = _IN_ANOTHER_LANGUAGE(root, tag=tag)  # type: ignore[assignment]
-        for properties in others:
-            properties.set("lang", tag)
-
-
-_RUNS_WITHOUT_PROPERTIES = etree.XPath(".//a:r[not(a:rPr)]", namespaces=_A)
-_IN_ANOTHER_LANGUAGE = etree.XPath(
-    "|".join(f".//a:{name}[not(@lang = $tag)]" for name in ("rPr", "endParaRPr", "defRPr")),
-    namespaces=_A,
-)
+    for part in presentation.part.package.iter_parts():
+        if isinstance(part, XmlPart) and part.content_type in _TEXT_PARTS:
+            in_language(part._element, tag)
 
 
 def render_deck(
