@@ -729,7 +729,7 @@ def test_a_toc_that_word_or_libreoffice_filled_is_filled_again(tmp_path, with_st
 def test_a_cellbg_tag_shades_the_cell_in_the_order_word_reads_its_properties() -> None:
     """docxtpl writes the shading first; compiled, it follows the width and merges (so the
     rows of a long table need no sorting each), and what stays out of order is noticed."""
-    from klusterdocs.render.word import _SHADING_FIRST, jinja_source
+    from klusterdocs.render.word import jinja_source, shading_first
 
     cell = (
         '<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/><w:gridSpan w:val="2"/>'
@@ -744,5 +744,8 @@ def test_a_cellbg_tag_shades_the_cell_in_the_order_word_reads_its_properties() -
     assert properties is not None
     names = re.findall(r"<w:(\w+)", properties.group(1))
     assert names == ["tcW", "gridSpan", "shd", "vAlign"]
-    assert not _SHADING_FIRST.search(properties.group(0))
-    assert _SHADING_FIRST.search('<w:tcPr><w:shd w:fill="FF0000"/><w:tcW w:w="1"/></w:tcPr>')
+    assert not shading_first(properties.group(0))
+    assert shading_first('<w:tcPr><w:shd w:fill="FF0000"/><w:tcW w:w="1"/></w:tcPr>')
+    # a run's shading, and a later cell's width, are no cell's disorder
+    run = '<w:p><w:r><w:rPr><w:shd w:fill="FF0000"/></w:rPr></w:r></w:p>'
+    assert not shading_first(f'<w:tc><w:tcPr/>{run}</w:tc><w:tc><w:tcPr><w:tcW w:w="1"/></w:tcPr>')

@@ -627,10 +627,19 @@ def _time_limit(template: Path, seconds: int) -> Iterator[None]:
 
 # shading before a cell property Word's schema puts first (a template's own order, or a
 # docxtpl `cellbg` the compiler could not move): the row's cell properties need sorting
-_SHADING_FIRST = re.compile(
-    r"<w:shd\b[^>]*/>(?:(?!</w:tcPr>).)*?<w:(?:cnfStyle|tcW|gridSpan|hMerge|vMerge|tcBorders)\b",
-    re.DOTALL,
+_CELL_PROPERTY_LIST = re.compile(r"<w:tcPr(?:\s[^>]*)?>(.*?)</w:tcPr>", re.DOTALL)
+_SHADING_BEFORE = re.compile(
+    r"<w:shd\b.*<w:(?:cnfStyle|tcW|gridSpan|hMerge|vMerge|tcBorders)\b", re.DOTALL
 )
+
+
+def shading_first(text: str) -> bool:
+    """Whether a cell of `text` (a row) has its shading before a property that comes first."""
+    return "<w:shd" in text and any(
+        _SHADING_BEFORE.search(m.group(1)) for m in _CELL_PROPERTY_LIST.finditer(text)
+    )
+
+
 _TEXT_WITH_BREAKS = re.compile(r"<w:t(?: [^>]*)?>([^<]*[\n\t\u2028][^<]*)</w:t>")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 
@@ -808,7 +817,7 @@ class _BlockWriter:
         if not cells_complete(text):
             complete_cells(child)
             tall = True  # written again below
-        if scaled or tall or "<w:tbl" in text or _SHADING_FIRST.search(text):
+        if scaled or tall or "<w:tbl" in text or shading_first(text):
             if table.fit is not None and child.tag == TR:
                 fit_rows([child], table.fit)
             finish_tables(child, self.source.layout)  # tables in its cells

@@ -76,7 +76,7 @@ def text_sizes(styles: Any) -> dict[str, float]:
     parents: dict[str, str | None] = {}
     default_style = ""
     for style in styles.iter(qn("w:style")):
-        if style.get(qn("w:type")) != "paragraph":
+        if (style.get(qn("w:type")) or "paragraph") != "paragraph":  # the schema's default
             continue
         style_id = style.get(qn("w:styleId"))
         size = style.find(f"{qn('w:rPr')}/{qn('w:sz')}")
