@@ -135,8 +135,8 @@ class Misplaced:
 
 def misplaced_tags(xml: str) -> list[Misplaced]:
     """Tags whose placement loses text or breaks the document, each with its paragraph."""
-    tags = tags_of(xml)
     paragraphs = paragraphs_of(xml)
+    tags = [tag for paragraph in paragraphs for tag in _tags_in(paragraph)]
     return [*_beside_element_tags(tags, paragraphs), *_filters_out_of_place(tags), *_pairs(tags)]
 
 
