@@ -343,6 +343,7 @@ class DeckWriter:
             extension: Any = sections.getparent()
             extension.getparent().remove(extension)
         self.maker = SlideMaker(self.prs, NOTES_SIZE, language)
+        self._placeholders: tuple[Any, dict[int, Any]] = (None, {})  # the last slide's
 
     # -- helpers ------------------------------------------------------------------------------
     def _pt(self, sizes: tuple[float, ...]) -> tuple[float, ...]:
@@ -358,7 +359,8 @@ class DeckWriter:
     def _new(self, choice: Choice, title: str, sizes: tuple[float, ...] = TITLE_SIZES) -> Any:
         sizes = self._pt(sizes)
         slide = self.maker.add(choice.layout)
-        heading = placeholders(slide).get(0)
+        self._placeholders = (slide, placeholders(slide))  # for _targets, on the same slide
+        heading = self._placeholders[1].get(0)
         place = choice.plan.title
         if heading is not None and choice.plan.explicit and place is not None:
             _place(heading, place.rect)
@@ -382,7 +384,9 @@ class DeckWriter:
         """Where `choice`'s text goes on `slide`: its placeholders, or text boxes drawn in the
         layout's free area when it has none."""
         if not choice.added:
-            found = placeholders(slide)
+            made, found = self._placeholders
+            if made is not slide:
+                found = placeholders(slide)
             if all(idx in found for idx in choice.idx):
                 targets = [found[idx] for idx in choice.idx]
                 if choice.plan.explicit or choice.resized:
