@@ -1223,3 +1223,27 @@ def test_a_chart_fits_the_narrowest_section_not_the_last(tmp_path: Path) -> None
         body = archive.read("word/document.xml").decode("utf-8")
     widths = [int(w) for w in re.findall(r'<wp:extent cx="(\d+)"', body)]
     assert widths and max(widths) <= column
+
+
+def test_a_tag_cut_in_two_by_a_content_control_is_named_with_its_paragraph(
+    tmp_path: Path,
+) -> None:
+    """docxtpl joins a tag's runs by dropping the XML inside it; a content control around
+    half of it was left half open and the part was no XML, reported with no paragraph."""
+    templates = _template(tmp_path, body="MARK")
+
+    def split(name: str, xml: str) -> str:
+        if name != "word/document.xml":
+            return xml
+        return xml.replace(
+            "<w:r><w:t>MARK</w:t></w:r>",
+            '<w:r><w:t>{{ initia</w:t></w:r><w:sdt><w:sdtPr><w:id w:val="5"/></w:sdtPr>'
+            "<w:sdtContent><w:r><w:t>tive.name }}</w:t></w:r></w:sdtContent></w:sdt>",
+        )
+
+    _rewrite_parts(templates / "verksamhetsplan" / "default.docx", split)
+    with pytest.raises(TemplateError, match="cut in two by a content control") as raised:
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
+    assert "paragraph 1 ('{{ initiative.name }}')" in str(raised.value)

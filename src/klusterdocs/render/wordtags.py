@@ -21,7 +21,7 @@ _PREFIX = re.compile(r"^(tr|tc|p|r)\s")
 _XML_TOKEN = re.compile(r"<(/?)([\w:]+)[^>]*?(/?)>|([^<]+)")
 _OPENERS = {"for", "if", "macro", "call", "filter", "with", "block", "raw", "set", "autoescape"}
 _MIDDLES = {"else", "elif"}
-_CONTAINERS = {"w:tbl", "w:txbxContent"}
+_CONTAINERS = {"w:tbl", "w:txbxContent", "w:sdtContent"}  # what a block must not leave
 # Filters that write elements, and the tag prefix each needs (see klusterdocs.render.markup).
 _ELEMENT_FILTERS = {"md": "p", "bullets": "p", "rich": "r", "picture": "r"}
 _MAKES = {"p": "whole paragraphs", "r": "runs"}
@@ -31,7 +31,7 @@ _MAKES = {"p": "whole paragraphs", "r": "runs"}
 class Paragraph:
     number: int  # from 1, every paragraph of the part in document order
     text: str  # as shown, tags included
-    depth: int  # tables and text boxes it sits in
+    depth: int  # tables, text boxes and content controls it sits in
     row: int  # the table row it sits in (0: none), numbered over the part
     cell: int  # the table cell it sits in (0: none)
 
@@ -137,7 +137,59 @@ def misplaced_tags(xml: str) -> list[Misplaced]:
     """Tags whose placement loses text or breaks the document, each with its paragraph."""
     paragraphs = paragraphs_of(xml)
     tags = [tag for paragraph in paragraphs for tag in _tags_in(paragraph)]
-    return [*_beside_element_tags(tags, paragraphs), *_filters_out_of_place(tags), *_pairs(tags)]
+    return [
+        *split_tags(xml),
+        *_beside_element_tags(tags, paragraphs),
+        *_filters_out_of_place(tags),
+        *_pairs(tags),
+    ]
+
+
+# elements inside a paragraph that docxtpl cannot join a tag's runs across
+_SPLITTERS = {"w:sdt", "w:sdtContent", "w:smartTag", "w:fldSimple", "w:hyperlink", "w:customXml"}
+
+
+def split_tags(xml: str) -> list[Misplaced]:
+    """Tags cut in two by a content control, simple field, hyperlink or smart tag around part
+    of them. docxtpl joins a tag's runs by dropping the XML inside the tag, which leaves that
+    element's start or end behind: the filled-in part is no XML at all, and its error names
+    no paragraph. Found here, each is named with its paragraph."""
+    paragraphs = paragraphs_of(xml)
+    found: list[Misplaced] = []
+    number = 0  # the paragraph being read, counted as paragraphs_of counts them
+    path: list[str] = []  # the splitters open around the point being read
+    started: tuple[tuple[str, ...], int] | None = None  # where the tag being read began
+    previous = ""
+    for match in _XML_TOKEN.finditer(xml):
+        closing, name, empty, text = match.groups()
+        if text is None:
+            if name == "w:p" and not closing:
+                number += 1
+                previous, started = "", None
+            elif name in _SPLITTERS and not empty:
+                if not closing:
+                    path.append(name)
+                elif path and path[-1] == name:
+                    path.pop()
+            continue
+        if "{" not in text and "}" not in text and "%" not in text:
+            previous = text[-1:]
+            continue
+        for char in html.unescape(text):
+            pair, previous = previous + char, char
+            if started is None and pair in ("{{", "{%"):
+                started = (tuple(path), number)
+            elif started is not None and pair in ("}}", "%}"):
+                if started[0] != tuple(path) and 0 < started[1] <= len(paragraphs):
+                    found.append(
+                        Misplaced(
+                            paragraphs[started[1] - 1],
+                            "a tag here is cut in two by a content control, field, hyperlink or "
+                            "smart tag around part of it; type the tag again in one piece",
+                        )
+                    )
+                started = None
+    return found
 
 
 def _beside_element_tags(tags: list[Tag], paragraphs: list[Paragraph]) -> Iterator[Misplaced]:
@@ -232,7 +284,7 @@ def _pairs(tags: list[Tag]) -> Iterator[Misplaced]:
                 yield Misplaced(
                     tag.paragraph,
                     f"{opener.typed} (paragraph {opener.paragraph.number}) and {tag.typed} are "
-                    "not both in the text, the same table or the same text box",
+                    "not both in the text, the same table, text box or content control",
                 )
 
 
