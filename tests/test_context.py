@@ -289,3 +289,28 @@ def test_staffing_of_one_full_time_post_is_said_in_the_singular() -> None:
         "1,5 heltidstjänster"
         in _context({"staffing": [*one, {"name": "C", "role": "R", "share": 50}]})["staffing_total"]
     )
+
+
+def test_what_the_summary_and_the_cash_split_say_agrees_with_the_tables() -> None:
+    """A funder's review: three cancelled activities were 'the action plan has three
+    activities'; a budget of costs alone had 'funding of 0 kr, of which 0 % public'; the
+    in-kind share was 23 % in the table and 24 % in the text."""
+    cancelled = [{"id": f"a{n}", "title": f"A{n}", "status": "cancelled"} for n in range(3)]
+    summary = " ".join(_context({"activities": cancelled})["summary"])
+    assert "Handlingsplanen omfattar tre aktiviteter. Inställda: tre aktiviteter." in summary
+    costs = {"costs": [{"item": "Lön", "category": "personnel", "amounts": {2013: 700000}}]}
+    summary = " ".join(_context({"budget": costs})["summary"])
+    assert "0\u00a0%" not in summary and "kostnaderna uppgår till 700" in summary
+    income = [
+        {"source": "R", "kind": "public", "amounts": {2013: 1_200_000}},
+        {"source": "F", "kind": "private", "amounts": {2013: 100_000}},
+        {"source": "T", "kind": "in_kind", "amounts": {2013: 400_000}},
+    ]
+    budget = _context({"budget": {"income": income}})
+    [in_kind] = [s for s in budget["budget"]["shares"] if s["kind"] == "In natura"]
+    assert f"({in_kind['share']})" in budget["cofinancing"]["cash_text"]
+
+
+def test_a_prestudy_that_does_not_move_on_yet_says_when_the_next_phase_comes() -> None:
+    context = _context({"prestudy": {"decision": "not_yet"}})
+    assert context["next_phase_text"].startswith("När villkoren ovan är uppfyllda är nästa fas")

@@ -120,3 +120,24 @@ def test_a_word_counts_where_a_word_starts_with_it() -> None:
     member = "medlemsmodell"  # "fee " is a whole word
     assert _status("formering", member, **areas("Feedback från företagen")) == "missing"
     assert _status("formering", member, **areas("Membership fee for firms")) == "partial"
+
+
+def test_a_thing_the_plan_shows_elsewhere_counts_and_money_applied_for_is_not_committed() -> None:
+    """A funder's review: a fee model, a communication plan, a member count and a pre-study
+    budget given in their own sections were judged missing; funding only applied for was
+    judged 'financiers committed'."""
+    assert _status("formering", "medlemsmodell", membership={"fee_model": "10 000 kr/år"}) == (
+        "done"
+    )
+    plan = [{"audience": "Företag", "message": "Varför", "channel": "Möten"}]
+    assert _status("mobilisering", "kommunikation", communication=plan) == "done"
+    assert _status("mobilisering", "medlemsrekrytering", membership={"members": 106}) == "done"
+    assert _status("mobilisering", "medlemsrekrytering", membership={"members": 2}) == "partial"
+    seed = {"budget": {"amounts": {2024: 150000}, "funder": "Region Gotland"}}
+    assert _status("initiering", "forstudiemedel", prestudy=seed) == "done"
+    applied = {"source": "Vinnova", "kind": "public", "status": "applied", "amounts": {2024: 5}}
+    assert _status("mobilisering", "finansiarer", budget={"income": [applied]}) == "missing"
+    granted = {**applied, "status": "granted"}
+    assert _status("mobilisering", "finansiarer", budget={"income": [applied, granted]}) == (
+        "partial"
+    )

@@ -128,6 +128,9 @@ class _Builder:
         actors = [self.actor(a) for a in m.actors]
         doc = self.document()
         inner, outer = stakeholders["inner"], stakeholders["outer"]
+        recommendation = self.recommendation()
+        # not ready to move on: the next phase is where the conditions lead, not the next step
+        next_phase = "next_phase_later" if recommendation["decision"] == "not_yet" else "next_phase"
         return {
             "lang": self.lang,
             "t": t,
@@ -153,7 +156,7 @@ class _Builder:
                 for g in phase["groups"]
                 for n, item in enumerate(g["entries"])
             ],
-            "next_phase_text": t["notes"]["next_phase"].format(**phase["next"])
+            "next_phase_text": t["notes"][next_phase].format(**phase["next"])
             if phase["next"]
             else "",
             "strategy": self.strategy(),
@@ -179,7 +182,7 @@ class _Builder:
                 for n in range(max(len(inner), len(outer)))
             ],
             "critical_mass_text": self.critical_mass(),
-            "recommendation": self.recommendation(),
+            "recommendation": recommendation,
             "indicators": indicators,
             "indicator_chart": self.indicator_chart(),
             "baseline_chart": self.baseline_chart(),
@@ -1187,6 +1190,12 @@ class _Builder:
             text = notes["cofinancing_ok"].format(**figures)
         cash = b.cash_total
         in_kind = b.total_income - cash
+        if round(in_kind, 2) == round(b.income_by_kind["in_kind"], 2):  # in kind as the kinds say
+            in_kind_share = _whole_percents(b.shares_by_kind)["in_kind"]  # as its table shows
+        else:
+            in_kind_share = _whole_percents(
+                {"cash": cash / (b.total_income or 1), "in_kind": in_kind / (b.total_income or 1)}
+            )["in_kind"]
         return {
             "text": text,
             "exceeded": b.cofinancing_exceeded,
@@ -1203,9 +1212,9 @@ class _Builder:
             ],
             "cash_text": notes["cash_split"].format(
                 cash=money(cash),
-                cash_share=percent(cash / b.total_income),
+                cash_share=percent(1 - in_kind_share),
                 in_kind=money(in_kind),
-                in_kind_share=percent(in_kind / b.total_income),
+                in_kind_share=percent(in_kind_share),
             )
             if b.total_income
             else "",
@@ -1400,11 +1409,16 @@ class _Builder:
             key = "activities_in_areas" if m.strategy.focus_areas else "activities"
             areas = len(m.strategy.focus_areas)
             plan.append(say(s[key], self.lang, activities=len(m.activities), areas=areas))
+            cancelled = sum(a.status == "cancelled" for a in m.activities)
+            if cancelled:
+                plan.append(say(s["activities_cancelled"], self.lang, cancelled=cancelled))
         if m.strategy.goals:
             plan.append(say(s["goals"], self.lang, goals=len(m.strategy.goals)))
         if plan:
             out.append(" ".join(plan))
-        if m.budget.years:
+        if m.budget.years and not m.budget.income:  # what the result says is all there is
+            out.append(self.budget_result(m.budget))
+        elif m.budget.years:
             b = m.budget
             out.append(
                 s["budget"].format(

@@ -22,6 +22,7 @@ from klusterdocs.model.initiative import InitiativeFile
 Group = Literal["tasks", "support", "exit"]
 Status = Literal["done", "partial", "missing", "unknown"]
 Level = Literal["yes", "some", "few", "no", "empty"]
+_LEVELS: tuple[Level, ...] = ("yes", "some", "few", "no", "empty")  # best first
 GROUPS = cast(tuple[Group, ...], CHECKLIST_GROUPS)
 
 
@@ -31,11 +32,12 @@ class Requirement(NamedTuple):
     `kind` is `has` (values at `path`, at least `min`; `distinct` ones), `each` (every element
     of the list before `path`'s last step has it, or has `value`), `all_of` (the values at
     `path` include all of `all_of`, named by the labels of `enum`) or `mentions` (an element
-    of the lists in `within` mentions one of `words`). `says` gives, per language, a text for
+    of the lists in `within` mentions one of `words`) or `any_of` (the best of `alternatives`:
+    a plan may show a thing in more than one place). `says` gives, per language, a text for
     each outcome: yes, some, no, and empty (an `each` over an empty list).
     """
 
-    kind: Literal["has", "each", "all_of", "mentions"]
+    kind: Literal["has", "each", "all_of", "mentions", "any_of"]
     path: str = ""
     min: int = 1
     distinct: bool = False
@@ -45,6 +47,7 @@ class Requirement(NamedTuple):
     words: tuple[str, ...] = ()
     within: tuple[str, ...] = ()
     says: Mapping[str, dict[str, str]] = MappingProxyType({})
+    alternatives: tuple[Requirement, ...] = ()
 
 
 class ChecklistItem(NamedTuple):
@@ -179,6 +182,8 @@ def _requirement(raw: str | dict[str, Any]) -> Requirement:
     `all_of`) still read as they did."""
     if isinstance(raw, str):
         return Requirement("has", raw)
+    if "any_of" in raw:
+        return Requirement("any_of", alternatives=tuple(_requirement(r) for r in raw["any_of"]))
     says = raw.get("says", {})
     minimum = raw.get("min", 1)
     if "each" in raw:
@@ -198,6 +203,9 @@ def _requirement(raw: str | dict[str, Any]) -> Requirement:
 def judge(requirement: Requirement, data: dict[str, Any]) -> Evidence:
     """What `data` (an initiative file as plain data) holds for `requirement`."""
     r = requirement
+    if r.kind == "any_of":  # the best evidence, said as its own requirement says it
+        judged = [judge(alternative, data) for alternative in r.alternatives]
+        return min(judged, key=lambda e: _LEVELS.index(e.level))
     if r.kind == "each":
         list_path, _, key = r.path.rpartition(".")
         items = [i for i in _values_at(data, list_path) if isinstance(i, dict)]
@@ -225,6 +233,8 @@ def judge(requirement: Requirement, data: dict[str, Any]) -> Evidence:
     if len(values) == 1 and isinstance(values[0], list):
         values = [v for v in values[0] if _given(v)]  # a list field: count its entries
     n = len({str(v) for v in values}) if r.distinct else len(values)
+    if len(values) == 1 and isinstance(values[0], int) and not isinstance(values[0], bool):
+        n = values[0]  # a count the file gives (`membership.members: 106`)
     level = "yes" if n >= r.min else "some" if n else "no"
     return Evidence(r, level, n, r.min)
 
