@@ -280,3 +280,21 @@ def test_a_name_of_spaces_only_is_empty(runner: CliRunner, write, blank: str) ->
     result = runner.invoke(main, ["validate", str(program)])
     assert result.exit_code == 1
     assert ":4:" in result.output and "participants[0].name: must not be empty" in result.output
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("args", [["schema", "initiative"], ["--help"], ["validate", "inputs"]])
+def test_output_that_cannot_be_written_is_one_line_not_a_traceback(args: list[str]) -> None:
+    """`klusterdocs schema initiative > file` on a full disk."""
+    import subprocess
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "klusterdocs", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parent.parent,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: cannot write the output: No space left on device"
