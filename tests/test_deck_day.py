@@ -479,3 +479,19 @@ def test_an_items_name_in_its_question_shows_as_typed(write: Write) -> None:
     from klusterdocs.render.markup import plain
 
     assert plain(task.left[1][0]) == "Vad betyder ”Case: **fet** {{ x }}” för ditt initiativ?"
+
+
+def test_every_commitment_a_participant_made_is_on_the_collect_slide(write: Write) -> None:
+    program = write("""
+        program: {title: P}
+        modules:
+          - {number: 1, title: Ett, agenda: [{time: "10:00", item: Intro, kind: plenary}]}
+          - {number: 2, title: Två}
+        participants: [{id: p1, name: Anna}]
+        commitments:
+          - {module: 1, participant: p1, text: FÖRSTA}
+          - {module: 1, participant: p1, text: ANDRA}
+    """)
+    slides = deck_slides(load_program(program), 1)
+    collect = next(s for s in slides if s.title == "Vad gör jag till nästa gång?")
+    assert collect.rows == [["Anna", "FÖRSTA; ANDRA"]]

@@ -797,11 +797,13 @@ class _Deck:
             return []
         t, d = self.t, self.d
         made: dict[str, str] = {}
-        for c in mine:
+        for c in mine:  # a participant may have made more than one
             text = clean_text(c.text)
             if last and c.status:
                 text += f" ({d['status'].get(c.status, d['no_status']).lower()})"
-            made[c.participant] = text
+            made[c.participant] = (
+                f"{made[c.participant]}; {text}" if c.participant in made else text
+            )
         rows = [[clean_text(p.name), made.get(p.id, "")] for p in self.program.participants]
         noted = sum(bool(text) for _, text in rows)
         return [
