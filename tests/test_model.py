@@ -145,3 +145,14 @@ def test_what_a_file_says_twice_differently_is_located(tmp_path) -> None:  # typ
     )
     with pytest.raises(InputError, match="firms_asked: must be 1 000 000 000 or less"):
         load_initiative(path)
+
+
+def test_a_whole_number_is_kept_exactly_however_long() -> None:
+    from klusterdocs.model import ProgramFile
+
+    data = {
+        "program": {"title": "P"},
+        "modules": [{"number": 1, "title": "E"}],
+        "participants": [{"id": "p1", "name": "A", "group": "12345678901234567"}],
+    }
+    assert ProgramFile.validate(data).participants[0].group == 12345678901234567

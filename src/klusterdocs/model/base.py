@@ -237,6 +237,8 @@ def _to_text(value: Any) -> Any:
 def _to_whole_number(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+        return int(value)  # exactly: as a float, 12345678901234567 would become …568
     number = _to_number(value)  # `4.0` and `"4"` are whole numbers too
     return int(number) if number is not _INVALID and number.is_integer() else _INVALID
 
