@@ -299,3 +299,18 @@ def test_cli_reports_bad_rows_located_and_exits_1(tmp_path: Path, thin: Path) ->
     )
     assert skipped.exit_code == 0
     assert "0 added, 0 updated, 0 unchanged, 1 row problem(s) skipped" in skipped.stdout
+
+
+def test_a_formula_without_a_computed_value_is_located_not_read_as_empty(
+    tmp_path: Path, thin: Path
+) -> None:
+    """A workbook written by a script has formulas but no values for them: read as empty
+    cells they meant 'keep the file's value', and the import said 'unchanged'."""
+    rows = [*REGISTER[:2], ["Formelbolaget", "företag", None, "=2+3", 2, None, None, None]]
+    register = _xlsx(tmp_path / "register.xlsx", rows)
+    before = thin.read_bytes()
+    with pytest.raises(InputError) as caught:
+        import_into("actors", register, thin)
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.startswith(f"{register}:3:4: ") and "a formula (=2+3) without" in problem
+    assert thin.read_bytes() == before

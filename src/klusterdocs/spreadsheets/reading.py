@@ -59,22 +59,42 @@ def _read_workbook(path: Path, name: str, fail: Any) -> list[Sheet]:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+        # the same cells as typed: a formula's value is only there if a spreadsheet program
+        # computed and saved it (a workbook written by a script has none)
+        typed = load_workbook(path, read_only=True, data_only=False)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise fail(f"cannot read it as an Excel workbook ({exc})") from None
     try:
         sheets = []
-        for worksheet in workbook.worksheets:
+        for worksheet, formulas in zip(workbook.worksheets, typed.worksheets, strict=True):
             sheet = Sheet(name, worksheet.title)
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            rows = zip(
+                worksheet.iter_rows(values_only=True),
+                formulas.iter_rows(values_only=True),
+                strict=False,  # read-only sheets may end their rows differently
+            )
+            for number, (values, as_typed) in enumerate(rows, start=1):
                 if number > MAX_ROWS:
                     raise fail(f"sheet {worksheet.title} has more than {MAX_ROWS} rows")
                 cells = [_cell(value) for value in values]
+                for column, (cell, typed_value) in enumerate(
+                    zip(cells, as_typed, strict=False), start=1
+                ):
+                    if cell is None and isinstance(typed_value, str) and typed_value[:1] == "=":
+                        problem = sheet.problem(
+                            number,
+                            column,
+                            f"a formula ({typed_value[:40]}) without a computed value; open "
+                            "the workbook in Excel or LibreOffice and save it again",
+                        )
+                        raise InputError([problem])
                 if any(c is not None for c in cells):
                     sheet.rows.append((number, cells))
             sheets.append(sheet)
         return sheets
     finally:
         workbook.close()
+        typed.close()
 
 
 def _cell(value: Any) -> Cell:
