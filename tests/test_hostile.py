@@ -1182,6 +1182,8 @@ def test_a_macro_enabled_template_is_refused_with_its_reason(tmp_path: Path, nam
         )
     assert name in str(raised.value)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.docx"))
+    checked = CliRunner().invoke(main, ["templates", "check", str(templates)])
+    assert checked.exit_code == 1 and "a macro-enabled Word file" in checked.output
 
 
 def test_a_table_without_a_header_row_gets_its_first_row_as_one(tmp_path: Path) -> None:

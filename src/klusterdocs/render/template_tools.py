@@ -399,9 +399,9 @@ def _check_folder(folder: Path) -> list[Finding]:
     for path in sorted(folder.rglob("*")):
         if path.name.startswith("~$"):  # Word's and PowerPoint's lock files
             continue
-        if path.suffix in (".docx", ".dotx"):
+        if path.suffix in (".docx", ".dotx", ".docm", ".dotm"):  # a macro one: its refusal
             findings += check_word_template(path, shape)
-        elif path.suffix in (".pptx", ".potx"):
+        elif path.suffix in (".pptx", ".potx", ".pptm", ".potm"):
             findings += _check_deck_template(path)
     return findings
 
