@@ -495,3 +495,21 @@ def test_every_commitment_a_participant_made_is_on_the_collect_slide(write: Writ
     slides = deck_slides(load_program(program), 1)
     collect = next(s for s in slides if s.title == "Vad gör jag till nästa gång?")
     assert collect.rows == [["Anna", "FÖRSTA; ANDRA"]]
+
+
+def test_an_item_that_ends_where_it_starts_has_no_time_box_made_up(write: Write) -> None:
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: Ett
+            agenda:
+              - {time: "10:00", item: Intro, kind: plenary}
+              - {time: "10:00", item: Andra, kind: plenary}
+              - {time: "11:00", item: Slut, kind: plenary}
+    """)
+    notes_and_text = "\n".join(
+        f"{s.subtitle}\n{s.notes}\n{' '.join(s.bullets)}"
+        for s in deck_slides(load_program(program), 1)
+    )
+    assert "10:00–10:00" not in notes_and_text

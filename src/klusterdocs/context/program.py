@@ -166,9 +166,9 @@ def _time_boxes(agenda: list[AgendaItem]) -> list[TimeBox]:
         following = agenda[index + 1] if index + 1 < len(agenda) else None
         start, end = _minutes(item.time), _minutes(following.time) if following else None
         minutes = end - start if start is not None and end is not None and end > start else None
-        boxes.append(
-            TimeBox(clean_text(item.time), clean_text(following.time) if following else "", minutes)
-        )
+        # an item that ends where it starts, or before (the next day's agenda), has no end known
+        shown_end = clean_text(following.time) if following and minutes else ""
+        boxes.append(TimeBox(clean_text(item.time), shown_end, minutes))
     return boxes
 
 
