@@ -513,3 +513,18 @@ def test_an_item_that_ends_where_it_starts_has_no_time_box_made_up(write: Write)
         for s in deck_slides(load_program(program), 1)
     )
     assert "10:00–10:00" not in notes_and_text
+
+
+def test_the_homework_is_given_when_the_day_ends_with_a_break(write: Write) -> None:
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: Ett
+            agenda:
+              - {time: "09:00", item: Start, kind: plenary}
+              - {time: "12:00", item: Lunch, kind: break}
+            homework: [Uppdatera intressentkartan]
+    """)
+    slides = deck_slides(load_program(program), 1)
+    assert any("Uppdatera intressentkartan" in s.bullets for s in slides)

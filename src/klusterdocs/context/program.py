@@ -212,6 +212,9 @@ class _Deck:
         boxes = _time_boxes(agenda)
         opening = next((i for i, a in enumerate(agenda) if a.kind != "break"), 0)
         homework = next((i for i, a in enumerate(agenda) if a.kind == "homework"), None)
+        # what closes the day follows its homework item, else its last item that is no break
+        last = max((i for i, a in enumerate(agenda) if a.kind != "break"), default=None)
+        closing = homework if homework is not None else last
         for index, (item, box) in enumerate(zip(agenda, boxes, strict=True)):
             section = self._section(item, box, agenda, index)
             out.append(section)
@@ -231,9 +234,11 @@ class _Deck:
                 section.notes = section.notes.replace("\n\n", f"\n\n{said} ", 1)
             if index == opening:
                 content = self._opening() + content
-            if index == homework or (homework is None and index == len(agenda) - 1):
+            if index == closing:
                 content += self._leftovers(index)
             out += content
+        if closing is None:  # a day of breaks only
+            out += self._leftovers(None)
         out.append(self._closing())
         return out
 
