@@ -314,3 +314,12 @@ def test_what_the_summary_and_the_cash_split_say_agrees_with_the_tables() -> Non
 def test_a_prestudy_that_does_not_move_on_yet_says_when_the_next_phase_comes() -> None:
     context = _context({"prestudy": {"decision": "not_yet"}})
     assert context["next_phase_text"].startswith("När villkoren ovan är uppfyllda är nästa fas")
+
+
+def test_no_activity_budget_table_without_an_activity_budget() -> None:
+    activities = [{"id": "a1", "title": "Frukostmöte"}]
+    assert _context({"activities": activities})["activity_budget"] == []
+    activities[0]["budget"] = {2013: 5000}
+    assert (
+        _context({"activities": activities})["activity_budget"][0]["total"] == "5\u00a0000\u00a0kr"
+    )

@@ -749,3 +749,16 @@ def test_a_cellbg_tag_shades_the_cell_in_the_order_word_reads_its_properties() -
     # a run's shading, and a later cell's width, are no cell's disorder
     run = '<w:p><w:r><w:rPr><w:shd w:fill="FF0000"/></w:rPr></w:r></w:p>'
     assert not shading_first(f'<w:tc><w:tcPr/>{run}</w:tc><w:tc><w:tcPr><w:tcW w:w="1"/></w:tcPr>')
+
+
+def test_the_low_hanging_fruit_legend_only_where_a_star_is(tmp_path: Path) -> None:
+    data = yaml.safe_load(THIN)
+    data["activities"] = [{"id": "a1", "title": "Frukostmöte"}]
+    model = InitiativeFile.validate(data)
+    path = write_word_document(model, "verksamhetsplan", tmp_path, today=DAY)
+    assert "Lågt hängande frukt" not in _body_text(docx.Document(str(path)))
+    data["activities"][0]["low_hanging_fruit"] = True
+    path = write_word_document(
+        InitiativeFile.validate(data), "verksamhetsplan", tmp_path / "b", today=DAY
+    )
+    assert "★ Lågt hängande frukt" in _body_text(docx.Document(str(path)))

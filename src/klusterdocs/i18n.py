@@ -256,6 +256,15 @@ def say(text: str, lang: str, *, capital: bool = True, **values: int | str) -> s
     return capitalised(said) if capital else said
 
 
+_QUOTES = {"sv": ("”", "”"), "en": ("“", "”")}
+
+
+def quoted(text: str, lang: str) -> str:
+    """`text` in the language's quotation marks: ”så” in Swedish, “so” in English."""
+    opening, closing = _QUOTES.get(lang, _QUOTES["en"])
+    return f"{opening}{text}{closing}"
+
+
 def capitalised(text: str) -> str:
     """`text` with its first letter in upper case (`str.capitalize` lowers the rest)."""
     return text[:1].upper() + text[1:]

@@ -188,6 +188,7 @@ class _Builder:
             "baseline_chart": self.baseline_chart(),
             "baselines": [i for i in indicators if i["baseline"]],
             "activities": activities,
+            "has_quick_wins": any(a["quick_win"] for a in activities),
             "timeline_chart": self.timeline_chart(),
             "upcoming_activities": [a for a in activities if a["upcoming"]],
             "past_activities": [a for a in activities if not a["upcoming"]],
@@ -1324,6 +1325,8 @@ class _Builder:
         budgeted = [
             (a, m) for a, m in zip(activities, self.model.activities, strict=True) if m.budget
         ]
+        if not budgeted:  # no table of a total alone
+            return []
         cancelled = self.t["documents"]["notes"]["cancelled"]
         years = sorted({y for _, m in budgeted for y in m.budget})
         rows = [
@@ -1392,7 +1395,7 @@ class _Builder:
             s["intro"].format(
                 name=_text(i.name),
                 region=_text(i.region),
-                focus=_lower_first(_text(i.focus)) if self.lang == "sv" else _text(i.focus),
+                focus=_lower_first(_text(i.focus)),
                 phase=self.label("phase", i.phase).lower(),
             )
         ]

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from klusterdocs.context.format import Formatter, clean_text
 from klusterdocs.data import load_data
-from klusterdocs.i18n import capitalised, enum_label, labels, say
+from klusterdocs.i18n import capitalised, enum_label, labels, quoted, say
 from klusterdocs.loading import LoadedProgram
 from klusterdocs.model.program import AgendaItem, Module, ProgramFile, Session
 from klusterdocs.phases import phases
@@ -641,7 +641,7 @@ class _Deck:
         )
         if not questions:
             name = escaped(clean_text(item.item))  # the bullets are Markdown; the name as typed
-            questions = [q.format(item=f"”{name}”") for q in d["default_questions"]]
+            questions = [q.format(item=quoted(name, self.lang)) for q in d["default_questions"]]
         group_work = item.kind in GROUP_WORK
         bring_back = clean_text(item.bring_back or "") or (block.bring_back if block else "")
         if group_work and not bring_back:

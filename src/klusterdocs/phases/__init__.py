@@ -85,7 +85,7 @@ class Evidence(NamedTuple):
 
     def text(self, lang: str) -> str:
         """The evidence in words, in `lang` ("två av tre risker har en ansvarig")."""
-        from klusterdocs.i18n import join, labels, say
+        from klusterdocs.i18n import join, labels, quoted, say
 
         said = self.requirement.says.get(lang, {})
         texts = labels(lang)["checklist"]
@@ -102,7 +102,7 @@ class Evidence(NamedTuple):
             min=self.requirement.min,
             present=join([_named(lang, enum, v) for v in self.present], lang),
             missing=join([_named(lang, enum, v) for v in self.missing], lang),
-            names=join([f"”{name}”" for name in self.names], lang),
+            names=join([quoted(name, lang) for name in self.names], lang),
         )
 
 

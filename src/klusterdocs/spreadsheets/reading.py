@@ -53,48 +53,58 @@ def read_sheets(path: Path) -> list[Sheet]:
 
 
 def _read_workbook(path: Path, name: str, fail: Any) -> list[Sheet]:
+    import contextlib
     import zipfile
 
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        # the same cells as typed: a formula's value is only there if a spreadsheet program
-        # computed and saved it (a workbook written by a script has none)
-        typed = load_workbook(path, read_only=True, data_only=False)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise fail(f"cannot read it as an Excel workbook ({exc})") from None
-    try:
+    # everything opened is closed however reading ends: a sheet's rows are read from a
+    # stream of the file that stays open until its row iterator is closed
+    with contextlib.ExitStack() as opened:
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            opened.callback(workbook.close)
+            # the same cells as typed: a formula's value is only there if a spreadsheet
+            # program computed and saved it (a workbook written by a script has none)
+            typed = load_workbook(path, read_only=True, data_only=False)
+            opened.callback(typed.close)
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            raise fail(f"cannot read it as an Excel workbook ({exc})") from None
         sheets = []
         for worksheet, formulas in zip(workbook.worksheets, typed.worksheets, strict=True):
             sheet = Sheet(name, worksheet.title)
-            rows = zip(
-                worksheet.iter_rows(values_only=True),
-                formulas.iter_rows(values_only=True),
-                strict=False,  # read-only sheets may end their rows differently
-            )
+            values_rows: Any = worksheet.iter_rows(values_only=True)
+            opened.callback(values_rows.close)
+            typed_rows: Any = formulas.iter_rows(values_only=True)
+            opened.callback(typed_rows.close)
+            # read-only sheets may end their rows differently: not strict
+            rows = zip(values_rows, typed_rows, strict=False)
             for number, (values, as_typed) in enumerate(rows, start=1):
                 if number > MAX_ROWS:
                     raise fail(f"sheet {worksheet.title} has more than {MAX_ROWS} rows")
                 cells = [_cell(value) for value in values]
-                for column, (cell, typed_value) in enumerate(
-                    zip(cells, as_typed, strict=False), start=1
-                ):
-                    if cell is None and isinstance(typed_value, str) and typed_value[:1] == "=":
-                        problem = sheet.problem(
-                            number,
-                            column,
-                            f"a formula ({typed_value[:40]}) without a computed value; open "
-                            "the workbook in Excel or LibreOffice and save it again",
-                        )
-                        raise InputError([problem])
+                _check_formulas(sheet, number, cells, as_typed)
                 if any(c is not None for c in cells):
                     sheet.rows.append((number, cells))
             sheets.append(sheet)
         return sheets
-    finally:
-        workbook.close()
-        typed.close()
+
+
+def _check_formulas(sheet: Sheet, number: int, cells: list[Cell], as_typed: Any) -> None:
+    """A formula whose value was never computed is no empty cell (which keeps the file's
+    value): it is named by its cell."""
+    for column, (cell, typed) in enumerate(zip(cells, as_typed, strict=False), start=1):
+        if cell is None and isinstance(typed, str) and typed[:1] == "=":
+            raise InputError(
+                [
+                    sheet.problem(
+                        number,
+                        column,
+                        f"a formula ({typed[:40]}) without a computed value; open the "
+                        "workbook in Excel or LibreOffice and save it again",
+                    )
+                ]
+            )
 
 
 def _cell(value: Any) -> Cell:
