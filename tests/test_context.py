@@ -323,3 +323,13 @@ def test_no_activity_budget_table_without_an_activity_budget() -> None:
     assert (
         _context({"activities": activities})["activity_budget"][0]["total"] == "5\u00a0000\u00a0kr"
     )
+
+
+def test_an_actor_not_yet_scored_is_in_the_action_list_to_be_scored_first() -> None:
+    actors = [
+        {"id": "bank", "name": "Banken", "helix": "finance", "power": 2, "interest": 1},
+        {"id": "chalmers", "name": "Chalmers", "helix": "academia", "power": 5},
+    ]
+    priorities = _context({"actors": actors})["stakeholders"]["priorities"]
+    assert [(p["rank"], p["name"]) for p in priorities] == [("1", "Banken"), ("–", "Chalmers")]
+    assert priorities[1]["strategy"] == "Bedöm först inflytande och intresse."

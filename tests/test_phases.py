@@ -94,9 +94,13 @@ def test_languages_have_the_same_labels() -> None:
     assert paths(sv) - swedish_grammar == paths(en)
 
 
+def _base(phase: str) -> dict[str, object]:
+    return {"initiative": {"name": "K", "region": "X", "focus": "Y", "phase": phase}}
+
+
 def _status(phase: str, key: str, **data: object) -> str:
-    base = {"initiative": {"name": "K", "region": "X", "focus": "Y", "phase": phase}}
-    [item] = [s for s in assess(InitiativeFile.validate({**base, **data})) if s.item.key == key]
+    valid = InitiativeFile.validate({**_base(phase), **data})
+    [item] = [s for s in assess(valid) if s.item.key == key]
     return item.status
 
 
@@ -141,3 +145,21 @@ def test_a_thing_the_plan_shows_elsewhere_counts_and_money_applied_for_is_not_co
     assert _status("mobilisering", "finansiarer", budget={"income": [applied, granted]}) == (
         "partial"
     )
+
+
+def test_a_co_financed_budget_above_its_ceiling_is_not_done() -> None:
+    income = [
+        {"source": "Tillväxtverket", "kind": "public", "amounts": {2024: 1_000_000}},
+        {"source": "Avgifter", "kind": "private", "amounts": {2024: 250_000}},
+    ]
+    costs = [{"item": "P", "category": "personnel", "amounts": {2024: 500_000}}]
+    within = {"income": income, "costs": costs, "cofinancing_limit": 90}
+    assert _status("formering", "medfinansierad_budget", budget=within) == "done"
+    above = {**within, "cofinancing_limit": 50}
+    [item] = [
+        s
+        for s in assess(InitiativeFile.validate({**_base("formering"), "budget": above}))
+        if s.item.key == "medfinansierad_budget"
+    ]
+    assert item.status == "partial" and "över taket" in item.reason("sv")
+    assert "budget.within_ceiling" not in item.missing

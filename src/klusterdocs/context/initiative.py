@@ -512,6 +512,15 @@ class _Builder:
                     ),
                 }
                 for n, a in enumerate(ranked, start=1)
+            ]
+            + [  # not yet scored: listed last, to be scored first
+                {
+                    **self.actor(a),
+                    "rank": "–",
+                    "strategy": self.t["documents"]["notes"]["score_first"],
+                }
+                for a in actors
+                if a.quadrant is None
             ],
             "industry_count": sum(a.helix == "industry" for a in actors),
             "member_count": sum(bool(a.member) for a in actors),

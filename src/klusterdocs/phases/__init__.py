@@ -91,7 +91,7 @@ class Evidence(NamedTuple):
         texts = labels(lang)["checklist"]
         defaults = texts["mentions"] if self.requirement.kind == "mentions" else texts["evidence"]
         level = self.level if self.level in said or self.level != "few" else "some"
-        template = said.get(level) or defaults[level]
+        template = said[level] if level in said else defaults[level]  # "" says nothing
         enum = self.requirement.enum
         return say(
             template,
@@ -128,8 +128,8 @@ class ItemStatus(NamedTuple):
             return str(texts["marked_done" if self.status == "done" else "marked_open"])
         if not self.evidence:
             return str(texts["not_judged"])
-        said = dict.fromkeys(e.text(lang) for e in self.evidence)  # each once, in order
-        return capitalised("; ".join(said)) + "."
+        said = dict.fromkeys(t for e in self.evidence if (t := e.text(lang)))  # each once
+        return capitalised("; ".join(said) if said else str(texts["evidence"]["yes"])) + "."
 
     def shortfall(self, lang: str) -> str:
         """What the item still lacks, in `lang`: the evidence that falls short."""
@@ -317,16 +317,26 @@ def next_phase(key: str) -> PhaseInfo | None:
     return phases()[order[index + 1]] if index + 1 < len(order) else None
 
 
+# facts assess() works out for the requirements, which no one fills in
+_WORKED_OUT = {"budget.within_ceiling"}
+
+
 def assess(initiative: InitiativeFile, phase: str | None = None) -> list[ItemStatus]:
     """Judge each checklist item of `phase` (default: the initiative's) against its data."""
     info = phases()[phase or initiative.initiative.phase]
     data = to_data(initiative)
     # a cancelled activity is evidence of nothing (the budget leaves it out too)
     data["activities"] = [a for a in data["activities"] if a.get("status") != "cancelled"]
+    # what the model works out and the file does not say: the public share against its ceiling
+    data["budget"]["within_ceiling"] = not initiative.budget.cofinancing_exceeded
     out: list[ItemStatus] = []
     for item in info.checklist:
         evidence = tuple(judge(r, data) for r in item.requires)
-        unmet = tuple(e.requirement.path for e in evidence if not e.met and e.requirement.path)
+        unmet = tuple(
+            e.requirement.path
+            for e in evidence
+            if not e.met and e.requirement.path and e.requirement.path not in _WORKED_OUT
+        )
         override = initiative.checklist.get(item.key)
         if override is not None:
             status: Status = "done" if override.done else "missing"
