@@ -28,6 +28,7 @@ from pptx.util import Emu
 from klusterdocs.context.format import abbreviated
 from klusterdocs.context.program import Slide
 from klusterdocs.errors import TemplateError, display_path
+from klusterdocs.i18n import quoted
 from klusterdocs.output import atomic_path
 from klusterdocs.render.charts import chart_parts
 from klusterdocs.render.fit import Box, TextFit, metrics_for
@@ -264,17 +265,14 @@ def _fitting_size(
     a pasted address, is broken)."""
     texts = [plain(t) for t, _, _ in paragraphs]
     indent = BULLET_INDENT if any(b != "none" for _, b, _ in paragraphs) else 0
-    fitting = [
-        size
-        for size in sizes
-        if fit.fits(texts, box, size, indent=indent, space_before_pt=SPACE_BEFORE)
-    ]
-    whole = (
-        size
-        for size in fitting
-        if all(fit.widest_word(text, size) <= box.width - indent for text in texts)
-    )
-    return next(whole, fitting[0] if fitting else None)
+    first = None  # the largest that fits, breaking a word if it must
+    for size in sizes:
+        if not fit.fits(texts, box, size, indent=indent, space_before_pt=SPACE_BEFORE):
+            continue
+        if all(fit.widest_word(text, size) <= box.width - indent for text in texts):
+            return size
+        first = size if first is None else first
+    return first
 
 
 def text_scale(width: int, height: int) -> float:
@@ -562,7 +560,7 @@ class DeckWriter:
         choice = self.layouts.content
         slide = self._new(choice, spec.title)
         body = self._targets(slide, choice)[0]
-        paragraphs = [(f"”{spec.bullets[0]}”", "none", False)]
+        paragraphs = [(quoted(spec.bullets[0], self.language[:2]), "none", False)]
         self._fit(slide, body, paragraphs, self._pt((28, 24, 20, 18, 16)))
         for run in body.text_frame.paragraphs[0].runs:
             run.font.italic = True
