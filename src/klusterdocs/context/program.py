@@ -20,6 +20,7 @@ from klusterdocs.data import load_data
 from klusterdocs.i18n import capitalised, enum_label, labels, quoted, say
 from klusterdocs.loading import LoadedProgram
 from klusterdocs.model.program import AgendaItem, Module, ProgramFile, Session
+from klusterdocs.model.types import minutes_of_day
 from klusterdocs.phases import phases
 from klusterdocs.render.charts import ChartSpec, Series
 from klusterdocs.render.markup import escaped
@@ -139,16 +140,10 @@ def _when(sessions: list[Session], fmt: Formatter) -> str:
     return " · ".join(parts)
 
 
-def _minutes(time: str) -> int | None:
-    """`"10:35"` → 635; None for a time that is not hours and minutes."""
-    found = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", time)
-    return int(found[1]) * 60 + int(found[2]) if found else None
-
-
 def ordered_agenda(module: Module) -> list[AgendaItem]:
     """The agenda in time order (as written where a time cannot be read)."""
-    if all(_minutes(a.time) is not None for a in module.agenda):
-        return sorted(module.agenda, key=lambda a: _minutes(a.time) or 0)
+    if all(minutes_of_day(a.time) is not None for a in module.agenda):
+        return sorted(module.agenda, key=lambda a: minutes_of_day(a.time) or 0)
     return list(module.agenda)
 
 
@@ -164,7 +159,8 @@ def _time_boxes(agenda: list[AgendaItem]) -> list[TimeBox]:
     boxes = []
     for index, item in enumerate(agenda):
         following = agenda[index + 1] if index + 1 < len(agenda) else None
-        start, end = _minutes(item.time), _minutes(following.time) if following else None
+        start = minutes_of_day(item.time)
+        end = minutes_of_day(following.time) if following else None
         minutes = end - start if start is not None and end is not None and end > start else None
         # an item that ends where it starts, or before (the next day's agenda), has no end known
         shown_end = clean_text(following.time) if following and minutes else ""

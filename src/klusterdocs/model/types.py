@@ -27,9 +27,16 @@ Measure = Annotated[
 ]
 
 
-def _time_of_day(value: str) -> str:
-    found = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value)
+def minutes_of_day(time: str) -> int | None:
+    """`"10:35"` (or `"10.35"`) → 635; None for text that is no time of day."""
+    found = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", time)
     if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+        return None
+    return int(found[1]) * 60 + int(found[2])
+
+
+def _time_of_day(value: str) -> str:
+    if minutes_of_day(value) is None:
         raise ValueError(f"expected a time of day like 10:00 or 9.30; got {value!r}")
     return value
 
