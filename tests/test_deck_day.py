@@ -528,3 +528,51 @@ def test_the_homework_is_given_when_the_day_ends_with_a_break(write: Write) -> N
     """)
     slides = deck_slides(load_program(program), 1)
     assert any("Uppdatera intressentkartan" in s.bullets for s in slides)
+
+
+def test_a_two_day_module_keeps_its_days_in_the_order_written(write: Write) -> None:
+    """Sorted as one day, the second morning came first and the first afternoon's last item
+    ran to the next morning ('10:00–13:00 · 180 min'); a break ending the day said '–'."""
+    program = write("""
+        program: {title: T}
+        modules:
+          - number: 1
+            title: M
+            sessions: [{place: Arvika, date: 2014-04-10, end_date: 2014-04-11}]
+            agenda:
+              - {time: "13:00", item: Uppföljning, kind: plenary}
+              - {time: "17:00", item: Middag, kind: break}
+              - {time: "08:30", item: Finansiering, kind: lecture}
+              - {time: "10:00", item: Avslutning, kind: plenary}
+        participants: [{id: p1, name: Ann}]
+    """)
+    slides = deck_slides(load_program(program), 1)
+    agenda = next(s for s in slides if s.title == "Dagordning")
+    assert [row[0] for row in agenda.rows][:3] == ["13:00", "17:00", "08:30"]
+    dinner = next(s for s in slides if s.title == "Middag")
+    assert "–" not in dinner.notes and "minuter" not in dinner.notes
+    text = "\n".join(f"{s.subtitle}\n{s.notes}" for s in slides)
+    assert "180 min" not in text and "17:00–08:30" not in text
+
+
+def test_the_follow_up_and_the_round_say_what_the_numbers_allow(write: Write) -> None:
+    people = "\n".join(f"          - {{id: p{n}, name: P{n}}}" for n in range(40))
+    program = write(f"""
+        program: {{title: T}}
+        modules:
+          - {{number: 1, title: Ett}}
+          - number: 2
+            title: Två
+            agenda:
+              - {{time: "09:30", item: Runda, kind: plenary}}
+              - {{time: "10:30", item: Slut, kind: plenary}}
+        participants:
+{people}
+        commitments:
+          - {{module: 1, participant: p1, text: Ringa, status: ongoing}}
+    """)
+    slides = deck_slides(load_program(program), 2)
+    notes = "\n".join(s.notes for s in slides)
+    assert "inget" in notes.lower() and "0 av 1" not in notes and "de klara" not in notes
+    rounds = [line for s in slides for line in s.right[1] if "per person" in line]
+    assert all("1 min" in line for line in rounds)  # 60 minutes for 40: not 2 each

@@ -141,10 +141,12 @@ def _when(sessions: list[Session], fmt: Formatter) -> str:
 
 
 def ordered_agenda(module: Module) -> list[AgendaItem]:
-    """The agenda in time order (as written where a time cannot be read)."""
-    if all(minutes_of_day(a.time) is not None for a in module.agenda):
-        return sorted(module.agenda, key=lambda a: minutes_of_day(a.time) or 0)
-    return list(module.agenda)
+    """The agenda in time order; a module of more than one day in the order written (its
+    second day's 08:30 comes after the first day's dinner)."""
+    several_days = any(s.end_date and s.end_date > s.date for s in module.sessions)
+    if several_days or any(minutes_of_day(a.time) is None for a in module.agenda):
+        return list(module.agenda)
+    return sorted(module.agenda, key=lambda a: minutes_of_day(a.time) or 0)
 
 
 @dataclass(frozen=True)
@@ -381,8 +383,12 @@ class _Deck:
         following = agenda[index + 1] if index + 1 < len(agenda) else None
         if item.kind == "break":
             back = d["back_at"].format(time=box.end) if box.end else ""
-            notes = d["notes"]["break"].format(
-                item=clean_text(item.item), end=box.end or "–", minutes=box.minutes or "–"
+            notes = (
+                d["notes"]["break"].format(
+                    item=clean_text(item.item), end=box.end, minutes=box.minutes
+                )
+                if box.end and box.minutes
+                else d["notes"]["break_open"].format(item=clean_text(item.item))
             )
             return Slide(
                 "section",
@@ -395,9 +401,11 @@ class _Deck:
                 item=clean_text(item.item), when=f"{span} ({kind})" if kind else span
             ),
             following is not None
-            and d["notes"]["section_next"].format(
-                next=f"{clean_text(following.time)} {clean_text(following.item)}"
-            ),
+            and d["notes"]["section_next"]
+            .format(next=f"{clean_text(following.time)} {clean_text(following.item)}")
+            .replace("?.", "?")
+            .replace("!.", "!")
+            .replace("..", "."),
         )
         if item.kind in GROUP_WORK:
             notes += "\n\n" + d["notes"]["section_group"]
@@ -656,7 +664,8 @@ class _Deck:
         right = [capitalised(span)]
         people = len(self.program.participants)
         if not group_work and box.minutes and people:
-            right.append(d["per_person"].format(minutes=max(1, round(box.minutes / people))))
+            # rounded down: the round must fit its time box
+            right.append(d["per_person"].format(minutes=max(1, box.minutes // people)))
         if bring_back:
             right.append(f"**{d['bring_back']}:** {bring_back}")
         groups = self._groups() if group_work else []
@@ -759,7 +768,7 @@ class _Deck:
         committed = {c.participant for c in follow_up}
         missing = [self.names[p.id] for p in self.program.participants if p.id not in committed]
         notes = _sentences(
-            d["notes"]["follow_up"].format(count=len(follow_up), done=done),
+            say(d["notes"]["follow_up"], self.lang, count=len(follow_up), done=done),
             bool(missing) and d["notes"]["follow_up_missing"].format(names=", ".join(missing)),
         )
         slides = [Slide("table", t["commitments"], columns=columns, rows=rows, notes=notes)]
@@ -772,7 +781,18 @@ class _Deck:
             if unknown:
                 counts[d["no_status"]] = unknown
             chart = self._count_chart(d["charts"]["follow_up"], counts)
-            said = d["notes"]["follow_up_chart"].format(count=len(follow_up), done=done)
+            said = say(
+                d["notes"][
+                    "follow_up_chart"
+                    if 0 < done < len(follow_up)
+                    else "follow_up_chart_all"
+                    if done
+                    else "follow_up_chart_none"
+                ],
+                self.lang,
+                count=len(follow_up),
+                done=done,
+            )
             slides.append(Slide("chart", chart.title, chart=chart, notes=said))
         return slides
 
