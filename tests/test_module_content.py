@@ -14,6 +14,7 @@ import yaml
 import klusterdocs.data
 from klusterdocs.context.program import GENERATED, deck_slides
 from klusterdocs.loading import load_program
+from klusterdocs.model import PHASES
 
 MODULES = Path(klusterdocs.data.__file__).parent / "modules"
 NUMBERS = (1, 2, 3, 4)
@@ -152,7 +153,7 @@ modules:
   - {{number: {number - 1}, title: Förra}}
   - number: {number}
     title: Modulen
-    phase: mobilisering
+    phase: {PHASES[number - 1]}
     homework: [Något att göra]
     agenda:
 {agenda}{following}
@@ -201,3 +202,22 @@ commitments:
     first = slides[sections[0] + 1 : bounds[1]]
     assert [s.kind for s in first[:3]] == ["bullets", "phases", "table"]
     assert "Ett åtagande" in [cell for row in first[2].rows for cell in row]
+
+
+def test_a_module_of_another_phase_than_the_built_in_one_gets_no_built_in_purpose(
+    write: Write,
+) -> None:
+    """Module 1's built-in purpose is about initiering; on a module 1 about formering it
+    said 'what the initiation phase asks for'."""
+    program = write("""
+program: {title: P}
+modules:
+  - number: 1
+    title: Strategi och vision
+    phase: formering
+    agenda: [{time: "10:00", item: "Kluster vad och varför", kind: lecture}]
+""")
+    titles = [s.title for s in deck_slides(load_program(program), 1)]
+    assert "Syfte med modulen" not in titles
+    program.write_text(program.read_text().replace("formering", "initiering"), encoding="utf-8")
+    assert "Syfte med modulen" in [s.title for s in deck_slides(load_program(program), 1)]

@@ -413,7 +413,8 @@ class _Deck:
 
     def _purpose(self) -> list[Slide]:
         """The built-in module's purpose, where its content is the day's."""
-        if not self.built_in:
+        about = self.content.get("phase")  # a module of another phase has another purpose
+        if not self.built_in or (self.module.phase and about and self.module.phase != about):
             return []
         bullets = [clean_text(p) for p in self.content.get("purpose", [])]
         if not bullets:
