@@ -298,3 +298,21 @@ def test_output_that_cannot_be_written_is_one_line_not_a_traceback(args: list[st
         )
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: cannot write the output: No space left on device"
+
+
+def test_a_module_held_before_the_one_before_it_is_a_warning(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    program = tmp_path / "p.yaml"
+    program.write_text(
+        "program: {title: P}\n"
+        "modules:\n"
+        "  - {number: 1, title: Ett, sessions: [{place: Falun, date: 2018-02-01}]}\n"
+        "  - {number: 2, title: Två, sessions: [{place: Malmö, date: 2018-01-15}]}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["validate", str(program)])
+    assert result.exit_code == 0
+    assert "p.yaml:4:" in result.output and "module 2 (2018-01-15) is held before module 1" in (
+        result.output
+    )

@@ -7,6 +7,7 @@ type errors instead of one round later.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -397,11 +398,30 @@ def check_file(path: Path) -> FileCheck:
         source = load_yaml(path, display_path(path))
         kind = detect_kind(source)
         if kind == "program":
-            _program_from(source)
-            return FileCheck(kind, [], [])
+            return FileCheck(kind, [], _program_warnings(source, _program_from(source).model))
         return FileCheck(kind, [], _warnings(source, _initiative_from(source)))
     except InputError as exc:
         return FileCheck(None, exc.problems, [])
+
+
+def _program_warnings(source: Source, model: ProgramFile) -> list[Problem]:
+    """A module held before the one numbered before it: the decks would remind of a next
+    meeting that has been."""
+    found = []
+    dated = [
+        (n, m, min(s.date for s in m.sessions)) for n, m in enumerate(model.modules) if m.sessions
+    ]
+    dated.sort(key=lambda item: item[1].number)
+    for (_, before, first), (n, module, when) in itertools.pairwise(dated):
+        if when < first:
+            found.append(
+                source.problem(
+                    ("modules", n, "sessions"),
+                    f"warning: module {module.number} ({when.isoformat()}) is held before "
+                    f"module {before.number} ({first.isoformat()})",
+                )
+            )
+    return found
 
 
 def _warnings(source: Source, model: InitiativeFile) -> list[Problem]:
