@@ -1249,3 +1249,29 @@ def test_a_tag_cut_in_two_by_a_content_control_is_named_with_its_paragraph(
             load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
         )
     assert "paragraph 1 ('{{ initiative.name }}')" in str(raised.value)
+
+
+def test_a_section_of_two_columns_does_not_narrow_every_table(tmp_path: Path) -> None:
+    """A two-column section at the end made every table of the document half as wide."""
+    from docx.enum.section import WD_SECTION
+    from docx.oxml import parse_xml
+
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = (
+        "{{ initiative.name }}",
+        "{{ initiative.region }}",
+    )
+    section = document.add_section(WD_SECTION.CONTINUOUS)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    section._sectPr.append(parse_xml(f'<w:cols xmlns:w="{w}" w:num="2" w:space="567"/>'))
+    document.add_paragraph("{{ initiative.focus }}")
+    document.save(str(folder / "default.docx"))
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=folder.parent
+    )
+    [made] = docx.Document(str(path)).tables
+    widths = [int(c.get(docx.oxml.ns.qn("w:w"))) for c in made._tbl.tblGrid]
+    assert sum(widths) > 6000  # about the page's width (8640 twips), not one column's

@@ -106,9 +106,10 @@ def _defining_style(style_id: str, parents: dict[str, str | None], own: Any) -> 
 
 
 def text_area(document: Any) -> tuple[float, float]:
-    """The width and height a table or chart has, in twips: the narrowest and lowest text
-    column of the document's sections (a chart in a portrait section is not made as wide
-    as a landscape appendix after it; one in a section of two columns fits one)."""
+    """The width and height a table or chart has, in twips: the narrowest and lowest of the
+    document's sections between their margins (a chart in a portrait section is not made as
+    wide as a landscape appendix after it). A section's columns do not count: a page of two
+    columns somewhere would make every table of the document half as wide."""
     sections = document.findall(f".//{qn('w:sectPr')}") or [None]
     areas = [_section_area(section) for section in sections]
     return min(width for width, _ in areas), min(height for _, height in areas)
@@ -117,7 +118,6 @@ def text_area(document: Any) -> tuple[float, float]:
 def _section_area(section: Any) -> tuple[float, float]:
     size = section.find(qn("w:pgSz")) if section is not None else None
     margins = section.find(qn("w:pgMar")) if section is not None else None
-    columns = section.find(qn("w:cols")) if section is not None else None
 
     def value(element: Any, name: str, default: int) -> int:
         found = element.get(qn(f"w:{name}")) if element is not None else None
@@ -125,8 +125,6 @@ def _section_area(section: Any) -> tuple[float, float]:
 
     width = value(size, "w", 11906) - value(margins, "left", 1440) - value(margins, "right", 1440)
     height = value(size, "h", 16838) - value(margins, "top", 1440) - value(margins, "bottom", 1440)
-    count = min(max(value(columns, "num", 1), 1), 45)  # Word allows up to 45 columns
-    width = (width - value(columns, "space", 720) * (count - 1)) // count
     return float(max(width, 1440)), float(max(height, 1440))
 
 
