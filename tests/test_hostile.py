@@ -1254,7 +1254,6 @@ def test_a_tag_cut_in_two_by_a_content_control_is_named_with_its_paragraph(
 def test_a_section_of_two_columns_does_not_narrow_every_table(tmp_path: Path) -> None:
     """A two-column section at the end made every table of the document half as wide."""
     from docx.enum.section import WD_SECTION
-    from docx.oxml import parse_xml
 
     folder = tmp_path / "templates" / "verksamhetsplan"
     folder.mkdir(parents=True)
@@ -1265,8 +1264,8 @@ def test_a_section_of_two_columns_does_not_narrow_every_table(tmp_path: Path) ->
         "{{ initiative.region }}",
     )
     section = document.add_section(WD_SECTION.CONTINUOUS)
-    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    section._sectPr.append(parse_xml(f'<w:cols xmlns:w="{w}" w:num="2" w:space="567"/>'))
+    columns = section._sectPr.find(docx.oxml.ns.qn("w:cols"))
+    columns.set(docx.oxml.ns.qn("w:num"), "2")
     document.add_paragraph("{{ initiative.focus }}")
     document.save(str(folder / "default.docx"))
     path = write_word_document(
