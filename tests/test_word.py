@@ -762,3 +762,12 @@ def test_the_low_hanging_fruit_legend_only_where_a_star_is(tmp_path: Path) -> No
         InitiativeFile.validate(data), "verksamhetsplan", tmp_path / "b", today=DAY
     )
     assert "★ Lågt hängande frukt" in _body_text(docx.Document(str(path)))
+
+
+@pytest.mark.parametrize("document", WORD_DOCUMENTS)
+def test_the_built_in_templates_open_in_word_as_they_are(document: str) -> None:
+    """`templates export` hands them to a region to edit in Word: their XML is in the
+    schema's order too, not only the documents made from them."""
+    from tests.checks import office_errors
+
+    assert office_errors(builtin_templates() / document / "default.docx") == []
