@@ -69,7 +69,10 @@ marked `[]` in the table is one element of a list: the list's elements are print
 loop (below).
 
 Every field exists for every initiative. A text the file does not give is empty, and a list
-the file does not give has no elements, so a condition decides what to show instead.
+the file does not give has no elements, so a condition decides what to show instead. A few
+groups are missing as a whole when the file leaves them out (`initiative.leader`,
+`context.swot`, `regional_strategy`, `prestudy.budget`, `changes`, `doc.logo` and the
+charts): test the group before reaching into it, `{%p if initiative.leader %}`.
 
 ## Showing a part only sometimes: `{%p if %}`
 
@@ -334,7 +337,8 @@ come out: their slide counts, continuation slides that hold a single line, text 
 
 ## What a Word template sees
 
-Every field below exists for every initiative. *kind* says what a field holds: a text, a
+Every field below exists for every initiative (the groups named above only when the file
+gives them). *kind* says what a field holds: a text, a
 number, a flag (true or false, for conditions), a mapping (a group of fields, reached with a
 dot) or a list (printed with a loop). `[]` marks one element of a list:
 `{%p for a in actors %}` … `{{ a.name }}` prints `actors[].name`. The examples are from
