@@ -576,3 +576,17 @@ def test_the_follow_up_and_the_round_say_what_the_numbers_allow(write: Write) ->
     assert "inget" in notes.lower() and "0 av 1" not in notes and "de klara" not in notes
     rounds = [line for s in slides for line in s.right[1] if "per person" in line]
     assert all("1 min" in line for line in rounds)  # 60 minutes for 40: not 2 each
+
+
+def test_a_sentence_ending_its_own_way_gets_no_second_full_stop(write: Write) -> None:
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: Ett
+            agenda:
+              - {time: "09:00", item: Start, kind: plenary}
+              - {time: "09:20", item: "Vad är en god vision?", kind: group_reflection}
+    """)
+    notes = "\n".join(s.notes for s in deck_slides(load_program(program), 1))
+    assert "Därefter: 09:20 Vad är en god vision?" in notes and "?." not in notes

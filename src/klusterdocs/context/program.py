@@ -401,11 +401,9 @@ class _Deck:
                 item=clean_text(item.item), when=f"{span} ({kind})" if kind else span
             ),
             following is not None
-            and d["notes"]["section_next"]
-            .format(next=f"{clean_text(following.time)} {clean_text(following.item)}")
-            .replace("?.", "?")
-            .replace("!.", "!")
-            .replace("..", "."),
+            and d["notes"]["section_next"].format(
+                next=f"{clean_text(following.time)} {clean_text(following.item)}"
+            ),
         )
         if item.kind in GROUP_WORK:
             notes += "\n\n" + d["notes"]["section_group"]
@@ -923,8 +921,13 @@ class _Deck:
 
 
 def _sentences(*parts: str | bool | int | None) -> str:
-    """The given sentences, in order, as one text; a part left out (false) is skipped."""
-    return " ".join(p for p in parts if isinstance(p, str) and p)
+    """The given sentences, in order, as one text; a part left out (false) is skipped. A
+    label's full stop after a text that ends its own sentence ("Vad är en god vision?.")
+    goes."""
+    return " ".join(_ENDED.sub(r"\1", p) for p in parts if isinstance(p, str) and p)
+
+
+_ENDED = re.compile(r"([.!?…])\.$")
 
 
 def _place_blocks(blocks: list[Block], agenda: list[AgendaItem]) -> dict[int, list[Block]]:
