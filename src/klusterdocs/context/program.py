@@ -780,18 +780,11 @@ class _Deck:
             if unknown:
                 counts[d["no_status"]] = unknown
             chart = self._count_chart(d["charts"]["follow_up"], counts)
-            said = say(
-                d["notes"][
-                    "follow_up_chart"
-                    if 0 < done < len(follow_up)
-                    else "follow_up_chart_all"
-                    if done
-                    else "follow_up_chart_none"
-                ],
-                self.lang,
-                count=len(follow_up),
-                done=done,
-            )
+            # some done, all done or none: each says only what there is to ask about
+            key = "follow_up_chart" if 0 < done < len(follow_up) else "follow_up_chart_none"
+            if done == len(follow_up):
+                key = "follow_up_chart_all"
+            said = say(d["notes"][key], self.lang, count=len(follow_up), done=done)
             slides.append(Slide("chart", chart.title, chart=chart, notes=said))
         return slides
 
