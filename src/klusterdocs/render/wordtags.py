@@ -138,7 +138,7 @@ def misplaced_tags(xml: str) -> list[Misplaced]:
     paragraphs = paragraphs_of(xml)
     tags = [tag for paragraph in paragraphs for tag in _tags_in(paragraph)]
     return [
-        *split_tags(xml),
+        *cut_tags(xml, paragraphs),
         *_beside_element_tags(tags, paragraphs),
         *_filters_out_of_place(tags),
         *_pairs(tags),
@@ -149,12 +149,11 @@ def misplaced_tags(xml: str) -> list[Misplaced]:
 _SPLITTERS = {"w:sdt", "w:sdtContent", "w:smartTag", "w:fldSimple", "w:hyperlink", "w:customXml"}
 
 
-def split_tags(xml: str) -> list[Misplaced]:
+def cut_tags(xml: str, paragraphs: list[Paragraph]) -> list[Misplaced]:
     """Tags cut in two by a content control, simple field, hyperlink or smart tag around part
     of them. docxtpl joins a tag's runs by dropping the XML inside the tag, which leaves that
     element's start or end behind: the filled-in part is no XML at all, and its error names
-    no paragraph. Found here, each is named with its paragraph."""
-    paragraphs = paragraphs_of(xml)
+    no paragraph. Found here, each is named with its paragraph (of `paragraphs`, the part's)."""
     found: list[Misplaced] = []
     number = 0  # the paragraph being read, counted as paragraphs_of counts them
     path: list[str] = []  # the splitters open around the point being read
