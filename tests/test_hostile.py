@@ -1274,3 +1274,26 @@ def test_a_section_of_two_columns_does_not_narrow_every_table(tmp_path: Path) ->
     [made] = docx.Document(str(path)).tables
     widths = [int(c.get(docx.oxml.ns.qn("w:w"))) for c in made._tbl.tblGrid]
     assert sum(widths) > 6000  # about the page's width (8640 twips), not one column's
+
+
+def test_a_templates_comments_stay_in_the_template(tmp_path: Path) -> None:
+    """A comment to whoever edits the template ('Kontrollera {{ initiative.host }}') went
+    into every document, its tag unfilled, and showed in the PDF."""
+    from tests.checks import office_errors
+
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    document = docx.Document()
+    paragraph = document.add_paragraph("{{ initiative.name }}")
+    document.add_comment(paragraph.runs, text="Kontrollera {{ initiative.host }}", author="K")
+    document.save(str(folder / "default.docx"))
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=folder.parent
+    )
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        body = archive.read("word/document.xml").decode("utf-8")
+        relationships = archive.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert not [n for n in names if "comments" in n] and "comments" not in relationships
+    assert "commentReference" not in body and "Smart Textiles" in body
+    assert office_errors(path) == []

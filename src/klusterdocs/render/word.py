@@ -532,7 +532,7 @@ def _write_package(
     The body is rendered first, to a spool: the charts it places add parts, relationships
     and content types that come before it in the package.
     """
-    entries = _with_core_properties(_without_styles_copy(source.entries))
+    entries = _with_core_properties(_without_parts_not_taken(source.entries))
     charts = _PlacedCharts(entries, source.layout)
     pictures = _PlacedPictures(entries)
     with (
@@ -1198,30 +1198,37 @@ _CORE_RELATIONSHIP = (
 )
 
 
-_STYLES_COPY = "word/stylesWithEffects.xml"
+# Parts of a template a document does not take: Word 2010's copy of the styles
+# (`stylesWithEffects`: Word 2013 and later neither write nor need it, and a copy that no
+# longer matches the styles, as python-docx leaves it, makes Word report unreadable content),
+# and the template author's comments (notes to whoever edits the template, their tags never
+# filled in; a financier would read them in the document and its PDF).
+_NOT_TAKEN = re.compile(r"word/(stylesWithEffects|comments\w*)\.xml$")
+_COMMENT_MARKS = re.compile(
+    rb"<w:commentRange(?:Start|End)\b[^>]*/>"
+    rb"|<w:r(?:\s[^>]*)?>(?:(?!</w:r>).)*?<w:commentReference\b[^>]*/>(?:(?!</w:r>).)*?</w:r>",
+    re.DOTALL,
+)
 
 
-def _without_styles_copy(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-    """The package without Word 2010's copy of the styles (`stylesWithEffects`).
-
-    Word 2013 and later neither write nor need it, and a copy that no longer matches the
-    styles (python-docx adds header and footer styles to one only) makes Word report
-    unreadable content.
-    """
-    names = {name for name, _ in entries}
-    if _STYLES_COPY not in names:
+def _without_parts_not_taken(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The package without the parts a document does not take (see `_NOT_TAKEN`), their
+    relationships, their types and the marks that point at the comments."""
+    if not any(_NOT_TAKEN.match(name) for name, _ in entries):
         return entries
     kept = []
     for name, data in entries:
-        if name == _STYLES_COPY:
+        if _NOT_TAKEN.match(name):
             continue
         if name in ("[Content_Types].xml", "word/_rels/document.xml.rels"):
             root = etree.fromstring(data, _PARSER)
             for item in list(root):
-                target = item.get("PartName") or item.get("Target") or ""
-                if target.endswith("stylesWithEffects.xml"):
+                target = (item.get("PartName") or item.get("Target") or "").lstrip("/")
+                if _NOT_TAKEN.match(target if target.startswith("word/") else f"word/{target}"):
                     root.remove(item)
             data = _xml_bytes(root)
+        elif WORD_PARTS.match(name):
+            data = _COMMENT_MARKS.sub(b"", data)
         kept.append((name, data))
     return kept
 
