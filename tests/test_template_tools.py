@@ -563,3 +563,19 @@ def test_an_empty_paragraph_counts_as_a_line_the_author_sees(
     _replace_in_docx(path, "<w:p/>", "<w:p/>")  # python-docx writes an empty one as <w:p/>
     result = runner.invoke(main, ["templates", "check", str(tmp_path / "t")])
     assert "document, paragraph 3 ('{{ initiative.nmn }}')" in result.output, result.output
+
+
+def test_check_notes_a_picture_without_alt_text(tmp_path: Path) -> None:
+    """Its PDF fails PDF/UA (a figure without /Alt): the author can fix it in Word."""
+    from klusterdocs.render.template_tools import check_word_template
+
+    path = tmp_path / "default.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ initiative.name }}")
+    document.add_picture(str(data_path("smart-textiles-logo.png")), width=docx.shared.Cm(3))
+    document.save(str(path))
+    notes = [f.message for f in check_word_template(path) if "alt text" in f.message]
+    assert len(notes) == 1
+    document.inline_shapes[0]._inline.docPr.set("descr", "Regionens logotyp")
+    document.save(str(path))
+    assert not [f for f in check_word_template(path) if "alt text" in f.message]

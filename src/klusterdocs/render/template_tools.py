@@ -233,6 +233,7 @@ def check_word_template(path: Path, shape: dict[str, Any] | None = None) -> list
         ]
         notes += _split_tags(name, label, xml)
         notes += _curly_quotes(name, label, xml)
+        notes += _pictures_without_alt_text(name, label, xml)
         fields += _unknown_fields(name, label, xml, jinja_source(xml), shape)
     if not errors:
         try:
@@ -322,6 +323,26 @@ def _split_tags(name: str, label: str, xml: str) -> list[Finding]:
             )
         )
     return found
+
+
+# a drawing's properties and what it draws: a picture (pic:pic), not a text box or chart
+_DRAWING = re.compile(r"<wp:docPr\b([^>]*)>(.*?)</wp:(?:inline|anchor)>", re.DOTALL)
+
+
+def _pictures_without_alt_text(name: str, label: str, xml: str) -> list[Finding]:
+    """A picture of the template's own with no alt text: its PDF fails PDF/UA (a figure
+    without /Alt), and a screen reader says nothing of it."""
+    return [
+        Finding(
+            name,
+            _paragraph_at(label, xml, match.start()),
+            "a picture without alt text; give it one in Word (right-click, View Alt Text), "
+            "or its PDF is not accessible",
+            level="note",
+        )
+        for match in _DRAWING.finditer(xml)
+        if "<pic:pic" in match.group(2) and not re.search(r'\bdescr="[^"]*\S', match.group(1))
+    ]
 
 
 def _curly_quotes(name: str, label: str, xml: str) -> list[Finding]:
