@@ -1297,3 +1297,33 @@ def test_a_templates_comments_stay_in_the_template(tmp_path: Path) -> None:
     assert not [n for n in names if "comments" in n] and "comments" not in relationships
     assert "commentReference" not in body and "Smart Textiles" in body
     assert office_errors(path) == []
+
+
+def test_a_tag_in_a_hyperlinks_address_is_filled_in(tmp_path: Path) -> None:
+    """`mailto:{{ initiative.leader.email }}` went into the document as typed."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    document = docx.Document()
+    paragraph = document.add_paragraph("{{ initiative.name }} ")
+    target = "mailto:{{ initiative.leader.email }}?subject={{ initiative.name }} & co"
+    rid = document.part.relate_to(target, RT.HYPERLINK, is_external=True)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    paragraph._p.append(
+        docx.oxml.parse_xml(
+            f'<w:hyperlink xmlns:w="{w}" xmlns:r="{r}" r:id="{rid}">'
+            "<w:r><w:t>skriv till oss</w:t></w:r></w:hyperlink>"
+        )
+    )
+    document.save(str(folder / "default.docx"))
+    model = load_initiative(EXAMPLE)
+    path = write_word_document(model, "verksamhetsplan", tmp_path / "out", templates=folder.parent)
+    [link] = [
+        rel.target_ref
+        for rel in docx.Document(str(path)).part.rels.values()
+        if rel.reltype == RT.HYPERLINK
+    ]
+    assert model.initiative.leader is not None
+    assert link == f"mailto:{model.initiative.leader.email}?subject=Smart Textiles & co"

@@ -569,8 +569,39 @@ def _write_package(
                 settings = etree.fromstring(data, _PARSER)
                 ask_word_to_update_fields(settings)
                 archive.writestr(info, _xml_bytes(settings))
+            elif name.startswith("word/_rels/") and _LINK_TAG.search(data):
+                archive.writestr(info, _filled_links(source, name, data, context))
             else:
                 archive.writestr(info, data)
+
+
+# a tag in a hyperlink's address, as typed or as Word stores it (%7B%7B … %7D%7D)
+_LINK_TAG = re.compile(rb"\{\{|%7B%7B", re.IGNORECASE)
+
+
+def _filled_links(source: WordTemplate, name: str, data: bytes, context: dict[str, Any]) -> bytes:
+    """A part's relationships with the tags in its hyperlinks' addresses filled in
+    (`mailto:{{ initiative.leader.email }}`)."""
+    from urllib.parse import unquote
+
+    root = etree.fromstring(data, _PARSER)
+    for link in root:
+        target = link.get("Target") or ""
+        if link.get("TargetMode") != "External" or not _LINK_TAG.search(target.encode()):
+            continue
+        typed = unquote(target)
+        try:
+            # an address is no XML: the value as it is, escaped once, when it is written
+            code = "{% autoescape false %}" + typed + "{% endautoescape %}"
+            filled = environment().from_string(code).render(context)
+        except Exception as exc:
+            raise TemplateError(
+                f"{display_path(source.path)}: a hyperlink's address {typed!r} "
+                f"({name.removeprefix('word/_rels/').removesuffix('.rels')}): "
+                f"{_plain_message(exc, None, typed, context)}"
+            ) from None
+        link.set("Target", filled.strip())
+    return _xml_bytes(root)
 
 
 def _has_tags(data: bytes) -> bool:
