@@ -463,10 +463,12 @@ def _read_template(path: Path, mtime_ns: int, size: int) -> WordTemplate:
 
 
 def _checked_template(path: Path) -> WordTemplate:
-    entries = [
-        (name, as_document_types(data) if name == "[Content_Types].xml" else data)
-        for name, data in read_package(path, "Word")
-    ]
+    entries = _without_parts_not_taken(
+        [
+            (name, as_document_types(data) if name == "[Content_Types].xml" else data)
+            for name, data in read_package(path, "Word")
+        ]
+    )
     parts = dict(entries)
     try:
         document = etree.fromstring(parts["word/document.xml"], _PARSER)
@@ -532,7 +534,7 @@ def _write_package(
     The body is rendered first, to a spool: the charts it places add parts, relationships
     and content types that come before it in the package.
     """
-    entries = _with_core_properties(_without_parts_not_taken(source.entries))
+    entries = _with_core_properties(source.entries)
     charts = _PlacedCharts(entries, source.layout)
     pictures = _PlacedPictures(entries)
     with (
