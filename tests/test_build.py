@@ -9,7 +9,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from klusterdocs.build import MANIFEST, plan, run
+from klusterdocs.build import MANIFEST, Workers, plan, run
 from klusterdocs.cli import main
 from klusterdocs.loading import input_files
 from tests.conftest import INPUTS, ROOT
@@ -122,8 +122,9 @@ def test_a_linked_initiative_is_built_once_and_only_when_asked_for(
 
 def test_two_builds_seconds_apart_are_byte_identical(inputs: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    run(plan([inputs], first), first, workers=2)
-    run(plan([inputs], second), second, workers=1)
+    with Workers(2) as workers:
+        run(plan([inputs], first, workers=workers), first, workers=workers)
+    run(plan([inputs], second), second)
     for name in EXPECTED:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
@@ -164,7 +165,7 @@ def test_nothing_to_build(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_documents_are_readable_by_others_like_any_file(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run(plan([inputs / "automation-region.yaml"], out), out, workers=1)
+    run(plan([inputs / "automation-region.yaml"], out), out)
     for path in out.rglob("*.docx"):
         assert path.stat().st_mode & 0o044 == 0o044  # not mkstemp's private 0600
 
@@ -232,6 +233,34 @@ def test_workers_load_the_inputs_the_build_did_not_parse(
     code, stdout, stderr = _build(runner, str(inputs), "-o", str(out), "-j", "2")
     assert code == 0 and "2 built, 7 up to date" in stderr, stderr
     assert sorted(stdout.split()) == sorted(map(str, gone))
+
+
+def test_with_workers_the_build_parses_no_input_itself(
+    runner: CliRunner, inputs: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """With `-j 2`, a first build's inputs are planned by the workers, each loading its own
+    files: the build's process only sees their jobs, and still refuses two inputs that would
+    write one folder, and reports a broken input with its line."""
+    import os
+
+    import klusterdocs.loading as loading
+
+    shutil.copy(inputs / "smart-textiles.yaml", inputs / "copy.yaml")  # same name, same folder
+    (inputs / "broken.yaml").write_text("initiative:\n  name: [\n", encoding="utf-8")
+    parent, parse = os.getpid(), loading.load_yaml
+
+    def parse_in_workers_only(*args: object, **kwargs: object) -> object:
+        assert os.getpid() != parent, "parsed by the build's own process"
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(loading, "load_yaml", parse_in_workers_only)
+    out = tmp_path / "out"
+    code, _, stderr = _build(runner, str(inputs), "-o", str(out), "-j", "2")
+    assert code == 1
+    assert "broken.yaml:3:" in stderr
+    assert "get the same output folder" in stderr and "copy.yaml" in stderr
+    assert "7 built, 0 up to date, 2 failed" in stderr, stderr
+    assert _written(out) == {n for n in EXPECTED if not n.startswith("smart-textiles/")}
 
 
 def test_a_more_specific_template_added_later_is_used(

@@ -11,6 +11,10 @@ the size and modification time of every file its documents depend on (the input,
 links, the templates used and those more specific that did not exist) and the jobs it gave.
 When none of them changed, as make decides, the jobs are taken from the manifest unparsed; a
 file is parsed only when one of its documents must be made.
+
+With several workers, the inputs to parse are planned by the workers too, each loading its
+own files: the build's process parses none, and only sees the jobs they give back, to refuse
+two inputs that would write one folder before anything is written.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -74,17 +78,70 @@ class Result:
 class Plan:
     jobs: list[Job]
     failures: list[Result]
-    models: dict[Path, InitiativeFile | LoadedProgram]
     # per input (resolved path): the stamps of what its jobs depend on, and its jobs
     records: dict[str, Any] = field(default_factory=dict)
 
-    def model(self, source: Path) -> InitiativeFile | LoadedProgram:
-        """The loaded input `source`; one taken unparsed from the manifest is loaded now."""
-        if source not in self.models:
-            from klusterdocs.loading import load_input
 
-            self.models[source] = load_input(source)
-        return self.models[source]
+# The inputs loaded in this process, by path: in a build without workers those its planning
+# parsed, for its rendering; in a worker those it planned or rendered before. A job taken from
+# the manifest unparsed, or given to another worker than the one that planned it, is loaded
+# where it is rendered: a parsed input is never sent between processes.
+_LOADED: dict[Path, InitiativeFile | LoadedProgram] = {}
+
+
+def _loaded(source: Path) -> InitiativeFile | LoadedProgram:
+    """The input `source`, loaded once in this process."""
+    model = _LOADED.get(source)
+    if model is None:
+        from klusterdocs.loading import load_input
+
+        model = _LOADED[source] = load_input(source)
+    return model
+
+
+class Workers:
+    """The worker processes of one build, shared by its planning and its rendering.
+
+    They start with the first batch of tasks given to them, so a build with one thing to do
+    starts none.
+    Used as a context manager: leaving it (or an interrupt) lets the documents being written
+    finish, and starts no more.
+    """
+
+    def __init__(self, count: int | None = None) -> None:
+        self.count = count or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+        self._size = 0
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def start(self, tasks: int) -> ProcessPoolExecutor:
+        """The pool, with as many workers as `tasks` tasks can use (up to `count`)."""
+        size = min(self.count, tasks)
+        if self._pool is not None and self._size < size:  # idle: a bigger batch follows
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        if self._pool is None:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(
+                size,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_warm_up,
+                initargs=(os.getpid(),),
+            )
+            self._size = size
+        return self._pool
+
+
+def _parallel(workers: Workers, tasks: int) -> bool:
+    """Whether `tasks` tasks are worth sending to `workers`."""
+    return workers.count > 1 and tasks > 1
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -155,39 +212,68 @@ def plan(
     lang: str | None = None,
     templates: Path | None = None,
     reuse: bool = True,
+    workers: Workers | None = None,
 ) -> Plan:
     """Every job for the inputs under `paths`; a file that fails to load fails alone.
 
     With `reuse`, the jobs of an input whose files have not changed since the last build are
-    taken from its manifest without parsing it (`force` builds parse everything).
+    taken from its manifest without parsing it (`force` builds parse everything). The others
+    are parsed by the `workers` when there are several.
     """
+    _LOADED.clear()  # a build sees its files as they are now (`watch` builds again and again)
     setting = _setting(lang, templates)
     known = _read_manifest(output) if reuse else {}
     recorded: dict[str, Any] = known.get("sources", {})
     keys: dict[str, str] = known.get("documents", {})
-    build_plan = Plan([], [], {})
+    build_plan = Plan([], [])
+    planned: dict[Path, Future[PlannedInput] | None] = {}
     for path in input_files(paths):
-        name = str(path.resolve())
-        record = recorded.get(name)
+        record = recorded.get(str(path.resolve()))
         if record and record.get("setting") == setting and _unchanged(record):
             build_plan.jobs += _recorded_jobs(path, record, keys, output)
-            build_plan.records[name] = record
-            continue
+            build_plan.records[str(path.resolve())] = record
+        else:
+            planned[path] = None
+    if workers is not None and _parallel(workers, len(planned)):
+        pool = workers.start(len(planned))
+        for path in planned:
+            planned[path] = pool.submit(_plan_input, path, output, lang, templates, setting)
+    for path, future in planned.items():
         try:
-            jobs, depends_on = _planned(path, output, lang, templates, build_plan)
-        except InputError as exc:
-            build_plan.failures.append(Result(None, "failed", "\n".join(map(str, exc.problems))))
-            continue
-        except KlusterdocsError as exc:
-            build_plan.failures.append(Result(None, "failed", f"{display_path(path)}: {exc}"))
-            continue
-        build_plan.jobs += jobs
-        build_plan.records[name] = {
-            "setting": setting,
-            "stamps": {p.as_posix(): _stamp(p) for p in depends_on},
-            "jobs": [_job_record(job, output) for job in jobs],
-        }
+            jobs, record, failure = (
+                future.result() if future else _plan_input(path, output, lang, templates, setting)
+            )
+        except Exception as exc:  # a worker that died (killed, out of memory)
+            jobs, record = [], None
+            failure = Result(None, "failed", f"{display_path(path)}: not read ({exc})")
+        if failure is not None:
+            build_plan.failures.append(failure)
+        else:
+            build_plan.jobs += jobs
+            build_plan.records[str(path.resolve())] = record
     return _without_shared_folders(build_plan)
+
+
+PlannedInput = tuple[list[Job], dict[str, Any] | None, Result | None]
+
+
+def _plan_input(
+    path: Path, output: Path, lang: str | None, templates: Path | None, setting: str
+) -> PlannedInput:
+    """The jobs of the input `path` and the manifest's record of them, or why it failed (run in
+    a worker when there are several)."""
+    try:
+        jobs, depends_on = _planned(path, output, lang, templates)
+    except InputError as exc:
+        return [], None, Result(None, "failed", "\n".join(map(str, exc.problems)))
+    except KlusterdocsError as exc:
+        return [], None, Result(None, "failed", f"{display_path(path)}: {exc}")
+    record = {
+        "setting": setting,
+        "stamps": {p.as_posix(): _stamp(p) for p in depends_on},
+        "jobs": [_job_record(job, output) for job in jobs],
+    }
+    return jobs, record, None
 
 
 def _job_record(job: Job, output: Path) -> list[Any]:
@@ -224,16 +310,15 @@ def _planned(
     output: Path,
     lang: str | None,
     templates: Path | None,
-    build_plan: Plan,
 ) -> tuple[list[Job], list[Path]]:
-    """The jobs of the input `path` (loaded into `build_plan`), and every file they depend on:
+    """The jobs of the input `path` (loaded in this process), and every file they depend on:
     the input, the files it links, the templates used and those looked for before them."""
     from klusterdocs.documents import deck_path, output_path
     from klusterdocs.i18n import LABELS_FOLDER, LANGUAGES, label_files
     from klusterdocs.phases import phases
     from klusterdocs.render.lookup import candidates
 
-    model = build_plan.model(path)
+    model = _loaded(path)
     labels = label_files(templates)
     looked: list[Path] = [path]
     if templates is not None:
@@ -301,7 +386,9 @@ def _without_shared_folders(build_plan: Plan) -> Plan:
             )
         )
     jobs = [job for job in build_plan.jobs if job.source not in clashing]
-    return Plan(jobs, failures, build_plan.models)
+    kept = {str(source.resolve()) for source in clashing}
+    records = {name: r for name, r in build_plan.records.items() if name not in kept}
+    return Plan(jobs, failures, records)
 
 
 def _read_manifest(output: Path) -> dict[str, Any]:
@@ -351,21 +438,10 @@ def _render(
     ]
 
 
-# The inputs loaded in this process, by path: in the build's own process those its planning
-# parsed; a forked worker inherits them, and loads the others (a job taken from the manifest
-# unparsed, or any job under `spawn`) itself, so the build never waits for the parent to parse
-# every input, nor sends a parsed input to a worker.
-_LOADED: dict[Path, InitiativeFile | LoadedProgram] = {}
-
-
 def _work(job: Job, lang: str | None, templates: Path | None, output: Path) -> Result:
     """Render one job; whatever it raises fails this job alone (run in a worker)."""
-    from klusterdocs.loading import load_input
-
     try:
-        model = _LOADED.get(job.source)
-        if model is None:
-            model = _LOADED[job.source] = load_input(job.source)
+        model = _loaded(job.source)
         return Result(job, "built", written=_render(job, model, lang, templates, output))
     except InputError as exc:
         return Result(job, "failed", "\n".join(map(str, exc.problems)))
@@ -420,7 +496,7 @@ def run(
     lang: str | None = None,
     templates: Path | None = None,
     force: bool = False,
-    workers: int | None = None,
+    workers: Workers | None = None,
     pdf: bool = False,
     on_result: Callable[[Result], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
@@ -445,7 +521,7 @@ def run(
         else:
             todo.append(job)
     built: list[Result] = []
-    with contextlib.closing(_execute(todo, build_plan, lang, templates, output, workers)) as done:
+    with contextlib.closing(_execute(todo, lang, templates, output, workers)) as done:
         for result in done:
             built.append(result)
             if on_result:
@@ -473,33 +549,19 @@ def run(
 
 def _execute(
     jobs: list[Job],
-    build_plan: Plan,
     lang: str | None,
     templates: Path | None,
     output: Path,
-    workers: int | None,
+    workers: Workers | None,
 ) -> Generator[Result, None, None]:
-    global _LOADED
-    _LOADED = build_plan.models  # what planning parsed: a forked worker has it already
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers <= 1:
+    if workers is None or not _parallel(workers, len(jobs)):
         for job in jobs:
             yield _work(job, lang, templates, output)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_warm_up,
-        initargs=(os.getpid(),),
-    ) as pool:
-        futures = {pool.submit(_work, job, lang, templates, output): job for job in jobs}
+    pool = workers.start(len(jobs))
+    futures = {pool.submit(_work, job, lang, templates, output): job for job in jobs}
+    for future in as_completed(futures):
         try:
-            for future in as_completed(futures):
-                try:
-                    yield future.result()
-                except Exception as exc:  # a worker that died (killed, out of memory)
-                    yield _crashed(futures[future], exc)
-        except BaseException:  # interrupted: the documents being written finish, no more start
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+            yield future.result()
+        except Exception as exc:  # a worker that died (killed, out of memory)
+            yield _crashed(futures[future], exc)

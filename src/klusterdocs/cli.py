@@ -381,41 +381,46 @@ def build(
     import time
     from pathlib import Path
 
-    from klusterdocs.build import plan, run
+    from klusterdocs.build import Workers, plan, run
 
     started = time.perf_counter()
     paths = paths or (Path("inputs"),)
     from klusterdocs.config import templates_setting
 
     templates = templates_setting(templates, paths[0])
-    build_plan = plan(paths, output, lang=lang, templates=templates, reuse=not force)
-    total = len(build_plan.jobs) + len(build_plan.failures)
-    counts = {"built": 0, "up to date": 0, "failed": 0}
-    show_bar = total > 5 and sys.stdout.isatty()
-    bar = click.progressbar(length=total, label="Building", file=sys.stderr) if show_bar else None
-
-    def report(result: Any) -> None:
-        counts[result.status] += 1
-        if result.status == "failed":
-            click.echo(result.message, err=True)
-        elif not bar:
-            for path in result.written:
-                click.echo(str(path))
-        if bar:
-            bar.update(1)
-
-    with bar or contextlib.nullcontext():
-        results = run(
-            build_plan,
-            output,
-            lang=lang,
-            templates=templates,
-            force=force,
-            workers=jobs,
-            pdf=pdf,
-            on_result=report,
-            on_warning=_warn,
+    with Workers(jobs) as workers:  # plan and render the inputs in parallel
+        build_plan = plan(
+            paths, output, lang=lang, templates=templates, reuse=not force, workers=workers
         )
+        total = len(build_plan.jobs) + len(build_plan.failures)
+        counts = {"built": 0, "up to date": 0, "failed": 0}
+        show_bar = total > 5 and sys.stdout.isatty()
+        bar = (
+            click.progressbar(length=total, label="Building", file=sys.stderr) if show_bar else None
+        )
+
+        def report(result: Any) -> None:
+            counts[result.status] += 1
+            if result.status == "failed":
+                click.echo(result.message, err=True)
+            elif not bar:
+                for path in result.written:
+                    click.echo(str(path))
+            if bar:
+                bar.update(1)
+
+        with bar or contextlib.nullcontext():
+            results = run(
+                build_plan,
+                output,
+                lang=lang,
+                templates=templates,
+                force=force,
+                workers=workers,
+                pdf=pdf,
+                on_result=report,
+                on_warning=_warn,
+            )
     seconds = time.perf_counter() - started
     summary = (
         f"{counts['built']} built, {counts['up to date']} up to date, "

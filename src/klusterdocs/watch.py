@@ -72,12 +72,13 @@ def rebuild_rounds(
     An error is reported in the first round and again whenever its file changes, not in
     every round while another file is edited.
     """
-    from klusterdocs.build import plan, run
+    from klusterdocs.build import Workers, plan, run
 
     def build(changed: list[Path], reported: set[str]) -> Round:
         started = time.perf_counter()
-        build_plan = plan(paths, output, lang=lang, templates=templates)
-        results = run(build_plan, output, lang=lang, templates=templates, workers=workers, pdf=pdf)
+        with Workers(workers) as pool:
+            build_plan = plan(paths, output, lang=lang, templates=templates, workers=pool)
+            results = run(build_plan, output, lang=lang, templates=templates, workers=pool, pdf=pdf)
         names = {display_path(p) for p in changed}
         errors = [
             r.message
