@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from klusterdocs.cli import main
 from klusterdocs.schema import schema_json
-from tests.conftest import INPUTS, ROOT, THIN
+from tests.conftest import EXAMPLE, INPUTS, ROOT, THIN
 
 
 def test_validate_shipped_examples(runner: CliRunner) -> None:
@@ -316,3 +316,26 @@ def test_a_module_held_before_the_one_before_it_is_a_warning(
     assert "p.yaml:4:" in result.output and "module 2 (2018-01-15) is held before module 1" in (
         result.output
     )
+
+
+def test_a_participant_phase_its_linked_file_contradicts_is_a_warning(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    shutil.copy(EXAMPLE, tmp_path / "st.yaml")  # in formering
+    shutil.copy(INPUTS / "smart-textiles-logo.png", tmp_path)
+    program = tmp_path / "p.yaml"
+    program.write_text(
+        "program: {title: P}\n"
+        "modules: [{number: 1, title: Ett}]\n"
+        "participants:\n"
+        "  - {id: p1, name: Anna, initiative: st.yaml, phase: formering}\n"
+        "  - {id: p2, name: Bo, initiative: st.yaml, phase: organisering}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["validate", str(program)])
+    assert result.exit_code == 0
+    assert "p.yaml:5:" in result.output
+    assert "Bo's phase is organisering, but the linked initiative file says formering" in (
+        result.output
+    )
+    assert "Anna" not in result.output

@@ -398,16 +398,29 @@ def check_file(path: Path) -> FileCheck:
         source = load_yaml(path, display_path(path))
         kind = detect_kind(source)
         if kind == "program":
-            return FileCheck(kind, [], _program_warnings(source, _program_from(source).model))
+            return FileCheck(kind, [], _program_warnings(source, _program_from(source)))
         return FileCheck(kind, [], _warnings(source, _initiative_from(source)))
     except InputError as exc:
         return FileCheck(None, exc.problems, [])
 
 
-def _program_warnings(source: Source, model: ProgramFile) -> list[Problem]:
+def _program_warnings(source: Source, loaded: LoadedProgram) -> list[Problem]:
     """A module held before the one numbered before it: the decks would remind of a next
-    meeting that has been."""
+    meeting that has been; a participant's phase that its linked initiative file contradicts:
+    the decks show the file's."""
+    model = loaded.model
     found = []
+    for n, participant in enumerate(model.participants):
+        linked = loaded.initiatives.get(participant.id)
+        if linked and participant.phase and participant.phase != linked.initiative.phase:
+            found.append(
+                source.problem(
+                    ("participants", n, "phase"),
+                    f"warning: {participant.name}'s phase is {participant.phase}, but the "
+                    f"linked initiative file says {linked.initiative.phase}; the decks show "
+                    "the file's",
+                )
+            )
     dated = [
         (n, m, min(s.date for s in m.sessions)) for n, m in enumerate(model.modules) if m.sessions
     ]
