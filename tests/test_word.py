@@ -432,6 +432,38 @@ def test_pdfs_are_complete_tagged_and_accessible(example_pdfs: dict[str, Path]) 
 
 
 @pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice and poppler are not installed")
+def test_a_template_picture_without_alt_text_keeps_the_pdf_accessible(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """LibreOffice leaves both a chart's and an undescribed picture's Figure without alt text:
+    each gets its own, the charts theirs, the picture its name or "Bild"."""
+    from docx.shared import Cm
+
+    from klusterdocs.pdf import _figures
+
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    template = docx.Document(str(builtin_templates() / "verksamhetsplan" / "default.docx"))
+    picture = template.paragraphs[0].insert_paragraph_before().add_run()
+    picture.add_picture(str(INPUTS / "smart-textiles-logo.png"), width=Cm(3))
+    template.save(str(folder / "default.docx"))
+    templates = str(tmp_path / "templates")
+    result = runner.invoke(
+        main, ["plan", str(EXAMPLE), "-o", str(tmp_path / "out"), "--pdf", "--templates", templates]
+    )
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "out" / "smart-textiles" / "verksamhetsplan.pdf"
+    assert not pdfua_errors(pdf)
+    import pikepdf
+
+    with pikepdf.open(pdf) as opened:
+        alts = [str(f.get("/Alt", "")) for f in _figures(opened.Root.StructTreeRoot)]
+    assert alts[0] == "Bild"
+    assert alts[1] == "Högskolan i Borås logotyp"
+    assert alts[2].startswith("Tidsplan (Gantt-schema)") and len(alts) == 6
+
+
+@pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice and poppler are not installed")
 def test_documents_of_one_name_each_get_their_own_pdf(rendered: dict, tmp_path: Path) -> None:
     """`build --pdf` converts two initiatives' verksamhetsplan.docx in one call."""
     sources = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -285,24 +286,46 @@ def _lock_down(profile: Path) -> None:
 
 
 _CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_PICTURE_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
 
 def _chart_descriptions(source: Path) -> list[str]:
-    """The alt text of each chart in a .docx's body or a deck's slides, in order."""
+    """The alt text of each Figure LibreOffice leaves without one, in the order of the
+    document: every chart (LibreOffice drops theirs) and, in a .docx's body, every picture
+    the template gives none (then its name, if its author gave it one, else "Picture")."""
     if source.suffix == ".pptx":
         return _slide_chart_descriptions(source)
     from lxml import etree
 
+    from klusterdocs.i18n import labels
+
     with zipfile.ZipFile(source) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
+        core = (
+            archive.read("docProps/core.xml") if "docProps/core.xml" in archive.namelist() else b""
+        )
+    picture = labels("en" if b"<dc:language>en" in core else "sv")["documents"]["charts"][
+        "picture_alt"
+    ]
     found = []
     for inline in root.iter(f"{_WP}inline", f"{_WP}anchor"):
-        if any(g.get("uri") == _CHART_URI for g in inline.iter(f"{_A}graphicData")):
-            described = inline.find(f"{_WP}docPr")
-            found.append(described.get("descr", "") if described is not None else "")
+        kinds = {g.get("uri") for g in inline.iter(f"{_A}graphicData")}
+        described = inline.find(f"{_WP}docPr")
+        about: dict[str, str] = {}
+        if described is not None:
+            about = {str(k): str(v) for k, v in described.attrib.items()}
+        if _CHART_URI in kinds:
+            found.append(about.get("descr", ""))
+        elif _PICTURE_URI in kinds and not about.get("descr", "").strip():
+            name = " ".join((about.get("title") or about.get("name") or "").split())
+            found.append(name if name and not _GENERIC_NAME.fullmatch(name) else picture)
     return found
+
+
+# What Word and PowerPoint name a picture they insert ("Picture 3", "Bild 2", "Grafik 1")
+_GENERIC_NAME = re.compile(r"(picture|image|graphic|bild|grafik|billede|kuva)\s*\d*", re.I)
 
 
 def _slide_chart_descriptions(source: Path) -> list[str]:
@@ -317,11 +340,11 @@ def _slide_chart_descriptions(source: Path) -> list[str]:
 
 
 def _describe_charts(source: Path, pdf: Path) -> None:
-    """Give the charts' figures in `pdf` the alt text they have in `source`.
+    """Give the figures in `pdf` that have no alt text the one they have in `source`.
 
     LibreOffice (7.4) tags a chart as a Figure but leaves its alt text out, which a screen
     reader then cannot say and PDF/UA forbids. Pictures keep theirs: the Figures without one
-    are the charts, in the order of the document.
+    are the charts and the pictures without one, in the order of the document.
     """
     descriptions = _chart_descriptions(source)
     if not descriptions:
