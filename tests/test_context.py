@@ -333,3 +333,11 @@ def test_an_actor_not_yet_scored_is_in_the_action_list_to_be_scored_first() -> N
     priorities = _context({"actors": actors})["stakeholders"]["priorities"]
     assert [(p["rank"], p["name"]) for p in priorities] == [("1", "Banken"), ("–", "Chalmers")]
     assert priorities[1]["strategy"] == "Bedöm först inflytande och intresse."
+
+
+def test_a_span_of_days_says_each_year_it_touches() -> None:
+    days = Formatter("sv").days
+    assert days(dt.date(2012, 6, 14), dt.date(2012, 6, 15)) == "14–15 juni 2012"
+    assert days(dt.date(2012, 6, 29), dt.date(2012, 7, 2)) == "29 juni–2 juli 2012"
+    assert days(dt.date(2024, 12, 30), dt.date(2025, 1, 2)) == "30 december 2024–2 januari 2025"
+    assert Formatter("en").days(dt.date(2024, 12, 30), dt.date(2024, 12, 30)) == "30 December 2024"

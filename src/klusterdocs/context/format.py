@@ -102,6 +102,16 @@ class Formatter(NamedTuple):
             return ""
         return format_date(value, "d MMMM y", locale=self.locale)
 
+    def days(self, first: dt.date, last: dt.date) -> str:
+        """`14–15 juni 2012`, `29 juni–2 juli 2012`, `30 december 2024–2 januari 2025`: what
+        the two dates share is said once."""
+        if last == first:
+            return self.date(first)
+        if last.year != first.year:
+            return f"{self.date(first)}–{self.date(last)}"
+        pattern = "d" if last.month == first.month else "d MMMM"
+        return f"{format_date(first, pattern, locale=self.locale)}–{self.date(last)}"
+
     def flex_date(self, value: FlexDate | None) -> str:
         """A year, a month (`juni 2013` / `June 2013`) or a full date."""
         if value is None:

@@ -131,12 +131,7 @@ def _when(sessions: list[Session], fmt: Formatter) -> str:
     """`Glava, 14–15 juni 2012 · Stockholm, 20 augusti 2012`."""
     parts = []
     for s in sessions:
-        if s.end_date and s.end_date != s.date:
-            same_month = (s.end_date.year, s.end_date.month) == (s.date.year, s.date.month)
-            first = str(s.date.day) if same_month else fmt.date(s.date).rsplit(" ", 1)[0]
-            parts.append(f"{clean_text(s.place)}, {first}–{fmt.date(s.end_date)}")
-        else:
-            parts.append(f"{clean_text(s.place)}, {fmt.date(s.date)}")
+        parts.append(f"{clean_text(s.place)}, {fmt.days(s.date, s.end_date or s.date)}")
     return " · ".join(parts)
 
 
