@@ -80,6 +80,7 @@ class Slide:
     source: str = ""
     notes: str = ""
     exercise: bool = False  # the task on screen while the groups work
+    column_notes: tuple[str, str] = ("", "")  # each column's, should they go on slides apart
 
 
 @dataclass
@@ -481,11 +482,11 @@ class _Deck:
         # by group, so that a slide tends to show two of a group (in the file's order within it)
         ordered = sorted(self.program.participants, key=lambda p: (p.group is None, p.group or 0))
         people = [self._participant(p) for p in ordered]
-        pages = (len(people) + 1) // 2
         out = []
-        for page in range(pages):
-            pair = people[2 * page : 2 * page + 2]
-            title = self.t["participants"] + (f" ({page + 1}/{pages})" if pages > 1 else "")
+        for page in range(0, len(people), 2):
+            pair = people[page : page + 2]
+            # not numbered: where a pair does not fit side by side, it takes two slides
+            title = self.t["participants"] + (f" {self.t['continued']}" if page else "")
             out.append(
                 Slide(
                     "participant",
@@ -493,6 +494,7 @@ class _Deck:
                     left=pair[0][0],
                     right=pair[1][0] if len(pair) > 1 else ("", []),
                     notes="\n\n".join(notes for _, notes in pair),
+                    column_notes=(pair[0][1], pair[1][1] if len(pair) > 1 else ""),
                 )
             )
         if self.module.agenda:  # the agenda item's own section slide introduces them

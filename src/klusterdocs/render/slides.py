@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -616,9 +616,9 @@ class DeckWriter:
                 return
         # no two-column layout, or too much text for one: one column after the other
         if apart:
-            for column in columns:
+            for column, notes in zip(columns, spec.column_notes, strict=True):
                 if column:
-                    self._bullets(spec, continued, column)
+                    self._bullets(replace(spec, notes=notes or spec.notes), continued, column)
             return
         self._bullets(spec, continued, columns[0] + columns[1])
 
