@@ -443,6 +443,25 @@ def test_one_group_is_a_group_and_group_work_ending_the_day_has_no_length_made_u
     assert "0 minuter" not in agenda.notes
 
 
+def test_those_without_a_group_are_listed_but_not_counted_as_a_group(write: Write) -> None:
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: Ett
+            agenda: [{time: "09:00", item: Grupparbete, kind: group_reflection}]
+        participants:
+          - {id: a, name: Anna, group: 1}
+          - {id: b, name: Bo, group: 2}
+          - {id: c, name: Cilla}
+    """)
+    slides = deck_slides(load_program(program), 1)
+    task = next(s for s in slides if s.title == "Uppgift: Grupparbete")
+    assert "Arbete i två grupper – se nästa bild" in task.right[1]
+    table = next(s for s in slides if s.kind == "table" and s.rows and s.rows[-1][1] == "Cilla")
+    assert table.rows[-1][0] == "Utan grupp" and table.notes.startswith("Två grupper.")
+
+
 def test_a_program_that_skips_a_module_number_still_has_a_next_meeting(write: Write) -> None:
     program = write("""
         program: {title: Gap}

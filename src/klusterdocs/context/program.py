@@ -665,10 +665,11 @@ class _Deck:
         if bring_back:
             right.append(f"**{d['bring_back']}:** {bring_back}")
         groups = self._groups() if group_work else []
+        real = sum(name != self.d["no_group"] for name, _ in groups)  # not those without one
         again = bool(groups) and self.groups_shown  # shown once a day; after, "the same"
         if groups:
             right.append(
-                d["same_groups"] if again else say(d["in_groups"], self.lang, count=len(groups))
+                d["same_groups"] if again else say(d["in_groups"], self.lang, count=real)
             )
         title = d["exercise"].format(item=clean_text(item.item))
         remind = max(5, 5 * round((box.minutes or 0) / 30))  # a sixth, to five minutes
@@ -700,7 +701,7 @@ class _Deck:
                     d["groups"].format(item=clean_text(item.item)),
                     columns=[d["groups_columns"]["group"], d["groups_columns"]["members"]],
                     rows=[[name, ", ".join(members)] for name, members in groups],
-                    notes=say(d["notes"]["groups"], self.lang, count=len(groups)),
+                    notes=say(d["notes"]["groups"], self.lang, count=real),
                 )
             )
         return out
