@@ -611,3 +611,29 @@ def test_a_sentence_ending_its_own_way_gets_no_second_full_stop(write: Write) ->
     """)
     notes = "\n".join(s.notes for s in deck_slides(load_program(program), 1))
     assert "Därefter: 09:20 Vad är en god vision?" in notes and "?." not in notes
+
+
+def test_only_module_four_ends_the_program_and_an_undated_next_meeting_has_no_dashes(
+    write: Write,
+) -> None:
+    """A file filled in as the course goes lists module 1 (and 2, not yet dated): module 1
+    is not the program's last meeting, and its next meeting is said without a date."""
+    program = write("""
+        program: {title: P}
+        modules: [{number: 1, title: Ett}, {number: 2, title: Två}]
+        participants: [{id: a, name: Anna}]
+        commitments: [{module: 1, participant: a, text: Ringa tre företag}]
+    """)
+    loaded = load_program(program)
+    first, second = deck_slides(loaded, 1), deck_slides(loaded, 2)
+    closing = first[-1]
+    assert closing.bullets == ["Nästa träff: modul 2, Två"]
+    assert "Påminn om nästa träff, modul 2; dag och plats står inte i programfilen." in (
+        closing.notes
+    )
+    assert "dagordningen på nästa bild" not in first[0].notes  # there is no agenda slide
+    for slides in (first, second):
+        text = " ".join(s.title + s.notes + " ".join(s.bullets) for s in slides)
+        assert "sista träff" not in text and "efter programmet" not in text
+        assert "–." not in text and "– –" not in text
+    assert "Berätta vad som händer härnäst i programmet." in second[-1].notes

@@ -323,7 +323,7 @@ class _Deck:
             when and said["when"].format(when=when),
             staff and said["staff"].format(staff=staff),
             people and say(said["participants"], self.lang, participants=people),
-            said["end"],
+            said["end" if self.module.agenda else "end_no_agenda"],
         )
         return Slide("title", f"{clean_text(program.title)}\n{module_title}", subtitle, notes=notes)
 
@@ -668,9 +668,7 @@ class _Deck:
         real = sum(name != self.d["no_group"] for name, _ in groups)  # not those without one
         again = bool(groups) and self.groups_shown  # shown once a day; after, "the same"
         if groups:
-            right.append(
-                d["same_groups"] if again else say(d["in_groups"], self.lang, count=real)
-            )
+            right.append(d["same_groups"] if again else say(d["in_groups"], self.lang, count=real))
         title = d["exercise"].format(item=clean_text(item.item))
         remind = max(5, 5 * round((box.minutes or 0) / 30))  # a sixth, to five minutes
         notes = d["notes"]["exercise"].format(
@@ -802,7 +800,7 @@ class _Deck:
         """A slide to collect each participant's commitment on the day (filled in where the
         program already has them). The last module has one only where the program notes
         commitments for after it, with how far each has come: no later module follows them up."""
-        last = self.program.next_module(self.module.number) is None
+        last = self.program.is_last(self.module.number)
         mine = [c for c in self.program.commitments if c.module == self.module.number]
         if not self.program.participants or (last and not mine):
             return []
@@ -834,16 +832,15 @@ class _Deck:
     def _closing(self) -> Slide:
         program, module, fmt, t = self.program, self.module, self.fmt, self.t
         following = program.next_module(module.number)
+        when = _when(following.sessions, fmt) if following else ""
         lines = []
         if following:
             lines.append(
-                t["next_module"].format(
-                    number=following.number,
-                    title=clean_text(following.title),
-                    when=_when(following.sessions, fmt) or "–",
+                t["next_module" if when else "next_module_undated"].format(
+                    number=following.number, title=clean_text(following.title), when=when
                 )
             )
-        else:
+        elif program.is_last(module.number):
             lines.append(t["last_module"])
         if program.program.staff:
             lines.append(
@@ -852,11 +849,17 @@ class _Deck:
                 )
             )
         said = self.d["notes"]
+        if following:
+            what_next = said["closing_next" if when else "closing_next_undated"].format(
+                when=when, number=following.number
+            )
+        else:
+            what_next = said[
+                "closing_last" if program.is_last(module.number) else "closing_unknown"
+            ]
         notes = _sentences(
             said["closing"],
-            said["closing_next"].format(when=_when(following.sessions, fmt) or "–")
-            if following
-            else said["closing_last"],
+            what_next,
             bool(module.homework) and said["closing_homework"],
         )
         return Slide("closing", t["closing"], bullets=lines, notes=notes)

@@ -12,6 +12,7 @@ from klusterdocs.model.types import FormatVersion, Id, Text, TimeOfDay, Year, sl
 AgendaKind = Literal["plenary", "lecture", "group_reflection", "case", "break", "homework"]
 SlidesMode = Literal["replace", "extend"]
 CommitmentStatus = Literal["done", "ongoing", "not_started"]
+PROGRAM_MODULES = 4  # a program's modules are numbered 1 to 4
 
 
 class Staff(Strict):
@@ -71,7 +72,7 @@ class AgendaItem(Strict):
 
 
 class Module(Strict):
-    number: int = field(ge=1, le=4, description="Modulens nummer, 1–4")
+    number: int = field(ge=1, le=PROGRAM_MODULES, description="Modulens nummer, 1–4")
     title: Text = field(description="Modulens titel")
     phase: Phase | None = field(
         default=None, description="Den fas i Reglabs modell som modulen fokuserar"
@@ -108,14 +109,14 @@ class Participant(Strict):
 
 
 class Reflection(Strict):
-    module: int = field(ge=1, le=4, description="Modulens nummer")
+    module: int = field(ge=1, le=PROGRAM_MODULES, description="Modulens nummer")
     group: int | None = field(default=None, ge=1, description="Grupp")
     topic: Text = field(description="Ämne")
     notes: list[Text] = field(default=[], description="Anteckningar")
 
 
 class Commitment(Strict):
-    module: int = field(ge=1, le=4, description="Modulen där åtagandet gjordes")
+    module: int = field(ge=1, le=PROGRAM_MODULES, description="Modulen där åtagandet gjordes")
     participant: Id = field(description="Deltagarens id")
     text: Text = field(description="Vad deltagaren ska göra till nästa gång")
     status: CommitmentStatus | None = field(
@@ -141,6 +142,11 @@ class ProgramFile(Strict):
         """The module after module `number` (a program may skip a number: 1, 2, 4)."""
         later = [m for m in self.modules if m.number > number]
         return min(later, key=lambda m: m.number) if later else None
+
+    def is_last(self, number: int) -> bool:
+        """Whether module `number` ends the program: the fourth, not merely the last in the
+        file (a file filled in as the course goes lists what is planned so far)."""
+        return number == PROGRAM_MODULES
 
     def previous_module(self, number: int) -> Module | None:
         """The module before module `number`."""
