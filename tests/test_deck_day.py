@@ -637,3 +637,28 @@ def test_only_module_four_ends_the_program_and_an_undated_next_meeting_has_no_da
         assert "sista träff" not in text and "efter programmet" not in text
         assert "–." not in text and "– –" not in text
     assert "Berätta vad som händer härnäst i programmet." in second[-1].notes
+
+
+def test_the_homework_follow_up_asks_of_the_homework_the_program_gave(write: Write) -> None:
+    """Module 3's built-in questions assume module 2's usual homework (a stakeholder analysis
+    and the funding); a program that gave other homework is asked about its own."""
+    agenda = '[{time: "10:00", item: Återkoppling på hemuppgiften, kind: plenary}]'
+    program = write(f"""
+        program: {{title: P}}
+        modules:
+          - {{number: 2, title: Två, homework: [Kartlägg finansieringen]}}
+          - {{number: 3, title: Tre, agenda: {agenda}}}
+          - {{number: 4, title: Fyra, agenda: {agenda}}}
+    """)
+    loaded = load_program(program)
+    task = next(s for s in deck_slides(loaded, 3) if s.title.startswith("Uppgift:"))
+    assert task.left[1] == [
+        "Vad har du gjort sedan förra modulen?",
+        "**Hemuppgift:** Kartlägg finansieringen",
+        "Vad kom du fram till i hemuppgiften – och vad var svårt?",
+        "Vad vill du ha hjälp med i dag?",
+    ]
+    # module 3 gave no homework in the file: module 4 asks of the program's usual one
+    task = next(s for s in deck_slides(loaded, 4) if s.title.startswith("Uppgift:"))
+    assert "Hur långt har du kommit med verksamhetsplanen?" in task.left[1]
+    assert not any("Hemuppgift:" in q for q in task.left[1])

@@ -194,7 +194,8 @@ commitments:
             tasks = [
                 s
                 for s in slides[bounds[index] : bounds[index + 1]]
-                if s.kind == "two_columns" and s.left[1] == block["questions"]
+                if s.kind == "two_columns"
+                and [q for q in s.left[1] if q in block["questions"]] == block["questions"]
             ]
             assert len(tasks) == 1, f"{name}: no task slide with the built-in questions"
     # the first item: the module's purpose and model, then the follow-up of last module's

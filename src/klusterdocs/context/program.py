@@ -90,6 +90,8 @@ class Block:
     match: list[str] = field(default_factory=list)  # item names it belongs to (their start)
     kinds: list[str] = field(default_factory=list)  # or agenda kinds it belongs to
     questions: list[str] = field(default_factory=list)
+    # about the previous module's homework as the built-in program gives it
+    homework_questions: list[str] = field(default_factory=list)
     bring_back: str = ""
     slides: list[dict[str, Any]] = field(default_factory=list)
 
@@ -118,6 +120,7 @@ def module_blocks(content: dict[str, Any]) -> list[Block]:
             match=list(raw.get("match", [])),
             kinds=list(raw.get("kinds", [])),
             questions=list(raw.get("questions", [])),
+            homework_questions=list(raw.get("homework_questions", [])),
             bring_back=raw.get("bring_back", ""),
             slides=list(raw.get("slides", [])),
         )
@@ -629,6 +632,19 @@ class _Deck:
             titled=False,
         )
 
+    def _questions(self, block: Block) -> list[str]:
+        """The content's questions. Those about the previous module's homework as the built-in
+        program gives it are asked of the homework the program file gives, where it does."""
+        previous = self.program.previous_module(self.module.number)
+        given = [clean_text(h) for h in previous.homework] if previous else []
+        if not block.homework_questions:
+            return list(block.questions)
+        about = list(block.homework_questions)
+        if given:
+            about = [self.d["homework_given"].format(homework=h) for h in given]
+            about.append(self.d["homework_question"])
+        return [*block.questions[:1], *about, *block.questions[1:]]
+
     def _exercise(self, item: AgendaItem, box: TimeBox, blocks: list[Block]) -> list[Slide]:
         """The task on screen while the groups work: questions, time box, what to bring back;
         for group work, the groups and their members."""
@@ -637,7 +653,7 @@ class _Deck:
         self.placed.add(f"exercise@{index}")
         block = next((b for b in blocks if b.questions), None)
         questions = [clean_text(q) for q in item.questions] or (
-            list(block.questions) if block else []
+            self._questions(block) if block else []
         )
         if not questions:
             name = escaped(clean_text(item.item))  # the bullets are Markdown; the name as typed
