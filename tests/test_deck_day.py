@@ -108,10 +108,8 @@ def test_exercise_slides_give_questions_time_bring_back_and_the_groups(
     assert "Till plenum:" in task
     assert "I samma grupper som tidigare" in task  # the groups were shown in the morning
     titles = _titles(decks[1])
-    assert [t for t in titles if t.startswith("Grupperna")] == [
-        "Grupperna – Kluster vad och varför"
-    ]
-    groups = _rows(_slide(decks[1], "Grupperna – Kluster vad och varför"))
+    assert [t for t in titles if t.startswith("Grupperna")] == ["Grupperna: Kluster vad och varför"]
+    groups = _rows(_slide(decks[1], "Grupperna: Kluster vad och varför"))
     assert groups[0] == ["Grupp", "Deltagare"]
     assert ["Grupp 1", "Lena Exempelsson, Sara Exempelsson"] in groups
     assert ["Grupp 4", "Per Exempelsson, Åsa Exempelsson"] in groups
@@ -132,7 +130,7 @@ def test_introduction_round_asks_the_seeds_four_questions(decks: dict[int, Path]
     ):
         assert question in text
     assert "10:10–10:25 · 15 min" in text
-    assert "Grupperna – Presentation av deltagarna" not in _titles(decks[1])  # plenary
+    assert "Grupperna: Presentation av deltagarna" not in _titles(decks[1])  # plenary
 
 
 def test_every_slide_has_speaker_notes(decks: dict[int, Path]) -> None:
@@ -224,7 +222,7 @@ def test_a_program_file_replaces_the_built_in_content(tmp_path: Path, write: Wri
     assert "Vilken risk är störst för ditt initiativ?" in task
     assert "En risk och en åtgärd per grupp" in task
     assert ["Grupp 2", "Bo"] in _rows(
-        _slide(path, "Grupperna – Varför misslyckas klusterinitiativ?")
+        _slide(path, "Grupperna: Varför misslyckas klusterinitiativ?")
     )
     assert not _overflowing(path)
 
@@ -662,3 +660,34 @@ def test_the_homework_follow_up_asks_of_the_homework_the_program_gave(write: Wri
     task = next(s for s in deck_slides(loaded, 4) if s.title.startswith("Uppgift:"))
     assert "Hur långt har du kommit med verksamhetsplanen?" in task.left[1]
     assert not any("Hemuppgift:" in q for q in task.left[1])
+
+
+def test_a_day_reads_as_a_coach_says_it(write: Write) -> None:
+    """Times with two-digit hours, a question before its time without a colon, a shared
+    expectation said once, and no "fill in the rest" when nothing is left."""
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: Ett
+            agenda:
+              - {time: "9:00", item: Varför misslyckas kluster?, kind: plenary}
+              - {time: "9.45", item: Kaffe, kind: break}
+        participants:
+          - {id: a, name: Anna, expectations: Nätverk}
+          - {id: b, name: Bo, expectations: Nätverk}
+          - {id: c, name: Cilla, expectations: Verktyg}
+        commitments:
+          - {module: 1, participant: a, text: A}
+          - {module: 1, participant: b, text: B}
+          - {module: 1, participant: c, text: C}
+    """)
+    slides = deck_slides(load_program(program), 1)
+    agenda = next(s for s in slides if s.title == "Dagordning")
+    assert [row[0] for row in agenda.rows] == ["09:00", "09.45"]
+    section = next(s for s in slides if s.title == "Varför misslyckas kluster?")
+    assert section.notes.startswith("Varför misslyckas kluster? 09:00–09.45")
+    expectations = next(s for s in slides if s.title == "Era förväntningar på programmet")
+    assert expectations.bullets == ["Nätverk (2 deltagare)", "Verktyg"]
+    collect = next(s for s in slides if s.rows and s.rows[0][0] == "Anna")
+    assert "stäm av dem." in collect.notes and "fyll i resten" not in collect.notes

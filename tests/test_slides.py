@@ -238,7 +238,7 @@ def test_follow_up_of_previous_commitments(decks: dict[int, Path]) -> None:
     assert all(row[0] != "Sara Exempelsson" for row in rows)  # she noted none
     assert ["Olof Exempelsson", rows[6][1], "Ej angivet"] in rows
     notes = slide.notes_slide.notes_text_frame.text
-    assert "klara: två av sju åtaganden" in notes
+    assert "åtaganden: två av sju klara." in notes
     assert "Inget åtagande antecknat för: Sara Exempelsson." in notes
 
 

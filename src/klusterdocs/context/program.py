@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,7 +21,7 @@ from klusterdocs.data import load_data
 from klusterdocs.i18n import capitalised, enum_label, labels, quoted, say
 from klusterdocs.loading import LoadedProgram
 from klusterdocs.model.program import AgendaItem, Module, ProgramFile, Session
-from klusterdocs.model.types import minutes_of_day
+from klusterdocs.model.types import clock, minutes_of_day
 from klusterdocs.phases import phases
 from klusterdocs.render.charts import ChartSpec, Series
 from klusterdocs.render.markup import escaped
@@ -164,8 +165,8 @@ def _time_boxes(agenda: list[AgendaItem]) -> list[TimeBox]:
         end = minutes_of_day(following.time) if following else None
         minutes = end - start if start is not None and end is not None and end > start else None
         # an item that ends where it starts, or before (the next day's agenda), has no end known
-        shown_end = clean_text(following.time) if following and minutes else ""
-        boxes.append(TimeBox(clean_text(item.time), shown_end, minutes))
+        shown_end = clock(following.time) if following and minutes else ""
+        boxes.append(TimeBox(clock(item.time), shown_end, minutes))
     return boxes
 
 
@@ -334,7 +335,7 @@ class _Deck:
         t = self.t
         rows = [
             [
-                clean_text(a.time),
+                clock(a.time),
                 clean_text(a.item) + (f" ({clean_text(a.lead)})" if a.lead else ""),
                 enum_label(self.lang, "agenda_kind", a.kind),
             ]
@@ -356,7 +357,7 @@ class _Deck:
             else said["work"]
         )
         notes = _sentences(
-            say(said["start"], self.lang, start=clean_text(agenda[0].time), items=len(agenda)),
+            say(said["start"], self.lang, start=clock(agenda[0].time), items=len(agenda)),
             bool(work) and say(share, self.lang, work=len(work), minutes=str(sum(timed))),
             any(a.kind == "break" for a in agenda) and said["breaks"],
         )
@@ -395,13 +396,15 @@ class _Deck:
                 " · ".join(x for x in (span, back) if x),
                 notes=notes,
             )
+        name = clean_text(item.item)
         notes = _sentences(
-            d["notes"]["section"].format(
-                item=clean_text(item.item), when=f"{span} ({kind})" if kind else span
+            # "Varför misslyckas?: 15:20" would not do: a question stands before the time alone
+            d["notes"]["section_asked" if name.endswith(("?", "!", ":")) else "section"].format(
+                item=name, when=f"{span} ({kind})" if kind else span
             ),
             following is not None
             and d["notes"]["section_next"].format(
-                next=f"{clean_text(following.time)} {clean_text(following.item)}"
+                next=f"{clock(following.time)} {clean_text(following.item)}"
             ),
         )
         if item.kind in GROUP_WORK:
@@ -546,11 +549,16 @@ class _Deck:
         ]
         if self.module.number != 1 or not said:
             return []
+        shared = Counter(text for _, text in said)  # an expectation many share is said once
+        bullets = [
+            text if n == 1 else self.d["expectation_shared"].format(text=text, count=n)
+            for text, n in shared.items()
+        ]
         return [
             Slide(
                 "bullets",
                 self.d["expectations"],
-                bullets=[text for _, text in said],
+                bullets=bullets,
                 notes=self.d["notes"]["expectations"]
                 + "\n\n"
                 + "\n".join(f"{name}: {text}" for name, text in said),
@@ -840,7 +848,9 @@ class _Deck:
                 notes=_sentences(
                     d["notes"]["collect_last" if last else "collect"],
                     bool(noted)
-                    and d["notes"]["collect_noted"].format(noted=noted, count=len(rows)),
+                    and d["notes"][
+                        "collect_noted_all" if noted == len(rows) else "collect_noted"
+                    ].format(noted=noted, count=len(rows)),
                 ),
             )
         ]

@@ -35,6 +35,15 @@ def minutes_of_day(time: str) -> int | None:
     return int(found[1]) * 60 + int(found[2])
 
 
+def clock(time: str) -> str:
+    """A time of day as the documents show it, hours in two digits: `9:00` -> `09:00`,
+    `9.30` -> `09.30` (the separator as typed)."""
+    stripped = time.strip()
+    return (
+        f"0{stripped}" if minutes_of_day(stripped) is not None and len(stripped) == 4 else stripped
+    )
+
+
 def _time_of_day(value: str) -> str:
     if minutes_of_day(value) is None:
         raise ValueError(f"expected a time of day like 10:00 or 9.30; got {value!r}")
