@@ -335,6 +335,37 @@ def test_an_actor_not_yet_scored_is_in_the_action_list_to_be_scored_first() -> N
     assert priorities[1]["strategy"] == "Bedöm först inflytande och intresse."
 
 
+def test_equal_amounts_show_equal_percents_and_the_text_says_what_the_table_shows() -> None:
+    """2,000 public, 500 private and 500 in kind: the table gave 66/17/17 (or 67/17/16), the
+    text 67 %. Equal amounts are rounded alike; the text takes the table's figures."""
+    from klusterdocs.context.initiative import _whole_percents
+
+    assert _whole_percents({"a": 2 / 3, "b": 1 / 6, "c": 1 / 6}) == {
+        "a": 0.67,
+        "b": 0.17,
+        "c": 0.17,
+    }
+    assert _whole_percents({"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}) == {
+        "a": 0.33,
+        "b": 0.33,
+        "c": 0.33,
+    }
+    budget = {
+        "cofinancing_limit": 50,
+        "income": [
+            {"source": "Region", "kind": "public", "amounts": {2013: 2000}},
+            {"source": "Firms", "kind": "private", "amounts": {2013: 500}},
+            {"source": "Time", "kind": "in_kind", "amounts": {2013: 500}},
+        ],
+        "costs": [{"item": "Staff", "category": "personnel", "amounts": {2013: 3000}}],
+    }
+    context = _context({"budget": budget})
+    rows = {row["kind"]: row["share"] for row in context["budget"]["shares"]}
+    assert rows == {"Offentlig": "67\u00a0%", "Privat": "17\u00a0%", "In natura": "17\u00a0%"}
+    assert "det vill säga 67\u00a0%" in context["cofinancing"]["text"]
+    assert "(83\u00a0%)" in context["cofinancing"]["cash_text"]
+
+
 def test_a_span_of_days_says_each_year_it_touches() -> None:
     days = Formatter("sv").days
     assert days(dt.date(2012, 6, 14), dt.date(2012, 6, 15)) == "14–15 juni 2012"

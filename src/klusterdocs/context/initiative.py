@@ -679,8 +679,8 @@ class _Builder:
             ],
             "has_income": bool(b.income),
             "has_costs": bool(b.costs),
-            "public_share": self.fmt.percent(b.shares_by_kind["public"]),
-            "private_share": self.fmt.percent(b.shares_by_kind["private"]),
+            "public_share": self.fmt.percent(_whole_percents(b.shares_by_kind)["public"]),
+            "private_share": self.fmt.percent(_whole_percents(b.shares_by_kind)["private"]),
             "year_chart": self.year_chart(b),
             "funding_chart": self.funding_chart(b),
         }
@@ -1177,9 +1177,12 @@ class _Builder:
         limit_text = self.per_cent(limit) if limit is not None else ""
         public = b.income_by_kind["public"]
         share = b.public_share
-        shown = percent(share or 0)
-        if share is not None and limit is not None and shown == self.per_cent(limit):
-            shown = self.per_cent(round(share * 100, 1))  # 50.4 % is over a ceiling of 50 %
+        whole = _whole_percents(b.shares_by_kind)["public"] * 100  # as the table shows it
+        shown = percent(whole / 100)
+        if share is not None and limit is not None and (
+            whole == limit or (whole > limit) != b.cofinancing_exceeded
+        ):  # 50.4 % is over a ceiling of 50 %, and 50 % is not over one of 50.3 %
+            shown = self.per_cent(round(share * 100, 1))
         figures = {
             "public": money(public),
             "total": money(b.total_income),
@@ -1437,7 +1440,7 @@ class _Builder:
                     span=_span(b.years),
                     costs=self.fmt.money(b.total_costs),
                     income=self.fmt.money(b.total_income),
-                    public=self.fmt.percent(b.shares_by_kind["public"]),
+                    public=self.fmt.percent(_whole_percents(b.shares_by_kind)["public"]),
                 )
             )
             out[-1] += f" {self.budget_result(b)}"
@@ -1562,15 +1565,25 @@ def _indicator_category(indicator: Any) -> str:
 
 
 def _whole_percents(shares: dict[Any, float]) -> dict[Any, float]:
-    """`shares` (0–1) rounded to whole percents that add up to 100 (largest remainders first):
-    76 %, 7 % and 18 % would add up to 101. A share above nothing is at least 1 %."""
+    """`shares` (0–1) rounded to whole percents that add up to 100 where they can (largest
+    remainders first: 76 %, 7 % and 18 % would add up to 101). Equal remainders are rounded
+    alike, so that two equal amounts never show two percents (a third each: 33 % each, not
+    34 % for one); a share above nothing is at least 1 %."""
     if not any(shares.values()):
         return shares
-    floors = {k: int(v * 100) for k, v in shares.items()}
+    floors = {k: int(round(v * 100, 9)) for k, v in shares.items()}
     left = 100 - sum(floors.values())
-    by_remainder = sorted(shares, key=lambda k: shares[k] * 100 - floors[k], reverse=True)
-    for key in by_remainder[: max(left, 0)]:
-        floors[key] += 1
+    remainders: dict[float, list[Any]] = {}
+    for key, share in shares.items():
+        remainders.setdefault(round(share * 100 - floors[key], 9), []).append(key)
+    for remainder in sorted(remainders, reverse=True):
+        tied = remainders[remainder]
+        if left <= 0 or remainder == 0:
+            break
+        if len(tied) <= left or 2 * left >= len(tied):  # all up, or (nearer 100) all up too
+            for key in tied:
+                floors[key] += 1
+        left -= len(tied)
     for key, share in shares.items():  # a share there is is not shown as none: 1 %, not 0 %
         if share > 0 and floors[key] == 0:
             floors[key] = 1
