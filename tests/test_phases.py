@@ -163,3 +163,21 @@ def test_a_co_financed_budget_above_its_ceiling_is_not_done() -> None:
     ]
     assert item.status == "partial" and "över taket" in item.reason("sv")
     assert "budget.within_ceiling" not in item.missing
+
+
+def test_triple_helix_anchoring_without_one_triple_helix_actor_is_missing() -> None:
+    """An engagement plan for media, finance and an organisation is no anchoring in the
+    Triple Helix: what the item is about (`essential`) is absent, so it is missing, not
+    partly done; with one part of the helix it is partly done."""
+    actors = [
+        {"id": k, "name": k, "helix": h, "engagement": "E"}
+        for k, h in (("a", "media"), ("b", "finance"), ("c", "organisation"))
+    ]
+    initiative = {"name": "X", "region": "R", "focus": "F", "phase": "mobilisering"}
+    plan = InitiativeFile.validate({"initiative": initiative, "actors": actors})
+    by_key = {r.item.key: r.status for r in assess(plan)}
+    assert by_key["triple_helix_forankring"] == by_key["bred_forankring"] == "missing"
+    actors[0]["helix"] = "industry"
+    plan = InitiativeFile.validate({"initiative": initiative, "actors": actors})
+    by_key = {r.item.key: r.status for r in assess(plan)}
+    assert by_key["triple_helix_forankring"] == by_key["bred_forankring"] == "partial"

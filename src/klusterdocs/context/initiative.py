@@ -1179,8 +1179,10 @@ class _Builder:
         share = b.public_share
         whole = _whole_percents(b.shares_by_kind)["public"] * 100  # as the table shows it
         shown = percent(whole / 100)
-        if share is not None and limit is not None and (
-            whole == limit or (whole > limit) != b.cofinancing_exceeded
+        if (
+            share is not None
+            and limit is not None
+            and (whole == limit or (whole > limit) != b.cofinancing_exceeded)
         ):  # 50.4 % is over a ceiling of 50 %, and 50 % is not over one of 50.3 %
             shown = self.per_cent(round(share * 100, 1))
         figures = {

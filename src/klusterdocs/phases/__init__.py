@@ -48,6 +48,7 @@ class Requirement(NamedTuple):
     within: tuple[str, ...] = ()
     says: Mapping[str, dict[str, str]] = MappingProxyType({})
     alternatives: tuple[Requirement, ...] = ()
+    essential: bool = False  # with no evidence of it, the item is missing whatever else is there
 
 
 class ChecklistItem(NamedTuple):
@@ -182,6 +183,10 @@ def _requirement(raw: str | dict[str, Any]) -> Requirement:
     `all_of`) still read as they did."""
     if isinstance(raw, str):
         return Requirement("has", raw)
+    if raw.get("essential"):
+        return _requirement({k: v for k, v in raw.items() if k != "essential"})._replace(
+            essential=True
+        )
     if "any_of" in raw:
         return Requirement("any_of", alternatives=tuple(_requirement(r) for r in raw["any_of"]))
     says = raw.get("says", {})
@@ -350,7 +355,9 @@ def assess(initiative: InitiativeFile, phase: str | None = None) -> list[ItemSta
             status = "unknown"
         elif all(e.met for e in evidence):
             status = "done"
-        elif any(e.level in ("yes", "some", "few") for e in evidence):
+        elif any(e.level in ("yes", "some", "few") for e in evidence) and not any(
+            e.requirement.essential and e.level == "no" for e in evidence
+        ):
             status = "partial"
         else:
             status = "missing"
