@@ -691,3 +691,41 @@ def test_a_day_reads_as_a_coach_says_it(write: Write) -> None:
     assert expectations.bullets == ["Nätverk (2 deltagare)", "Verktyg"]
     collect = next(s for s in slides if s.rows and s.rows[0][0] == "Anna")
     assert "stäm av dem." in collect.notes and "fyll i resten" not in collect.notes
+
+
+def test_a_program_without_module_one_shows_its_people_in_its_first_module(
+    write: Write,
+) -> None:
+    program = write("""
+        program: {title: P, purpose: [Att växa som ledare]}
+        modules: [{number: 2, title: Två}, {number: 3, title: Tre}]
+        participants: [{id: a, name: Anna, role: Fjällguide, expectations: Nätverk}]
+    """)
+    loaded = load_program(program)
+
+    def said(number: int) -> str:
+        return " ".join(
+            " ".join([s.title, *s.bullets, *s.left[1], *s.right[1]])
+            for s in deck_slides(loaded, number)
+        )
+
+    assert all(word in said(2) for word in ("Att växa som ledare", "Fjällguide", "Nätverk"))
+    assert not any(word in said(3) for word in ("Att växa som ledare", "Fjällguide"))
+
+
+def test_the_last_module_looks_back_on_the_modules_the_program_file_has(write: Write) -> None:
+    """Not on the built-in program's four titles and phases."""
+    program = write("""
+        program: {title: P}
+        modules:
+          - {number: 1, title: Start och nätverk, phase: mobilisering}
+          - {number: 4, title: Avslutning}
+    """)
+    slides = deck_slides(load_program(program), 4)
+    (recap,) = [s for s in slides if s.title == "Programmet i två moduler"]
+    assert recap.bullets == [
+        "**Modul 1, Start och nätverk:** mobilisering",
+        "**Modul 4, Avslutning:**",
+    ]
+    assert "fas i Reglabs klustermodell" not in recap.notes  # module 4 has no phase given
+    assert not any("Kluster vad och varför" in " ".join(s.bullets) for s in slides)

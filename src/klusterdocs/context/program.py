@@ -50,6 +50,7 @@ GENERATED = (
     "purpose",
     "program_purpose",
     "modules",
+    "recap",
     "model",
     "participants",
     "expectations",
@@ -185,6 +186,9 @@ class _Deck:
         self.built_in = True
         self.groups_shown = False  # the groups slide comes with the day's first group work
         self.names = {p.id: clean_text(p.name) for p in self.program.participants}
+        # the program's first meeting in the file: where the program and its people are shown
+        # (module 1, or the first a file without it has)
+        self.first = module.number == min(m.number for m in self.program.modules)
 
     # -- the day -------------------------------------------------------------------------------
     def slides(self) -> list[Slide]:
@@ -425,7 +429,7 @@ class _Deck:
 
     def _program_purpose(self) -> list[Slide]:
         purpose = self.program.program.purpose
-        if self.module.number != 1 or not purpose:
+        if not self.first or not purpose:
             return []
         return [
             Slide(
@@ -438,7 +442,7 @@ class _Deck:
 
     def _modules(self) -> list[Slide]:
         """The program's modules with their places and dates (the first module's overview)."""
-        if self.module.number != 1 or len(self.program.modules) < 2:
+        if not self.first or len(self.program.modules) < 2:
             return []
         d = self.d
         rows = [
@@ -458,6 +462,26 @@ class _Deck:
                 notes=d["notes"]["modules"],
             )
         ]
+
+    def _recap(self) -> list[Slide]:
+        """The program looked back on: each module of the file with the phase it followed."""
+        modules = sorted(self.program.modules, key=lambda m: m.number)
+        if len(modules) < 2:
+            return []
+        d, lang = self.d, self.lang
+        bullets = [
+            d["recap_module"].format(number=m.number, title=escaped(clean_text(m.title)))
+            + (f" {enum_label(lang, 'phase', m.phase).lower()}" if m.phase else "")
+            for m in modules
+        ]
+        every_phase = all(m.phase for m in modules)
+        notes = _sentences(
+            d["notes"]["recap"],
+            every_phase and d["notes"]["recap_phases"],
+            d["notes"]["recap_purpose"],
+        )
+        title = say(d["recap"], lang, count=len(modules))
+        return [Slide("bullets", title, bullets=bullets, notes=notes)]
 
     def _model(self) -> list[Slide]:
         """Reglab's model: the four phases and what each asks for; the module's highlighted."""
@@ -483,7 +507,7 @@ class _Deck:
     def _participants(self) -> list[Slide]:
         """The participants two to a slide, side by side: each one's slide while they present
         themselves, without a slide per person (a cohort of twenty made twenty slides)."""
-        if self.module.number != 1 or not self.program.participants:
+        if not self.first or not self.program.participants:
             return []
         # by group, so that a slide tends to show two of a group (in the file's order within it)
         ordered = sorted(self.program.participants, key=lambda p: (p.group is None, p.group or 0))
@@ -547,7 +571,7 @@ class _Deck:
             for p in self.program.participants
             if p.expectations
         ]
-        if self.module.number != 1 or not said:
+        if not self.first or not said:
             return []
         shared = Counter(text for _, text in said)  # an expectation many share is said once
         bullets = [
