@@ -339,3 +339,19 @@ def test_a_participant_phase_its_linked_file_contradicts_is_a_warning(
         result.output
     )
     assert "Anna" not in result.output
+
+
+def test_validate_tells_a_program_file_s_broken_links_with_its_other_errors(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    program = tmp_path / "p.yaml"
+    program.write_text(
+        "program: {title: P}\n"
+        "modules: [{number: 1, title: M, agenda: [{time: '10:00', item: X, kind: dance}]}]\n"
+        "participants: [{id: p1, name: N, initiative: gone.yaml}]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["validate", str(program)])
+    assert result.exit_code == 1
+    assert "p.yaml:2:" in result.output and "got 'dance'" in result.output
+    assert "p.yaml:3:" in result.output and "initiative file not found" in result.output

@@ -309,23 +309,37 @@ def _program_from(source: Source) -> LoadedProgram:
         raise InputError([source.problem((), "this is an initiative file, not a program file")])
     model, problems = _validated(source, "program")
     if problems or not isinstance(model, ProgramFile):
-        raise InputError(problems)
+        # the links too, so that one run tells every problem (the file's own come first)
+        raw = source.data.get("participants") if isinstance(source.data, dict) else None
+        links = [
+            (index, p.get("initiative"))
+            for index, p in enumerate(raw if isinstance(raw, list) else [])
+            if isinstance(p, dict) and isinstance(p.get("initiative"), str)
+        ]
+        raise InputError(problems + _linked_initiatives(source, links, {}))
     loaded = LoadedProgram(model, source.path)
-    problems = _linked_initiatives(source, loaded)
+    links = [(index, p.initiative) for index, p in enumerate(model.participants)]
+    found: dict[int, InitiativeFile] = {}
+    problems = _linked_initiatives(source, links, found)
     if problems:
         raise InputError(problems)
+    loaded.initiatives = {model.participants[index].id: f for index, f in found.items()}
     return loaded
 
 
-def _linked_initiatives(source: Source, loaded: LoadedProgram) -> list[Problem]:
+def _linked_initiatives(
+    source: Source, links: list[tuple[int, str | None]], found: dict[int, InitiativeFile]
+) -> list[Problem]:
+    """The problems of the initiative files participants link to (by their index); `found`
+    gets each one loaded."""
     problems: list[Problem] = []
     cache: dict[Path, InitiativeFile | None] = {}
-    for index, participant in enumerate(loaded.model.participants):
-        if not participant.initiative:
+    for index, link in links:
+        if not link:
             continue
         loc: Loc = ("participants", index, "initiative")
         try:
-            target = (loaded.path.parent / participant.initiative).resolve()
+            target = (source.path.parent / link).resolve()
             found_file = target.is_file()
         except (OSError, ValueError, RuntimeError) as exc:  # a NUL, a symlink loop
             problems.append(source.problem(loc, f"cannot follow the link to a file: {exc}"))
@@ -346,9 +360,9 @@ def _linked_initiatives(source: Source, loaded: LoadedProgram) -> list[Problem]:
                         loc, f"the linked initiative file {display_path(target)} has errors"
                     )
                 )
-        found = cache[target]
-        if found is not None:
-            loaded.initiatives[participant.id] = found
+        linked = cache[target]
+        if linked is not None:
+            found[index] = linked
     return problems
 
 
