@@ -355,3 +355,20 @@ def test_validate_tells_a_program_file_s_broken_links_with_its_other_errors(
     assert result.exit_code == 1
     assert "p.yaml:2:" in result.output and "got 'dance'" in result.output
     assert "p.yaml:3:" in result.output and "initiative file not found" in result.output
+
+
+def test_a_short_name_that_is_no_slug_is_a_warning_naming_the_folder(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "i.yaml"
+    path.write_text(
+        THIN.lstrip().replace("initiative:\n", "initiative:\n  short_name: ../Big Name\n", 1)
+    )
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert "i.yaml:2:" in result.output
+    assert "short_name is not a slug; the documents go in the folder 'big-name'" in result.output
+    path.write_text(
+        THIN.lstrip().replace("initiative:\n", "initiative:\n  short_name: big-name\n", 1)
+    )
+    assert "warning" not in runner.invoke(main, ["validate", str(path)]).output

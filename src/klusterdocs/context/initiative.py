@@ -845,7 +845,7 @@ class _Builder:
             language=self.fmt.locale.replace("_", "-"),
             kind="bars",
             title=c["indicator_title"],
-            alt=c["indicator_alt"].format(count=len(rows), items=" ".join(items)),
+            alt=say(c["indicator_alt"], self.lang, count=len(rows), items=" ".join(items)),
             series=tuple(
                 Series(c[key], tuple(row[n] for row in rows))
                 for n, key in ((1, "baseline"), (2, "latest"), (3, "target"))
@@ -1054,8 +1054,12 @@ class _Builder:
                         quadrant=self.label("quadrant", q), actors=", ".join(actors)
                     )
                 )
-        alt: str = c["grid_alt"].format(
-            count=len(placed), high=HIGH_SCORE, quadrants=" ".join(quadrants)
+        alt: str = say(
+            c["grid_alt"],
+            self.lang,
+            count=len(placed),
+            high=str(HIGH_SCORE),
+            quadrants=" ".join(quadrants),
         )
         return alt
 

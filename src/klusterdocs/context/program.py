@@ -529,7 +529,9 @@ class _Deck:
             )
         if self.module.agenda:  # the agenda item's own section slide introduces them
             return out
-        notes = self.d["notes"]["participants"].format(count=len(self.program.participants))
+        notes = say(
+            self.d["notes"]["participants"], self.lang, count=len(self.program.participants)
+        )
         return [Slide("section", self.t["participants"], notes=notes), *out]
 
     def _participant(self, p: Any) -> tuple[tuple[str, list[str]], str]:

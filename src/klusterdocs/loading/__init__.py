@@ -423,7 +423,7 @@ def _program_warnings(source: Source, loaded: LoadedProgram) -> list[Problem]:
     meeting that has been; a participant's phase that its linked initiative file contradicts:
     the decks show the file's."""
     model = loaded.model
-    found = []
+    found = _folder_warnings(source, "program", model.program.short_name, model.program.slug)
     for n, participant in enumerate(model.participants):
         linked = loaded.initiatives.get(participant.id)
         if linked and participant.phase and participant.phase != linked.initiative.phase:
@@ -451,15 +451,25 @@ def _program_warnings(source: Source, loaded: LoadedProgram) -> list[Problem]:
     return found
 
 
+def _folder_warnings(source: Source, key: str, short_name: str | None, slug: str) -> list[Problem]:
+    """A `short_name` that is no slug: the documents go in a folder of another name."""
+    if short_name is None or short_name.strip() == slug:
+        return []
+    message = f"warning: short_name is not a slug; the documents go in the folder {slug!r}"
+    return [source.problem((key, "short_name"), message)]
+
+
 def _warnings(source: Source, model: InitiativeFile) -> list[Problem]:
     """A public share of the funding above the file's own ceiling
-    (`budget.cofinancing_limit`), located."""
+    (`budget.cofinancing_limit`), and a `short_name` that is no slug, located."""
+    i = model.initiative
+    found = _folder_warnings(source, "initiative", i.short_name, i.slug)
     budget = model.budget
     if not budget.cofinancing_exceeded or budget.public_share is None:
-        return []
+        return found
     share = round(budget.public_share * 100, 1)
     message = (
         f"warning: the public share of the funding is {share:g} %, above the ceiling of "
         f"{budget.cofinancing_limit:g} %"
     )
-    return [source.problem(("budget", "cofinancing_limit"), message)]
+    return [*found, source.problem(("budget", "cofinancing_limit"), message)]
