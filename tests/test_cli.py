@@ -372,3 +372,12 @@ def test_a_short_name_that_is_no_slug_is_a_warning_naming_the_folder(
         THIN.lstrip().replace("initiative:\n", "initiative:\n  short_name: big-name\n", 1)
     )
     assert "warning" not in runner.invoke(main, ["validate", str(path)]).output
+
+
+@pytest.mark.parametrize("module", ["0", "5", "two"])
+def test_a_module_no_program_can_have_is_a_usage_error(
+    runner: CliRunner, module: str, tmp_path: Path
+) -> None:
+    result = runner.invoke(main, ["deck", str(INPUTS / "reglab-2012.yaml"), "--module", module])
+    assert result.exit_code == 2
+    assert "expected a module number, 1 to 4, or 'all'" in result.output

@@ -336,9 +336,12 @@ def deck(
     """
     from klusterdocs.documents import write_deck
     from klusterdocs.loading import load_program
+    from klusterdocs.model.program import PROGRAM_MODULES
 
-    if module != "all" and not module.isdigit():
-        raise click.BadParameter("expected a module number or 'all'", param_hint="--module")
+    if module != "all" and not (module.isdigit() and 1 <= int(module) <= PROGRAM_MODULES):
+        raise click.BadParameter(
+            f"expected a module number, 1 to {PROGRAM_MODULES}, or 'all'", param_hint="--module"
+        )
     loaded = load_program(program)
     _mixed_language(program, loaded.model.language, lang)
     from klusterdocs.config import templates_setting
