@@ -567,7 +567,7 @@ def test_a_two_day_module_keeps_its_days_in_the_order_written(write: Write) -> N
     """)
     slides = deck_slides(load_program(program), 1)
     agenda = next(s for s in slides if s.title == "Dagordning")
-    assert [row[0] for row in agenda.rows][:3] == ["13:00", "17:00", "08:30"]
+    assert [row[0] for row in agenda.rows][:5] == ["Dag 1", "13:00", "17:00", "Dag 2", "08:30"]
     dinner = next(s for s in slides if s.title == "Middag")
     assert "–" not in dinner.notes and "minuter" not in dinner.notes
     text = "\n".join(f"{s.subtitle}\n{s.notes}" for s in slides)
@@ -729,3 +729,36 @@ def test_the_last_module_looks_back_on_the_modules_the_program_file_has(write: W
     ]
     assert "fas i Reglabs klustermodell" not in recap.notes  # module 4 has no phase given
     assert not any("Kluster vad och varför" in " ".join(s.bullets) for s in slides)
+
+
+def test_a_two_day_module_says_its_days_in_the_agenda_and_its_notes(write: Write) -> None:
+    """Day 2's 08:30 after dinner starts a new day: the agenda has a row for each day with
+    its date, and the notes say when each day starts (not one day of five items)."""
+    program = write("""
+        program: {title: P}
+        modules:
+          - number: 1
+            title: Ett
+            sessions: [{place: Glava, date: 2012-06-14}, {place: Glava, date: 2012-06-15}]
+            agenda:
+              - {time: "10:00", item: Start, kind: plenary}
+              - {time: "13:00", item: Grupparbete, kind: group_reflection}
+              - {time: "17:00", item: Middag, kind: break}
+              - {time: "8:30", item: Andra dagen, kind: lecture}
+              - {time: "12:00", item: Slut, kind: plenary}
+    """)
+    agenda = next(s for s in deck_slides(load_program(program), 1) if s.title == "Dagordning")
+    assert [row[:2] for row in agenda.rows] == [
+        ["Dag 1", "torsdag 14 juni"],
+        ["10:00", "Start"],
+        ["13:00", "Grupparbete"],
+        ["17:00", "Middag"],
+        ["Dag 2", "fredag 15 juni"],
+        ["08:30", "Andra dagen"],
+        ["12:00", "Slut"],
+    ]
+    assert agenda.notes.startswith(
+        "Modulen pågår i två dagar. Dag 1 börjar 10:00 och har tre punkter. "
+        "Dag 2 börjar 08:30 och har två punkter."
+    )
+    assert "sammanlagt 240 minuter." in agenda.notes  # 13:00–17:00, not on into the night

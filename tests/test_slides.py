@@ -451,10 +451,13 @@ def test_cli_deck_all_modules(runner: CliRunner, tmp_path: Path) -> None:
     ]
 
 
-def test_cli_deck_unknown_module(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(main, ["deck", str(PROGRAM), "--module", "7", "-o", str(tmp_path)])
+def test_cli_deck_unknown_module(runner: CliRunner, tmp_path: Path, write) -> None:
+    program = write(
+        "program: {title: P}\nmodules: [{number: 1, title: A}, {number: 2, title: B}]\n"
+    )
+    result = runner.invoke(main, ["deck", str(program), "--module", "3", "-o", str(tmp_path)])
     assert result.exit_code == 1
-    assert "the program has no module 7; it has 1, 2, 3, 4" in result.output
+    assert "the program has no module 3; it has 1, 2" in result.output
     bad = runner.invoke(main, ["deck", str(PROGRAM), "--module", "x"])
     assert bad.exit_code == 2
 

@@ -102,6 +102,10 @@ class Formatter(NamedTuple):
             return ""
         return format_date(value, "d MMMM y", locale=self.locale)
 
+    def weekday(self, value: dt.date) -> str:
+        """`2012-06-15` -> `fredag 15 juni` / `Friday 15 June`."""
+        return format_date(value, "EEEE d MMMM", locale=self.locale)
+
     def days(self, first: dt.date, last: dt.date) -> str:
         """`14–15 juni 2012`, `29 juni–2 juli 2012`, `30 december 2024–2 januari 2025`: what
         the two dates share is said once."""

@@ -11,6 +11,7 @@ homework). Every slide carries speaker notes. The renderer only lays them out.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -144,10 +145,30 @@ def _when(sessions: list[Session], fmt: Formatter) -> str:
 def ordered_agenda(module: Module) -> list[AgendaItem]:
     """The agenda in time order; a module of more than one day in the order written (its
     second day's 08:30 comes after the first day's dinner)."""
-    several_days = any(s.end_date and s.end_date > s.date for s in module.sessions)
+    several_days = len(set(_session_days(module.sessions))) > 1
     if several_days or any(minutes_of_day(a.time) is None for a in module.agenda):
         return list(module.agenda)
     return sorted(module.agenda, key=lambda a: minutes_of_day(a.time) or 0)
+
+
+def day_starts(agenda: list[AgendaItem]) -> list[int]:
+    """Where each day of an agenda in its order starts: a module of several days is written
+    day after day, so a day starts where the time goes back (day 2's 08:30 after dinner)."""
+    starts = [0]
+    for index in range(1, len(agenda)):
+        before, now = minutes_of_day(agenda[index - 1].time), minutes_of_day(agenda[index].time)
+        if before is not None and now is not None and now < before:
+            starts.append(index)
+    return starts
+
+
+def _session_days(sessions: list[Session]) -> list[dt.date]:
+    """Every day the module's sessions take, in order."""
+    days: list[dt.date] = []
+    for s in sessions:
+        last = max(s.end_date or s.date, s.date)
+        days += [s.date + dt.timedelta(n) for n in range((last - s.date).days + 1)]
+    return days
 
 
 @dataclass(frozen=True)
@@ -337,14 +358,21 @@ class _Deck:
 
     def _agenda(self, agenda: list[AgendaItem]) -> Slide:
         t = self.t
-        rows = [
-            [
-                clock(a.time),
-                clean_text(a.item) + (f" ({clean_text(a.lead)})" if a.lead else ""),
-                enum_label(self.lang, "agenda_kind", a.kind),
-            ]
-            for a in agenda
-        ]
+        starts = day_starts(agenda)
+        dates = _session_days(self.module.sessions)
+        rows = []
+        for index, a in enumerate(agenda):
+            if len(starts) > 1 and index in starts:  # a row that says which day follows
+                day = starts.index(index)
+                when = self.fmt.weekday(dates[day]) if len(dates) == len(starts) else ""
+                rows.append([t["agenda_day"].format(day=day + 1), when, ""])
+            rows.append(
+                [
+                    clock(a.time),
+                    clean_text(a.item) + (f" ({clean_text(a.lead)})" if a.lead else ""),
+                    enum_label(self.lang, "agenda_kind", a.kind),
+                ]
+            )
         work = [
             b.minutes
             for a, b in zip(agenda, _time_boxes(agenda), strict=True)
@@ -356,12 +384,30 @@ class _Deck:
         share = (
             said["work_untimed"]  # group work at the end of the day: its length is not known
             if len(timed) < len(work)
-            else said["most"]
+            else said["most" if len(starts) == 1 else "most_days"]
             if 2 * sum(timed) > day
             else said["work"]
         )
+        if len(starts) == 1:
+            start = say(said["start"], self.lang, start=clock(agenda[0].time), items=len(agenda))
+        else:
+            start = " ".join(
+                [
+                    say(said["days"], self.lang, count=len(starts)),
+                    *(
+                        say(
+                            said["day_start"],
+                            self.lang,
+                            day=str(n + 1),
+                            start=clock(agenda[first].time),
+                            items=end - first,
+                        )
+                        for n, (first, end) in enumerate(itertools.pairwise([*starts, len(agenda)]))
+                    ),
+                ]
+            )
         notes = _sentences(
-            say(said["start"], self.lang, start=clock(agenda[0].time), items=len(agenda)),
+            start,
             bool(work) and say(share, self.lang, work=len(work), minutes=str(sum(timed))),
             any(a.kind == "break" for a in agenda) and said["breaks"],
         )
