@@ -381,3 +381,23 @@ def test_a_module_no_program_can_have_is_a_usage_error(
     result = runner.invoke(main, ["deck", str(INPUTS / "reglab-2012.yaml"), "--module", module])
     assert result.exit_code == 2
     assert "expected a module number, 1 to 4, or 'all'" in result.output
+
+
+def test_deck_warns_of_built_in_content_no_agenda_item_takes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    program = tmp_path / "p.yaml"
+    program.write_text(
+        "program: {title: P}\n"
+        "modules:\n"
+        "  - number: 2\n"
+        "    title: Två\n"
+        "    agenda:\n"
+        "      - {time: '10:00', item: Återkoppling på hemuppgiften, kind: plenary}\n"
+        "      - {time: '11:00', item: Intressenter och makt, kind: lecture}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["deck", str(program), "--module", "2", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "module 2: the built-in content for 'Aktörer och intressentanalys'" in result.stderr
+    assert "'Återkoppling på hemuppgiften'" not in result.stderr

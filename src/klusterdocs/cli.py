@@ -349,6 +349,16 @@ def deck(
     templates = templates_setting(templates, program)
     numbers = [m.number for m in loaded.model.modules] if module == "all" else [int(module)]
     written = [write_deck(loaded, n, output, lang=lang, templates=templates) for n in numbers]
+    from klusterdocs.context.program import content_left_out
+
+    for number in numbers:
+        left_out = content_left_out(loaded, number, lang)
+        if left_out:
+            names = ", ".join(repr(name) for name in left_out)
+            _warn(
+                f"module {number}: the built-in content for {names} is not shown, as no "
+                "agenda item is named so (or has its kind); rename the item to show it"
+            )
     _report(written, pdf)
     if handout:
         from klusterdocs.pdf import convert_to_pdf

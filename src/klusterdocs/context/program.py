@@ -1051,6 +1051,18 @@ def deck_slides(loaded: LoadedProgram, number: int, lang: str | None = None) -> 
     return _Deck(loaded, module, lang or loaded.model.language).slides()
 
 
+def content_left_out(loaded: LoadedProgram, number: int, lang: str | None = None) -> list[str]:
+    """The names of the built-in content of module `number` that no agenda item of its day
+    takes (an item named otherwise): the coach should know what the deck does not show."""
+    module = loaded.model.module(number)
+    if module is None or not module.agenda or module.slides == "replace":
+        return []
+    blocks = module_blocks(module_content(number, lang or loaded.model.language))
+    placed = _place_blocks(blocks, ordered_agenda(module))
+    shown = {id(b) for at in placed.values() for b in at}
+    return [b.match[0] for b in blocks if b.match and id(b) not in shown]
+
+
 def deck_date(loaded: LoadedProgram, number: int) -> dt.date | None:
     """The module's first session date: the deck's date in its properties."""
     module = loaded.model.module(number)
