@@ -318,6 +318,25 @@ def test_a_module_held_before_the_one_before_it_is_a_warning(
     )
 
 
+def test_a_reflection_of_a_group_nobody_is_in_is_a_warning(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    program = tmp_path / "p.yaml"
+    program.write_text(
+        "program: {title: P}\n"
+        "modules: [{number: 1, title: M}]\n"
+        "participants: [{id: a, name: A, group: 1}]\n"
+        "reflections:\n"
+        "  - {module: 1, group: 9, topic: T, notes: [x]}\n"
+        "  - {module: 1, group: 1, topic: T, notes: [x]}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["validate", str(program)])
+    assert result.exit_code == 0
+    assert "p.yaml:5:" in result.output and "no participant is in group 9" in result.output
+    assert "group 1" not in result.output
+
+
 def test_a_participant_phase_its_linked_file_contradicts_is_a_warning(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -424,6 +424,11 @@ def _program_warnings(source: Source, loaded: LoadedProgram) -> list[Problem]:
     the decks show the file's."""
     model = loaded.model
     found = _folder_warnings(source, "program", model.program.short_name, model.program.slug)
+    groups = {p.group for p in model.participants}
+    for n, reflection in enumerate(model.reflections):
+        if reflection.group is not None and model.participants and reflection.group not in groups:
+            message = f"warning: no participant is in group {reflection.group}"
+            found.append(source.problem(("reflections", n, "group"), message))
     for n, participant in enumerate(model.participants):
         linked = loaded.initiatives.get(participant.id)
         if linked and participant.phase and participant.phase != linked.initiative.phase:
