@@ -762,3 +762,37 @@ def test_a_two_day_module_says_its_days_in_the_agenda_and_its_notes(write: Write
         "Dag 2 börjar 08:30 och har två punkter."
     )
     assert "sammanlagt 240 minuter." in agenda.notes  # 13:00–17:00, not on into the night
+
+
+def test_a_heading_never_ends_a_slide_its_text_goes_on_from(tmp_path: Path, write: Write) -> None:
+    """A task too long for two columns goes on one column over slides: 'Tid' ended one
+    slide and its time stood on the next (tried with one to eight long questions, so that a
+    slide breaks after each heading)."""
+    question = (
+        "Att utveckla ett gemensamt förhållningssätt till hur vi förankrar klusterinitiativets "
+        "strategi hos både de stora exportföretagen, de små underleverantörerna och regionens "
+        "politiska ledning?"
+    )
+    ended = []
+    for count in range(1, 9):
+        program = write(f"""
+            program: {{title: P}}
+            modules:
+              - number: 1
+                title: M
+                agenda:
+                  - time: "10:30"
+                    item: Uppgiften
+                    kind: group_reflection
+                    questions: {[question] * count}
+                    bring_back: {question}
+            participants: [{{id: a, name: Anna, group: 1}}]
+        """)
+        path = write_deck(load_program(program), 1, tmp_path / f"out-{count}")
+        for slide in Presentation(str(path)).slides:
+            if slide.shapes.title and slide.shapes.title.text.startswith("Uppgift:"):
+                for shape in slide.placeholders:
+                    texts = [p.text for p in shape.text_frame.paragraphs if p.text.strip()]
+                    if shape.placeholder_format.idx and texts[-1] in ("Frågor", "Tid"):
+                        ended.append((count, slide.shapes.title.text, texts[-1]))
+    assert not ended

@@ -552,7 +552,9 @@ class DeckWriter:
                 chunks[-1]
                 and _fitting_size(self.fit, [*chunks[-1], paragraph], box, (size,)) is None
             ):
-                chunks.append([])
+                last = chunks[-1][-1]
+                heading = last[1:] == ("none", True) and len(chunks[-1]) > 1
+                chunks.append([chunks[-1].pop()] if heading else [])  # with what it heads
             chunks[-1].append(paragraph)
         return chunks
 
