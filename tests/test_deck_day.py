@@ -796,3 +796,31 @@ def test_a_heading_never_ends_a_slide_its_text_goes_on_from(tmp_path: Path, writ
                     if shape.placeholder_format.idx and texts[-1] in ("Frågor", "Tid"):
                         ended.append((count, slide.shapes.title.text, texts[-1]))
     assert not ended
+
+
+def test_the_participants_slides_share_one_text_size(tmp_path: Path, write: Write) -> None:
+    """A short pair at 24 pt between longer pairs at 22 pt made the size jump from slide to
+    slide: the size most pairs fit at is every pair's that fits it."""
+    long = "Sex år som processledare i textilbranschen med ansvar för nätverk och pengar. " * 5
+    people = "".join(
+        f"  - {{id: p{n}, name: P{n}, role: R, experience: {long if n > 1 else 'Kort'}}}\n"
+        for n in range(6)
+    )
+    program = write(
+        "program: {title: P}\nmodules: [{number: 1, title: M}]\nparticipants:\n" + people
+    )
+    path = write_deck(load_program(program), 1, tmp_path / "out")
+    sizes = [
+        {
+            run.font.size.pt
+            for shape in slide.placeholders
+            if shape.placeholder_format.idx
+            for paragraph in shape.text_frame.paragraphs
+            for run in paragraph.runs
+            if run.font.size
+        }
+        for slide in Presentation(str(path)).slides
+        if slide.shapes.title and slide.shapes.title.text.startswith("Deltagarna")
+    ]
+    sizes = [s for s in sizes if s]  # not the section slide
+    assert len(sizes) == 3 and len(set().union(*sizes)) == 1, sizes

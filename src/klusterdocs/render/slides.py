@@ -342,6 +342,7 @@ class DeckWriter:
             extension.getparent().remove(extension)
         self.maker = SlideMaker(self.prs, NOTES_SIZE, language)
         self._placeholders: tuple[Any, dict[int, Any]] = (None, {})  # the last slide's
+        self.participant_size: float | None = None  # see size_participants
 
     # -- helpers ------------------------------------------------------------------------------
     def _pt(self, sizes: tuple[float, ...]) -> tuple[float, ...]:
@@ -591,6 +592,33 @@ class DeckWriter:
         self._notes(slide, spec.notes)
         self._tidy(slide)
 
+    def size_participants(self, slides: list[Slide]) -> None:
+        """One text size for the participants' slides, so that it does not jump from slide to
+        slide: the size at which most pairs fit side by side (a pair that needs less gets
+        it)."""
+        choice = self.layouts.two
+        if choice is None:
+            return
+        fitting = []
+        for spec in slides:
+            if spec.kind == "participant":
+                sizes = [
+                    _fitting_size(self.fit, column, _inner(rect), self._pt(BODY_SIZES))
+                    for column, rect in zip(self._columns(spec, "none"), choice.boxes, strict=True)
+                ]
+                if None not in sizes:
+                    fitting.append(min(s for s in sizes if s is not None))
+        if fitting:
+            self.participant_size = sorted(fitting)[(len(fitting) - 1) // 2]
+
+    @staticmethod
+    def _columns(spec: Slide, bullet: str) -> list[list[tuple[str, str, bool]]]:
+        """A two-column slide's columns as paragraphs: each one's heading over its bullets."""
+        return [
+            [(heading, "none", True)] * bool(heading) + [(b, bullet, False) for b in bullets]
+            for heading, bullets in (spec.left, spec.right)
+        ]
+
     def _two_columns(
         self, spec: Slide, continued: str, bullet: str = "default", apart: bool = False
     ) -> None:
@@ -598,10 +626,7 @@ class DeckWriter:
         layout or they do not fit, one after the other (`apart`: each from a slide of its
         own)."""
         choice = self.layouts.two
-        columns = [
-            [(heading, "none", True)] * bool(heading) + [(b, bullet, False) for b in bullets]
-            for heading, bullets in (spec.left, spec.right)
-        ]
+        columns = self._columns(spec, bullet)
         if choice is not None:
             sizes = [
                 _fitting_size(self.fit, c, _inner(r), self._pt(BODY_SIZES))
@@ -610,6 +635,8 @@ class DeckWriter:
             if None not in sizes:
                 slide = self._new(choice, spec.title)
                 size = min(s for s in sizes if s is not None)
+                if spec.kind == "participant" and self.participant_size:
+                    size = min(size, self.participant_size)
                 for body, column in zip(self._targets(slide, choice), columns, strict=True):
                     _fill(body.text_frame, column, size, self.language)
                 self._source(slide, spec.source)
@@ -888,6 +915,7 @@ def render_deck(
 ) -> None:
     """Write `slides` on `template`'s layouts to `target` (atomically)."""
     writer = DeckWriter(template, properties.language)
+    writer.size_participants(slides)
     for spec in slides:
         writer.add(spec, continued)
     writer.save(target, properties)

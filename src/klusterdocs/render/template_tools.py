@@ -474,7 +474,9 @@ def _example_decks(path: Path) -> list[tuple[int, int, list[str], list[str]]]:
     made = []
     for module in loaded.model.modules:
         writer = DeckWriter(path)
-        for spec in deck_slides(loaded, module.number):
+        slides = deck_slides(loaded, module.number)
+        writer.size_participants(slides)
+        for spec in slides:
             writer.add(spec, labels(loaded.model.language)["deck"]["continued"])
         made.append((module.number, len(writer.prs.slides), writer.thin, writer.cut))
     return made
