@@ -897,7 +897,8 @@ def test_killing_the_build_ends_its_workers(tmp_path: Path) -> None:
             time.sleep(120)
         build._render = slow
         plan = build.plan([Path({str(EXAMPLE)!r})], Path({str(tmp_path / "out")!r}))
-        build.run(plan, Path({str(tmp_path / "out")!r}), workers=2)
+        with build.Workers(2) as workers:
+            build.run(plan, Path({str(tmp_path / "out")!r}), workers=workers)
     """)
     process = subprocess.Popen([sys.executable, "-c", script])
     try:
@@ -1198,6 +1199,36 @@ def test_a_table_without_a_header_row_gets_its_first_row_as_one(tmp_path: Path) 
     assert headers[0] is not None
     assert headers[0].find(docx.oxml.ns.qn("w:tblHeader")) is not None
     assert all(h is None or h.find(docx.oxml.ns.qn("w:tblHeader")) is None for h in headers[1:])
+
+
+def test_a_table_of_loop_rows_only_repeats_no_record_and_its_pdf_has_row_headers(
+    tmp_path: Path,
+) -> None:
+    """A table whose rows all come from `{%tr for %}` has no header row: its first record
+    was made one, and repeated at the top of every page. It gets none; in its PDF each
+    row's first cell heads the row (PDF/UA wants header cells)."""
+    from tests.checks import HAVE_LIBREOFFICE, pdfua_errors
+
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    table.rows[0].cells[0].text = "{%tr for r in checklist_rows %}"
+    table.rows[1].cells[0].text = "{{ r.label }}"
+    table.rows[1].cells[1].text = "{{ r.status }}"
+    table.rows[2].cells[0].text = "{%tr endfor %}"
+    document.save(str(folder / "default.docx"))
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=folder.parent
+    )
+    [rendered] = docx.Document(str(path)).tables
+    assert len(rendered.rows) > 5
+    assert not rendered._tbl.xpath(".//w:tblHeader")
+    if HAVE_LIBREOFFICE:
+        from klusterdocs.pdf import convert_to_pdf
+
+        [pdf] = convert_to_pdf([path])
+        assert not pdfua_errors(pdf)
 
 
 def test_a_chart_fits_the_narrowest_section_not_the_last(tmp_path: Path) -> None:

@@ -347,18 +347,41 @@ def _describe_charts(source: Path, pdf: Path) -> None:
     are the charts and the pictures without one, in the order of the document.
     """
     descriptions = _chart_descriptions(source)
-    if not descriptions:
-        return
     import pikepdf
 
     with pikepdf.open(pdf, allow_overwriting_input=True) as document:
         tree = document.Root.get("/StructTreeRoot")
-        silent = [f for f in _figures(tree) if "/Alt" not in f] if tree is not None else []
-        if len(silent) != len(descriptions):
-            return  # not the figures expected: better no alt text than a wrong one
-        for figure, text in zip(silent, descriptions, strict=True):
+        if tree is None:
+            return
+        silent = [f for f in _figures(tree) if "/Alt" not in f]
+        described = bool(descriptions) and len(silent) == len(descriptions)
+        # (not the figures expected: better no alt text than a wrong one)
+        for figure, text in zip(silent, descriptions, strict=True) if described else ():
             figure.Alt = pikepdf.String(text)
-        document.save(pdf, deterministic_id=True)
+        headed = _head_rows(tree)
+        if described or headed:
+            document.save(pdf, deterministic_id=True)
+
+
+def _head_rows(tree: Any) -> bool:
+    """Make the first cell of each row a row header in the PDF's tables without a header
+    cell: a template's table whose rows all come from a loop has no header row (the first
+    record would repeat on every page as one), and a PDF's table needs header cells
+    (PDF/UA). Each row's first cell names its record ("Gemensam vision", "Klar", ...)."""
+    import pikepdf
+
+    changed = False
+    for table in _elements(tree, "/Table"):
+        rows = _elements(table, "/TR", into_tables=False)
+        if not rows or any(_elements(row, "/TH", into_tables=False) for row in rows):
+            continue
+        for row in rows:
+            cells = [kid for kid in _kids(row) if kid.get("/S") == "/TD"]
+            if cells:
+                cells[0].S = pikepdf.Name.TH
+                cells[0].A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name.Row)
+                changed = True
+    return changed
 
 
 def _describe_slides(source: Path, pdf: Path) -> None:
@@ -392,18 +415,30 @@ def _describe_slides(source: Path, pdf: Path) -> None:
 
 def _figures(element: Any) -> list[Any]:
     """Every Figure of a PDF's structure tree below `element`, in document order."""
-    import pikepdf
+    return _elements(element, "/Figure")
 
+
+def _elements(element: Any, kind: str, *, into_tables: bool = True) -> list[Any]:
+    """Every structure element of `kind` below `element`, in document order; without
+    `into_tables`, not those in a table below it (an inner table's rows are not the outer's)."""
     found = []
-    stack = [element]
+    stack = _kids(element)[::-1]
     while stack:
         node = stack.pop()
-        if node.get("/S") == "/Figure":
+        if node.get("/S") == kind:
             found.append(node)
-        kids = node.get("/K")
-        children = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-        stack.extend(reversed([k for k in children if isinstance(k, pikepdf.Dictionary)]))
+        if into_tables or node.get("/S") != "/Table":
+            stack.extend(reversed(_kids(node)))
     return found
+
+
+def _kids(node: Any) -> list[Any]:
+    """A structure element's child elements (not its marked-content references)."""
+    import pikepdf
+
+    kids = node.get("/K")
+    children = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return [k for k in children if isinstance(k, pikepdf.Dictionary) and "/S" in k]
 
 
 def _unwrap_toc_field(source: Path, target: Path) -> None:

@@ -84,7 +84,7 @@ from klusterdocs.render.wordxml import (
     finish_tables,
     fit_rows,
     fit_table_head,
-    give_a_header_row,
+    give_header_rows,
     head_rows_kept,
     heading_levels,
     heading_numbering,
@@ -280,6 +280,7 @@ def _in_schema_order(xml: str) -> str:
         return xml  # reported where the rendered part is parsed
     accept_tracked_changes(root)
     put_properties_in_order(root)
+    give_header_rows(root)
     text: str = etree.tostring(root, encoding="unicode")
     return text
 
@@ -825,7 +826,6 @@ class _BlockWriter:
             return
         # fit the table by its first rows and write its head, then every row as it comes
         table.head = children.index(rows[0])
-        give_a_header_row(rows)
         table.fit = table_fit(rows, self.source.layout)
         for row in head_rows_kept(rows):
             keep_with_next(row)

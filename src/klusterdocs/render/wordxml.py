@@ -317,7 +317,6 @@ def finish_tables(block: Any, layout: PageLayout) -> bool:
             table.getparent().remove(table)
             continue
         complete_cells(table)
-        give_a_header_row(rows)
         fit = table_fit(rows, layout)
         if fit is not None:
             fit_rows(rows, fit)
@@ -414,12 +413,25 @@ _TRPR, _TBLPREX, _TBL_HEADER_TAG = qn("w:trPr"), qn("w:tblPrEx"), qn("w:tblHeade
 _BEFORE_TBL_HEADER = {qn(f"w:{n}") for n in ("cnfStyle", "divId", "gridBefore", "gridAfter")}
 
 
-def give_a_header_row(rows: list[Any]) -> None:
-    """Make the first of a table's rows its header when none is: a PDF's table needs header
-    cells (PDF/UA), and LibreOffice tags the cells of a repeated header row as such."""
-    if not rows or any(row.find(_TBL_HEADER) is not None for row in rows):
-        return
-    first = rows[0]
+_ROW_TAG = re.compile(r"^\{%-?\s*tr\b")  # docxtpl's {%tr for ... %}: a row that is a loop's
+
+
+def give_header_rows(root: Any) -> None:
+    """Make the first row of each of a template's tables its header, when none is and that
+    row is the template's own: a PDF's table needs header cells (PDF/UA), and LibreOffice
+    tags the cells of a repeated header row as such. A table whose first row is a loop's
+    (`{%tr for %}`) has none: its first record would repeat on every page as a heading."""
+    for table in root.iter(TBL):
+        rows = list(table.iterchildren(TR))
+        if not rows or any(row.find(_TBL_HEADER) is not None for row in rows):
+            continue
+        text = "".join(t.text or "" for t in rows[0].iter(T)).strip()
+        if not _ROW_TAG.match(text):
+            give_a_header_row(rows[0])
+
+
+def give_a_header_row(first: Any) -> None:
+    """Make `first` a repeated header row."""
     properties = _first_child(first, _TRPR)
     if properties is None:
         properties = etree.Element(_TRPR)
