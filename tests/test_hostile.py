@@ -34,6 +34,7 @@ from klusterdocs.errors import InputError, RenderError, TemplateError
 from klusterdocs.loading import load_initiative, load_program
 from klusterdocs.loading.yamlsource import MAX_BYTES, load_yaml
 from klusterdocs.render import word
+from klusterdocs.render.lookup import builtin_templates
 from tests.checks import HAVE_LIBREOFFICE
 from tests.conftest import EXAMPLE, PROGRAM, THIN
 
@@ -1229,6 +1230,61 @@ def test_a_table_of_loop_rows_only_repeats_no_record_and_its_pdf_has_row_headers
 
         [pdf] = convert_to_pdf([path])
         assert not pdfua_errors(pdf)
+
+
+def test_smart_tags_and_links_to_deleted_styles_leave_no_error_word_would_see(
+    tmp_path: Path,
+) -> None:
+    """Word 2003's smart tags, and a style's link to a deleted one (Heading 1 deleted, its
+    character twin left), passed into the document: Microsoft 365 refuses both."""
+    from tests.checks import office_errors
+
+    templates = tmp_path / "templates"
+    (templates / "verksamhetsplan").mkdir(parents=True)
+    template = templates / "verksamhetsplan" / "default.docx"
+    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", template)
+    tagged = (
+        '<w:p><w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="place">'
+        "<w:r><w:t>Smart: {{ initiative.name }}</w:t></w:r></w:smartTag></w:p>"
+    )
+    twin = (
+        '<w:style w:type="character" w:styleId="GoneChar"><w:name w:val="Gone Char"/>'
+        '<w:basedOn w:val="Gone"/><w:link w:val="Gone"/></w:style>'
+    )
+
+    def change(part: str, xml: str) -> str:
+        if part == "word/document.xml":
+            return xml.replace("<w:body>", "<w:body>" + tagged, 1)
+        if part == "word/styles.xml":
+            return xml.replace("</w:styles>", twin + "</w:styles>")
+        return xml
+
+    _rewrite_parts(template, change)
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+    )
+    with zipfile.ZipFile(path) as archive:
+        body, styles = (archive.read(f"word/{n}.xml").decode() for n in ("document", "styles"))
+    assert "smartTag" not in body and "Smart: Smart Textiles" in body
+    assert 'w:styleId="GoneChar"' in styles and 'w:val="Gone"' not in styles
+    assert office_errors(path) == []
+
+
+def test_a_template_without_styles_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    (templates / "verksamhetsplan").mkdir(parents=True)
+    template = templates / "verksamhetsplan" / "default.docx"
+    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", template)
+    def without_styles(part: str, xml: str) -> str | None:
+        if part == "word/styles.xml":
+            return None
+        return re.sub(r'<(Relationship|Override)[^>]*styles\.xml"[^>]*/>', "", xml)
+
+    _rewrite_parts(template, without_styles)
+    with pytest.raises(TemplateError, match=r"has no styles \(word/styles.xml\); open it in"):
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
 
 
 def test_a_chart_fits_the_narrowest_section_not_the_last(tmp_path: Path) -> None:

@@ -104,6 +104,7 @@ from klusterdocs.render.wordxml import (
     text_area,
     text_sizes,
     toc_styles,
+    unwrap_smart_tags,
 )
 
 if TYPE_CHECKING:  # wordtags itself is imported only when a template is compiled or fails
@@ -279,6 +280,7 @@ def _in_schema_order(xml: str) -> str:
     except etree.XMLSyntaxError:
         return xml  # reported where the rendered part is parsed
     accept_tracked_changes(root)
+    unwrap_smart_tags(root)
     put_properties_in_order(root)
     give_header_rows(root)
     text: str = etree.tostring(root, encoding="unicode")
@@ -486,13 +488,18 @@ def _checked_template(path: Path) -> WordTemplate:
         )
     except KeyError as exc:
         raise TemplateError(f"{display_path(path)}: not a usable Word template ({exc})") from None
+    if style_tree is None:  # Word requires the part; every program that saves .docx writes it
+        raise TemplateError(
+            f"{display_path(path)}: the template has no styles (word/styles.xml); open it in "
+            "Word or LibreOffice and save it again"
+        )
     width, height = text_area(document)
-    styles_named: set[str] = set()
-    if style_tree is not None:
-        styles_named = {s.get(qn("w:styleId")) or "" for s in style_tree.iter(qn("w:style"))}
+    styles_named = {s.get(qn("w:styleId")) or "" for s in style_tree.iter(qn("w:style"))}
     entries = [
         (name, _without_missing_styles(data, sizes.keys(), styles_named))
         if WORD_PARTS.match(name)
+        else (name, _without_missing_links(data, styles_named))
+        if name == "word/styles.xml"
         else (name, data)
         for name, data in entries
     ]
@@ -513,6 +520,19 @@ def _without_missing_styles(data: bytes, paragraph: Collection[str], named: set[
         return match.group(0) if style in known else b""
 
     return _STYLE_REFERENCE.sub(kept, data)
+
+
+_STYLE_LINK = re.compile(rb'<w:(basedOn|link|next) w:val="([^"]*)"\s*/>')
+
+
+def _without_missing_links(styles: bytes, named: set[str]) -> bytes:
+    """The styles part without its styles' links to styles it lacks (a style deleted, and
+    the one based on it, or its character twin, left): Microsoft 365 refuses the link."""
+
+    def kept(match: re.Match[bytes]) -> bytes:
+        return match.group(0) if match.group(2).decode("utf-8", "replace") in named else b""
+
+    return _STYLE_LINK.sub(kept, styles)
 
 
 # -- rendering ------------------------------------------------------------------------------

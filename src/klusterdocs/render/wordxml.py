@@ -534,6 +534,19 @@ _INSERTED = (qn("w:ins"), qn("w:moveTo"))
 _RUN_LEVEL = (qn("w:p"), qn("w:hyperlink"), qn("w:sdtContent"), qn("w:smartTag"), qn("w:fldSimple"))
 
 
+def unwrap_smart_tags(root: Any) -> None:
+    """Keep a smart tag's runs and drop the tag (Word 2003's "Smart Tags"): Microsoft 365
+    no longer accepts the element, and the runs are what it marked."""
+    for tag in list(root.iter(qn("w:smartTag"))):
+        parent = tag.getparent()
+        if parent is None:
+            continue
+        index = parent.index(tag)
+        for child in reversed([c for c in tag if c.tag != qn("w:smartTagPr")]):
+            parent.insert(index, child)
+        _remove_keeping_tail(tag)
+
+
 def accept_tracked_changes(root: Any) -> None:
     """Accept the changes tracked in a template: deleted text goes, inserted text stays.
 
