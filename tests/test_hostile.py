@@ -1275,6 +1275,7 @@ def test_a_template_without_styles_is_refused_with_what_to_do(tmp_path: Path) ->
     (templates / "verksamhetsplan").mkdir(parents=True)
     template = templates / "verksamhetsplan" / "default.docx"
     shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", template)
+
     def without_styles(part: str, xml: str) -> str | None:
         if part == "word/styles.xml":
             return None
@@ -1285,6 +1286,40 @@ def test_a_template_without_styles_is_refused_with_what_to_do(tmp_path: Path) ->
         write_word_document(
             load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
         )
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Namn: {{ initiative.name", "'{{ initiative.name' is never closed: end it with '}}'"),
+        ("Namn: {{ initiative.name }", "'{{ initiative.name }' is never closed"),
+        ("{% if initiative.name %}ja{% endif", "'{% endif' is never closed: end it with '%}'"),
+        ("{# en kommentar", "'{# en kommentar' is never closed: end it with '#}'"),
+    ],
+)
+def test_a_tag_never_closed_is_named_with_its_paragraph(
+    tmp_path: Path, typed: str, said: str
+) -> None:
+    """Jinja read on into the document's XML and said "unexpected '/'", naming no paragraph."""
+    templates = _template(tmp_path, body=typed)
+    with pytest.raises(TemplateError) as raised:
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
+    assert "document, paragraph 1" in str(raised.value) and said in str(raised.value)
+
+
+def test_other_languages_quotes_and_invisible_characters_in_a_tag_work(tmp_path: Path) -> None:
+    """German quotes, guillemets, a soft hyphen or a zero-width space inside a tag were a
+    syntax error naming an offset in the XML; they are what an author does not see or
+    meant as straight quotes."""
+    body = "{{ initia\u00adtive.name }}|{{ „x“ }}|{{ «y» }}|{{ ‚z‛ }}|{{ initiative\u200b.region }}"
+    templates = _template(tmp_path, body=body)
+    path = write_word_document(
+        load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+    )
+    text = docx.Document(str(path)).paragraphs[0].text
+    assert text == "Smart Textiles|x|y|z|Sjuhärad, Västra Götaland"
 
 
 def test_a_chart_fits_the_narrowest_section_not_the_last(tmp_path: Path) -> None:

@@ -359,7 +359,7 @@ def _curly_quotes(name: str, label: str, xml: str) -> list[Finding]:
             level="note",
         )
         for tag in tags_of(xml)
-        if any(q in tag.typed for q in "“”‘’")
+        if any(q in tag.typed for q in "“”‘’„‟«»‚‛")
     ]
 
 

@@ -155,6 +155,13 @@ def environment() -> jinja2.Environment:
 # -- from Word's XML to Jinja code ----------------------------------------------------------
 
 _TAG_CONTENT = re.compile(r"(?<=\{[{%])(.*?)(?=[}%]\})")
+# inside a tag, what docxtpl leaves: the quotes Word types in other languages („…“, «…»)
+# straightened as docxtpl straightens “…”, and characters no one sees (a soft hyphen, a
+# zero-width space) gone
+IN_TAGS = str.maketrans(
+    {"„": '"', "‟": '"', "«": '"', "»": '"', "‚": "'", "‛": "'"}
+    | dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
 
 
@@ -169,7 +176,7 @@ def patch_template_xml(xml: str) -> str:
     from docxtpl import DocxTemplate
 
     patched: str = DocxTemplate.patch_xml(_PATCHER, xml)
-    patched = _TAG_CONTENT.sub(lambda m: html.unescape(m.group(0)), patched)
+    patched = _TAG_CONTENT.sub(lambda m: html.unescape(m.group(0)).translate(IN_TAGS), patched)
     patched = _CELL_PROPERTIES.sub(_cell_properties, patched)
     return _LITERAL_BRACES.sub(lambda m: _LITERALS[m.group(0)], patched)
 

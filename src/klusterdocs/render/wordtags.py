@@ -138,6 +138,7 @@ def misplaced_tags(xml: str) -> list[Misplaced]:
     paragraphs = paragraphs_of(xml)
     tags = [tag for paragraph in paragraphs for tag in _tags_in(paragraph)]
     return [
+        *_unclosed(paragraphs),
         *cut_tags(xml, paragraphs),
         *_beside_element_tags(tags, paragraphs),
         *_filters_out_of_place(tags),
@@ -257,6 +258,29 @@ def _filters_out_of_place(tags: list[Tag]) -> Iterator[Misplaced]:
                 )
 
 
+_TAG_START = re.compile(r"\{[{%#]")
+
+
+def _unclosed(paragraphs: list[Paragraph]) -> Iterator[Misplaced]:
+    """A tag or comment opened and not closed in its paragraph (`{{ initiative.name`,
+    `{{ x }`): Jinja would read on into the document's XML and name a character of it."""
+    for paragraph in paragraphs:
+        text = paragraph.text
+        for match in _TAG_START.finditer(text):
+            closer = {"{{": "}}", "{%": "%}", "{#": "#}"}[match.group()]
+            rest = text[match.end() :]
+            following = _TAG_START.search(rest)
+            end = rest.find(closer)
+            if end == -1 or (following is not None and following.start() < end):
+                cut = text[match.start() : match.end() + (end if end != -1 else len(rest))]
+                yield Misplaced(
+                    paragraph,
+                    f"'{_short(cut.strip())}' is never closed: end it with '{closer}' in the "
+                    "same paragraph",
+                )
+                break
+
+
 def _pairs(tags: list[Tag]) -> Iterator[Misplaced]:
     """A block must open, go on and close with tags of one kind (`{%tr for` ... `{%tr endfor`)
     and at one depth: otherwise docxtpl cuts the document's structure in two."""
@@ -366,4 +390,6 @@ def _normal(body: str) -> str:
     text = _PREFIX.sub("", text + " ")
     for curly, straight in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'")):
         text = text.replace(curly, straight)
-    return " ".join(text.split())
+    from klusterdocs.render.word import IN_TAGS  # what the compiler straightens or drops
+
+    return " ".join(text.translate(IN_TAGS).split())
