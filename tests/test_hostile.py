@@ -1449,3 +1449,18 @@ def test_a_tag_in_a_hyperlinks_address_is_filled_in(tmp_path: Path) -> None:
     ]
     assert model.initiative.leader is not None
     assert link == f"mailto:{model.initiative.leader.email}?subject=Smart Textiles & co"
+
+
+def test_a_folder_named_as_a_template_is_refused_not_passed_over(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """`plan` quietly used the built-in template, and `templates list` called it so."""
+    (tmp_path / "templates" / "verksamhetsplan" / "default.docx").mkdir(parents=True)
+    templates = str(tmp_path / "templates")
+    for args in (
+        ["plan", str(EXAMPLE), "-o", str(tmp_path / "out"), "--templates", templates],
+        ["templates", "list", "--templates", templates],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 1, args
+        assert "default.docx is not a file: a template must be one" in result.output

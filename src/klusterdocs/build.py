@@ -316,7 +316,7 @@ def _planned(
     from klusterdocs.documents import deck_path, output_path
     from klusterdocs.i18n import LABELS_FOLDER, LANGUAGES, label_files
     from klusterdocs.phases import phases
-    from klusterdocs.render.lookup import candidates
+    from klusterdocs.render.lookup import candidates, is_template
 
     model = _loaded(path)
     labels = label_files(templates)
@@ -327,7 +327,7 @@ def _planned(
     def template(document: str, phase: str | None, module: int | None = None) -> Path:
         for candidate in candidates(document, phase, templates, module):
             looked.append(candidate)
-            if candidate.is_file():
+            if is_template(candidate):
                 return candidate
         from klusterdocs.render.lookup import find_template
 

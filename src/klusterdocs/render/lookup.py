@@ -54,6 +54,16 @@ def candidates(
     ]
 
 
+def is_template(path: Path) -> bool:
+    """Whether `path` is there to use as a template. Something else of its name (a folder
+    called `default.docx`) is a mistake to tell, not a reason to use the next one."""
+    if path.is_file():
+        return True
+    if path.exists():
+        raise TemplateError(f"{display_path(path)} is not a file: a template must be one")
+    return False
+
+
 def find_template(
     document: str, phase: str | None, user_dir: Path | None = None, module: int | None = None
 ) -> Path:
@@ -62,7 +72,7 @@ def find_template(
         raise TemplateError(f"template folder not found: {display_path(user_dir)}")
     looked = candidates(document, phase, user_dir, module)
     for path in looked:
-        if path.is_file():
+        if is_template(path):
             return path
     raise TemplateError(
         f"no template for {document}; looked in " + ", ".join(display_path(p) for p in looked)

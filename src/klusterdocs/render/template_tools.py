@@ -21,7 +21,7 @@ import jinja2
 from jinja2 import nodes
 
 from klusterdocs.errors import InputError, KlusterdocsError, display_path
-from klusterdocs.render.lookup import EXTENSIONS, builtin_templates, candidates
+from klusterdocs.render.lookup import EXTENSIONS, builtin_templates, candidates, is_template
 
 _SPLIT = re.compile(r"\{(?:<[^>]+>)+[{%]|[}%](?:<[^>]+>)+\}")
 
@@ -53,7 +53,7 @@ def templates_in_use(user_dir: Path | None) -> list[tuple[str, str, Path, str]]:
     rows = []
     for document in EXTENSIONS:
         for phase in phases():
-            path = next(p for p in candidates(document, phase, user_dir) if p.is_file())
+            path = next(p for p in candidates(document, phase, user_dir) if is_template(p))
             origin = "yours" if user_dir and user_dir in path.parents else "built-in"
             rows.append((document, phase, path, origin))
     return rows
