@@ -1464,3 +1464,22 @@ def test_a_folder_named_as_a_template_is_refused_not_passed_over(
         result = runner.invoke(main, args)
         assert result.exit_code == 1, args
         assert "default.docx is not a file: a template must be one" in result.output
+
+
+def test_a_page_with_no_room_for_text_is_refused(tmp_path: Path) -> None:
+    """A 5 x 5 cm page with 2.5 cm margins passed, and LibreOffice never finished its PDF."""
+    templates = tmp_path / "templates"
+    (templates / "verksamhetsplan").mkdir(parents=True)
+    template = templates / "verksamhetsplan" / "default.docx"
+    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", template)
+
+    def tiny(part: str, xml: str) -> str:
+        if part != "word/document.xml":
+            return xml
+        return re.sub(r"<w:pgSz [^>]*/>", '<w:pgSz w:w="2835" w:h="2835"/>', xml)
+
+    _rewrite_parts(template, tiny)
+    with pytest.raises(TemplateError, match=r"leaves 0\.0 cm for text between its margins"):
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )

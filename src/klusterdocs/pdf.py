@@ -188,7 +188,14 @@ def convert_to_pdf(
         for suffix, export_filter in _FILTERS.items():
             group = [copy for copy in staged if copy.suffix == suffix]
             if group:
-                _run_libreoffice(executable, folder, export_filter, options, group, out, timeout)
+                try:
+                    _run_libreoffice(
+                        executable, folder, export_filter, options, group, out, timeout
+                    )
+                except RenderError as exc:  # which documents it was converting
+                    pairs = zip(sources, staged, strict=True)
+                    names = [display_path(source) for source, copy in pairs if copy in group]
+                    raise RenderError(f"{', '.join(names)}: {exc}") from None
         written = []
         for source, copy in zip(sources, staged, strict=True):
             produced = out / f"{copy.stem}.pdf"

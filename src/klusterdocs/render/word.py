@@ -501,6 +501,12 @@ def _checked_template(path: Path) -> WordTemplate:
             "Word or LibreOffice and save it again"
         )
     width, height = text_area(document)
+    if min(width, height) < MIN_TEXT_AREA:  # LibreOffice never ends laying out such a page
+        raise TemplateError(
+            f"{display_path(path)}: a page of the template leaves "
+            f"{max(0, min(width, height)) / 567:.1f} cm for text between its margins; make "
+            "the page larger or the margins smaller"
+        )
     styles_named = {s.get(qn("w:styleId")) or "" for s in style_tree.iter(qn("w:style"))}
     entries = [
         (name, _without_missing_styles(data, sizes.keys(), styles_named))
@@ -528,6 +534,8 @@ def _without_missing_styles(data: bytes, paragraph: Collection[str], named: set[
 
     return _STYLE_REFERENCE.sub(kept, data)
 
+
+MIN_TEXT_AREA = 1134  # twips (2 cm): the least width and height a page leaves for text
 
 _STYLE_LINK = re.compile(rb'<w:(basedOn|link|next) w:val="([^"]*)"\s*/>')
 

@@ -125,7 +125,7 @@ def _section_area(section: Any) -> tuple[float, float]:
 
     width = value(size, "w", 11906) - value(margins, "left", 1440) - value(margins, "right", 1440)
     height = value(size, "h", 16838) - value(margins, "top", 1440) - value(margins, "bottom", 1440)
-    return float(max(width, 1440)), float(max(height, 1440))
+    return float(width), float(height)
 
 
 class PageLayout(NamedTuple):
