@@ -391,3 +391,70 @@ def test_text_is_set_to_the_scale_of_the_slide(program: LoadedProgram, tmp_path:
         ]
 
     assert max(title_sizes(big)) == 2 * max(title_sizes(standard))
+
+
+def _office_layouts(change: Callable[[object], None]) -> object:
+    """The layouts klusterdocs chooses on Office's 16:9 template after `change`."""
+    from klusterdocs.render.layouts import Layouts
+
+    presentation = Presentation(str(HERE / "office-16x9.pptx"))
+    change(presentation)
+    return Layouts(presentation)
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda shape: setattr(shape, "rotation", 90.0), "turned"),
+        (lambda shape: (setattr(shape, "width", 0), setattr(shape, "height", 0)), "without a size"),
+    ],
+)
+def test_titles_turned_or_without_a_size_are_no_titles(change, said: str) -> None:
+    """Such a title put every slide's title sideways, or cut to its first word."""
+
+    def every_title(presentation) -> None:
+        for layout in presentation.slide_layouts:
+            for shape in layout.placeholders:
+                if shape.placeholder_format.type in (1, 3):  # title, centre title
+                    change(shape)
+
+    with pytest.raises(TemplateError, match=f"the template's titles are all {said}"):
+        _office_layouts(every_title)
+
+
+def test_a_layout_off_the_slide_is_not_chosen_and_one_partly_off_is_cut_to_it() -> None:
+    """A layout made for another slide size and never scaled: its section title below the
+    slide left every section slide blank; a body past the right edge ran off it."""
+
+    def move(presentation) -> None:
+        width = presentation.slide_width
+        for layout in presentation.slide_layouts:
+            for shape in layout.placeholders:
+                if layout.name == "Section Header":
+                    shape.top = presentation.slide_height * 2
+                elif layout.name == "Title and Content" and shape.placeholder_format.idx == 1:
+                    left, top, height = shape.left, shape.top, shape.height  # as inherited
+                    shape.left, shape.top, shape.height = left, top, height
+                    shape.width = width  # from its left margin, past the right edge
+
+    layouts = _office_layouts(move)
+    assert layouts.section.layout.name != "Section Header"
+    [box] = layouts.content.boxes
+    assert layouts.content.layout.name == "Title and Content" and layouts.content.plan.explicit
+    assert box.right <= layouts.content.plan.slide.width
+
+
+def test_content_on_a_layout_of_two_columns_spans_both() -> None:
+    """With no layout of one body (its placeholders grouped, or removed), the text went in
+    the left column and left half of every slide empty."""
+
+    def two_only(presentation) -> None:
+        for layout in list(presentation.slide_layouts):
+            if layout.name in ("Title and Content", "Content with Caption", "Comparison"):
+                presentation.slide_layouts.remove(layout)
+
+    layouts = _office_layouts(two_only)
+    assert layouts.content.layout.name == "Two Content" and layouts.content.resized
+    [box] = layouts.content.boxes
+    left, right = layouts.two.boxes
+    assert (box.left, box.right) == (left.left, right.right)

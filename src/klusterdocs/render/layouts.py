@@ -48,6 +48,31 @@ class Rect:
         return self.width * self.height
 
 
+def _title_trouble(shape: Any, slide: Rect) -> str:
+    """Why a layout's title is no place for a title of ours."""
+    rect = _on_slide(_rect(shape), slide)
+    if rect is None:
+        return "off the slide"
+    if not rect.area:
+        return "without a size"
+    if round(shape.rotation) % 360:
+        return "turned"
+    return "vertical"
+
+
+def _on_slide(rect: Rect, slide: Rect) -> Rect | None:
+    """The part of `rect` on the slide; None when most of it is off the slide (a layout
+    made for another slide size and never scaled)."""
+    if not slide.area:
+        return rect
+    left, top = max(rect.left, 0), max(rect.top, 0)
+    right, bottom = min(rect.right, slide.width), min(rect.bottom, slide.height)
+    if right <= left or bottom <= top:
+        return None if rect.area else rect  # a zero-size placeholder is judged as such
+    clipped = Rect(left, top, right - left, bottom - top)
+    return clipped if 2 * clipped.area >= rect.area else None
+
+
 def _rect(shape: Any) -> Rect:
     return Rect(
         int(shape.left or 0), int(shape.top or 0), int(shape.width or 0), int(shape.height or 0)
@@ -112,25 +137,38 @@ def _plan(layout: Any, master: int, slide: Rect, libreoffice: bool = False) -> P
     bodies: list[_Place] = []
     others = 0
     footer_top = slide.height
+    clipped = False  # a place cut to the slide: a slide's placeholders are set to the places
     for shape in layout.placeholders:
         kind = shape.placeholder_format.type
-        place = _Place(int(shape.placeholder_format.idx), _rect(shape))
-        vertical = (shape.element.ph_orient or "horz") != "horz" or _vertical_text(shape)
+        rect = _on_slide(_rect(shape), slide)
+        if rect is None:  # (mostly) off the slide: a slide made on it would not show its text
+            others += kind not in _FOOTERS
+            continue
+        clipped = clipped or (rect != _rect(shape) and kind not in _FOOTERS)
+        place = _Place(int(shape.placeholder_format.idx), rect)
+        # text that runs up or down the slide, or is turned: not where our text goes
+        vertical = (
+            (shape.element.ph_orient or "horz") != "horz"
+            or _vertical_text(shape)
+            or bool(round(shape.rotation) % 360)
+        )
         if kind in _FOOTERS:
             if place.rect.top > slide.height // 2:
                 footer_top = min(footer_top, place.rect.top)
-        elif kind in _TITLES and title is None and not vertical:
+        elif kind in _TITLES and title is None and not vertical and place.rect.area:
             title = _Place(place.idx, place.rect, kind == PP_PLACEHOLDER.CENTER_TITLE)
         elif kind in _TEXT and not vertical and place.rect.area:
             bodies.append(place)
-        elif kind == PP_PLACEHOLDER.SUBTITLE and subtitle is None and not vertical:
+        elif kind == PP_PLACEHOLDER.SUBTITLE and subtitle is None and not vertical and rect.area:
             subtitle = place
         elif kind == PP_PLACEHOLDER.TABLE and table is None:
             table = place
         else:
             others += 1
     bodies.sort(key=lambda p: (p.rect.top // (slide.height // 10 or 1), p.rect.left))
-    plan = Plan(layout, master, slide, title, tuple(bodies), subtitle, table, others, footer_top)
+    plan = Plan(
+        layout, master, slide, title, tuple(bodies), subtitle, table, others, footer_top, clipped
+    )
     return _on_master(plan) if libreoffice else plan
 
 
@@ -392,17 +430,20 @@ class Layouts:
         ]
         if not any(plan.title for plan in self.plans):
             names = ", ".join(repr(p.name) for p in self.plans) or "none"
-            vertical = any(
-                shape.placeholder_format.type in _TITLES
-                for master in presentation.slide_masters
-                for layout in master.slide_layouts
-                for shape in layout.placeholders
+            troubles = sorted(
+                {
+                    _title_trouble(shape, slide)
+                    for master in presentation.slide_masters
+                    for layout in master.slide_layouts
+                    for shape in layout.placeholders
+                    if shape.placeholder_format.type in _TITLES
+                }
             )
-            if vertical:  # every title there is runs up or down the slide
+            if troubles:  # every title there is runs up or down the slide, or cannot be seen
                 raise TemplateError(
-                    "the template's titles are all vertical (its layouts are "
+                    f"the template's titles are all {' or '.join(troubles)} (its layouts are "
                     f"{names}); klusterdocs writes titles across the slide: give one "
-                    "layout a horizontal title in PowerPoint's slide master view"
+                    "layout a horizontal title on the slide in PowerPoint's slide master view"
                 )
             raise TemplateError(
                 f"no layout with a title placeholder: the template's layouts are {names}; "
@@ -429,6 +470,13 @@ class Layouts:
     def _content(self) -> Choice:
         if any(_score_content(p) is not None for p in self.plans):
             plan, _ = self.best("content")
+            pair = _side_by_side(plan)
+            if pair is not None and len(plan.bodies) == 2:  # two columns: the text spans both
+                left, right = (p.rect for p in pair)
+                top, bottom = min(left.top, right.top), max(left.bottom, right.bottom)
+                both = Rect(left.left, top, right.right - left.left, bottom - top)
+                note = "a layout of two columns: the text spans both"
+                return Choice("content", plan, (both,), (pair[0].idx,), note, resized=True)
             body = max(plan.bodies, key=lambda b: b.rect.area)
             bottom = plan.free().bottom
             if _grows(plan.layout, body.idx) and bottom > body.rect.bottom:
