@@ -1483,3 +1483,29 @@ def test_a_page_with_no_room_for_text_is_refused(tmp_path: Path) -> None:
         write_word_document(
             load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
         )
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("{% cellbg 'ff0000' %}utanför", "'cellbg' works only in a table cell"),
+        ("{% include 'x.docx' %}", "a template cannot include, import or extend another"),
+        ("{% import 'os' as os %}", "a template cannot include, import or extend another"),
+    ],
+)
+def test_a_tag_that_cannot_work_here_says_why(tmp_path: Path, typed: str, said: str) -> None:
+    """They said "Encountered unknown tag 'cellbg'" and "no loader for this environment"."""
+    templates = _template(tmp_path, body=typed)
+    with pytest.raises(TemplateError) as raised:
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )
+    assert "paragraph 1" in str(raised.value) and said in str(raised.value)
+
+
+def test_an_unknown_field_in_the_document_properties_is_named(tmp_path: Path) -> None:
+    templates = _template(tmp_path, title="{{ initiative.nmae }}")
+    with pytest.raises(TemplateError, match="unknown field 'nmae'"):
+        write_word_document(
+            load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
+        )

@@ -397,6 +397,13 @@ def _plain_message(exc: Exception, tag: Tag | None, source: str, context: Any) -
         known = difflib.get_close_matches(filter_name.group(1), environment().filters, n=1)
         hint = f"; did you mean '{known[0]}'?" if known else " (see docs/templates.md)"
         return f"no filter named '{filter_name.group(1)}'{hint}"
+    cell_tag = re.match(
+        r"Encountered unknown tag '(cellbg|colspan|hm|vm)'", getattr(exc, "message", None) or ""
+    )
+    if cell_tag:  # docxtpl turns these into a cell's properties: outside a cell they are left
+        return f"'{cell_tag.group(1)}' works only in a table cell"
+    if isinstance(exc, TypeError) and "no loader" in str(exc):
+        return "a template cannot include, import or extend another (it is one Word file)"
     if isinstance(exc, ZeroDivisionError):
         return "a division by zero"
     if isinstance(exc, OverflowError) and "MAX_RANGE" in str(exc):
@@ -418,8 +425,10 @@ def _unknown_field(exc: jinja2.UndefinedError, tag: Tag | None, source: str, con
 
     message = exc.message or ""
     found = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", message)
-    if tag is None or found is None:
+    if found is None:
         return f"unknown field ({message})"
+    if tag is None:  # a part without paragraphs (the document's properties): the name alone
+        return f"unknown field '{found.group(1) or found.group(2)}' (see docs/templates.md)"
     missing = found.group(1) or found.group(2)
     dotted = re.search(rf"[\w.]*\b{re.escape(missing)}\b", tag.body)
     field = dotted.group(0) if dotted else missing
