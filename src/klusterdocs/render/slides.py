@@ -8,6 +8,7 @@ cut at a word and given whole in the speaker notes.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -177,14 +178,41 @@ def _set_runs(
         else:
             element = p.makeelement(_RUN, {})
             fonts = _font_attributes(size, bold or span.bold, italic or span.italic, lang)
-            SubElement(element, _RUN_FONT, fonts)
+            font = SubElement(element, _RUN_FONT, fonts)
             SubElement(element, _TEXT).text = CT_RegularTextRun._escape_ctrl_chars(span.text)
             if colour:
-                paint(_Run(element, paragraph).font.color, colour)
+                font.append(_painted(colour, paragraph))
         if end is None:
             p.append(element)
         else:
             end.addprevious(element)
+
+
+def _give_properties(tc: Any, properties: Any) -> None:
+    """Give table cell `tc` a copy of another cell's properties (its fill and anchor)."""
+    for old in tc.findall(_CELL_PROPERTIES):
+        tc.remove(old)
+    body = tc.find(_CELL_TEXT)
+    made = copy.deepcopy(properties)
+    if body is None:
+        tc.insert(0, made)
+    else:
+        body.addnext(made)
+
+
+_CELL_PROPERTIES, _CELL_TEXT = qn("a:tcPr"), qn("a:txBody")
+_PAINTS: dict[Tone, Any] = {}
+
+
+def _painted(colour: Tone, paragraph: Any) -> Any:
+    """A run's fill in `colour`, made once by python-pptx and copied after: setting a colour
+    through python-pptx looks up a dozen elements, for every run of every table cell."""
+    if colour not in _PAINTS:
+        run = paragraph._p.makeelement(_RUN, {})
+        SubElement(run, _RUN_FONT)
+        paint(_Run(run, paragraph).font.color, colour)
+        _PAINTS[colour] = run[0][0]
+    return copy.deepcopy(_PAINTS[colour])
 
 
 def _font_attributes(size: float | None, bold: bool, italic: bool, lang: str) -> dict[str, str]:
@@ -343,6 +371,7 @@ class DeckWriter:
         self.maker = SlideMaker(self.prs, NOTES_SIZE, language)
         self._placeholders: tuple[Any, dict[int, Any]] = (None, {})  # the last slide's
         self.participant_size: float | None = None  # see size_participants
+        self._column_sizes: dict[int, list[float | None]] = {}  # by id(spec): measured once
 
     # -- helpers ------------------------------------------------------------------------------
     def _pt(self, sizes: tuple[float, ...]) -> tuple[float, ...]:
@@ -602,14 +631,22 @@ class DeckWriter:
         fitting = []
         for spec in slides:
             if spec.kind == "participant":
-                sizes = [
-                    _fitting_size(self.fit, column, _inner(rect), self._pt(BODY_SIZES))
-                    for column, rect in zip(self._columns(spec, "none"), choice.boxes, strict=True)
-                ]
+                sizes = self._sizes(spec, choice, self._columns(spec, "none"))
                 if None not in sizes:
                     fitting.append(min(s for s in sizes if s is not None))
         if fitting:
             self.participant_size = sorted(fitting)[(len(fitting) - 1) // 2]
+
+    def _sizes(
+        self, spec: Slide, choice: Choice, columns: list[list[tuple[str, str, bool]]]
+    ) -> list[float | None]:
+        """The size each column of `spec` fits its box at on `choice` (None: at no size)."""
+        if id(spec) not in self._column_sizes:
+            self._column_sizes[id(spec)] = [
+                _fitting_size(self.fit, column, _inner(rect), self._pt(BODY_SIZES))
+                for column, rect in zip(columns, choice.boxes, strict=True)
+            ]
+        return self._column_sizes[id(spec)]
 
     @staticmethod
     def _columns(spec: Slide, bullet: str) -> list[list[tuple[str, str, bool]]]:
@@ -628,10 +665,7 @@ class DeckWriter:
         choice = self.layouts.two
         columns = self._columns(spec, bullet)
         if choice is not None:
-            sizes = [
-                _fitting_size(self.fit, c, _inner(r), self._pt(BODY_SIZES))
-                for c, r in zip(columns, choice.boxes, strict=True)
-            ]
+            sizes = self._sizes(spec, choice, columns)
             if None not in sizes:
                 slide = self._new(choice, spec.title)
                 size = min(s for s in sizes if s is not None)
@@ -684,13 +718,18 @@ class DeckWriter:
             table = shape.table
             for index, width in enumerate(widths):
                 table.columns[index].width = Emu(width)
+            looks: dict[Tone, Any] = {}  # a cell's properties by fill, made once and copied
             for r, cells in enumerate([spec.columns, *rows]):
                 fill = palette.header if r == 0 else (palette.stripe if r % 2 else palette.plain)
                 for c, text in enumerate(cells):
                     cell = table.cell(r, c)
-                    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-                    cell.fill.solid()
-                    paint(cell.fill.fore_color, fill)
+                    if fill not in looks:
+                        cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+                        cell.fill.solid()
+                        paint(cell.fill.fore_color, fill)
+                        looks[fill] = cell._tc.tcPr
+                    else:
+                        _give_properties(cell._tc, looks[fill])
                     paragraph = cell.text_frame.paragraphs[0]
                     _set_runs(
                         paragraph,
