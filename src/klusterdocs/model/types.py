@@ -198,6 +198,9 @@ _RESERVED_NAMES = {
 }
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def slugify(text: str) -> str:
     """Return a file-system-safe slug: `Smart Textiles Borås` -> `smart-textiles-boras`.
 
@@ -205,6 +208,8 @@ def slugify(text: str) -> str:
     `moskva`), so names in other scripts keep distinct folders instead of all becoming
     `initiativ`.
     """
+    if _SLUG.fullmatch(text) and len(text) <= 60 and text.split("-")[0] not in _RESERVED_NAMES:
+        return text  # a slug already (most short names): without importing anyascii
     from anyascii import anyascii
 
     ascii_text = anyascii(unicodedata.normalize("NFC", text))
