@@ -372,3 +372,47 @@ def test_a_span_of_days_says_each_year_it_touches() -> None:
     assert days(dt.date(2012, 6, 29), dt.date(2012, 7, 2)) == "29 juni–2 juli 2012"
     assert days(dt.date(2024, 12, 30), dt.date(2025, 1, 2)) == "30 december 2024–2 januari 2025"
     assert Formatter("en").days(dt.date(2024, 12, 30), dt.date(2024, 12, 30)) == "30 December 2024"
+
+
+def test_a_budget_says_what_its_sums_hide_and_claims_no_grant_of_nothing() -> None:
+    """A surplus over the years hid a year's deficit; a source of 0 kr, expected, made
+    "All finansiering är beviljad"."""
+
+    def budget(income: dict[int, int], costs: dict[int, int], status: str) -> dict[str, Any]:
+        return {
+            "budget": {
+                "income": [{"source": "R", "kind": "public", "status": status, "amounts": income}],
+                "costs": [{"item": "K", "category": "other", "amounts": costs}],
+            }
+        }
+
+    said = _context(budget({2023: 500, 2024: 100}, {2023: 200, 2024: 200}, "granted"))
+    assert "Enskilda år går med underskott: 2024 (100\u00a0kr)." in said["budget"]["result_text"]
+    nothing = _context(budget({2023: 0}, {2023: 0}, "expected"))["budget"]["result_text"]
+    assert "beviljad" not in nothing
+
+
+def test_the_prestudy_does_not_go_on_with_an_exit_item_not_begun_nor_list_a_task_twice() -> None:
+    """One of five exit items done, one with nothing at all (no process group): not yet.
+    The task short of the same thing as an exit item is one condition, not two."""
+    model = _thin("initiering", strategy={"strategic_idea": "En idé"})
+    recommendation = initiative_context(model, "sv", DAY)["recommendation"]
+    assert recommendation["decision"] == "not_yet"
+    shortfalls = [c.split(": ", 1)[1] for c in recommendation["conditions"]]
+    assert len(shortfalls) == len(set(shortfalls))
+
+
+def test_long_term_funding_is_not_done_with_a_deficit_or_above_the_ceiling() -> None:
+    income = [
+        {"source": "R", "kind": "public", "amounts": {2023: 900}},
+        {"source": "F", "kind": "private", "amounts": {2023: 100}},
+    ]
+    budget = {
+        "cofinancing_limit": 50,
+        "income": income,
+        "costs": [{"item": "K", "category": "other", "amounts": {2023: 2000}}],
+    }
+    by_key = {r.item.key: r for r in assess(_thin("organisering", budget=budget))}
+    funding = next(r for k, r in by_key.items() if "privat" in r.item.label["sv"])
+    assert funding.status == "partial"
+    assert "underskott" in funding.shortfall("sv") and "taket" in funding.shortfall("sv")

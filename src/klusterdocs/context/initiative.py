@@ -1324,14 +1324,18 @@ class _Builder:
             result = notes["deficit"].format(amount=money(-b.balance))
         else:
             result = notes["result_balanced"].format(amount=money(b.total_costs))
+        short = [y for y, v in sorted(b.balance_by_year.items()) if v < 0]
+        if short and b.balance >= 0:  # a year's deficit, which the whole's result would hide
+            years = join([f"{y} ({money(-b.balance_by_year[y])})" for y in short], self.lang)
+            result += " " + notes["year_deficits"].format(years=years)
         return f"{result} {self.granted(b)}".rstrip()
 
     def granted(self, b: Budget) -> str:
         """How much of the funding is granted, when the file says: a balance of money applied
         for is not a balance yet."""
         notes: dict[str, str] = self.t["documents"]["notes"]
-        if all(row.status is None for row in b.income):
-            return ""
+        if all(row.status is None for row in b.income) or not b.total_income:
+            return ""  # nothing said of it, or nothing to grant
         granted = sum(sum(r.amounts.values()) for r in b.income if r.status == "granted")
         if granted == b.total_income:
             return notes["all_granted"]
@@ -1499,7 +1503,11 @@ class _Builder:
         ]
         if judged and done == len(judged) and not any(r.status == "missing" for r in tasks_open):
             decision = "go"
-        elif judged and progress >= len(judged):  # half way, a partial item counting half
+        elif (
+            judged
+            and progress >= len(judged)  # half way, a partial item counting half
+            and not any(r.status == "missing" for r in judged)  # and each begun
+        ):
             decision = "go_with_conditions"
         else:
             decision = "not_yet"
@@ -1511,6 +1519,10 @@ class _Builder:
         key = decision if following else f"last_{decision}"
         # what must come first: the exit check's open items, then the phase's open tasks
         conditions = [r for r in exit_check if r.status in ("partial", "missing")] + tasks_open
+        said = {r.shortfall(self.lang) for r in conditions if r.item.group == "exit"}
+        conditions = [  # a task short of what an exit item is short of is one condition
+            r for r in conditions if r.item.group == "exit" or r.shortfall(self.lang) not in said
+        ]
         return {
             "decision": decision,
             "label": self.label("decision", decision),

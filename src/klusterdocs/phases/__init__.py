@@ -323,7 +323,7 @@ def next_phase(key: str) -> PhaseInfo | None:
 
 
 # facts assess() works out for the requirements, which no one fills in
-_WORKED_OUT = {"budget.within_ceiling"}
+_WORKED_OUT = {"budget.within_ceiling", "budget.covered"}
 
 
 def assess(initiative: InitiativeFile, phase: str | None = None) -> list[ItemStatus]:
@@ -334,6 +334,8 @@ def assess(initiative: InitiativeFile, phase: str | None = None) -> list[ItemSta
     data["activities"] = [a for a in data["activities"] if a.get("status") != "cancelled"]
     # what the model works out and the file does not say: the public share against its ceiling
     data["budget"]["within_ceiling"] = not initiative.budget.cofinancing_exceeded
+    # and whether the funding covers the costs (a deficit is no long-term funding)
+    data["budget"]["covered"] = initiative.budget.balance >= 0
     out: list[ItemStatus] = []
     for item in info.checklist:
         evidence = tuple(judge(r, data) for r in item.requires)
