@@ -259,26 +259,45 @@ def _filters_out_of_place(tags: list[Tag]) -> Iterator[Misplaced]:
 
 
 _TAG_START = re.compile(r"\{[{%#]")
+_CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 
 
 def _unclosed(paragraphs: list[Paragraph]) -> Iterator[Misplaced]:
     """A tag or comment opened and not closed in its paragraph (`{{ initiative.name`,
     `{{ x }`): Jinja would read on into the document's XML and name a character of it."""
     for paragraph in paragraphs:
-        text = paragraph.text
-        for match in _TAG_START.finditer(text):
-            closer = {"{{": "}}", "{%": "%}", "{#": "#}"}[match.group()]
-            rest = text[match.end() :]
-            following = _TAG_START.search(rest)
-            end = rest.find(closer)
-            if end == -1 or (following is not None and following.start() < end):
-                cut = text[match.start() : match.end() + (end if end != -1 else len(rest))]
+        text, at = paragraph.text, 0
+        while (match := _TAG_START.search(text, at)) is not None:
+            end = _closing(text, match.end(), match.group())
+            if end is None:
+                cut = text[match.start() :].strip()
+                closer = _CLOSERS[match.group()]
                 yield Misplaced(
                     paragraph,
-                    f"'{_short(cut.strip())}' is never closed: end it with '{closer}' in the "
-                    "same paragraph",
+                    f"'{_short(cut)}' is never closed: end it with '{closer}' in the same "
+                    "paragraph",
                 )
                 break
+            at = end
+
+
+def _closing(text: str, start: int, opener: str) -> int | None:
+    """Where the tag opened by `opener` before `start` ends (after its closer); None when it
+    does not, before the paragraph ends or another tag starts. Quoted text is passed over
+    (`{{ '{{' }}` writes two braces)."""
+    closer, quote, index = _CLOSERS[opener], "", start
+    while index < len(text):
+        char = text[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"" and opener != "{#":
+            quote = char
+        elif text.startswith(closer, index):
+            return index + len(closer)
+        elif opener != "{#" and _TAG_START.match(text, index):
+            return None
+        index += 1
+    return None
 
 
 def _pairs(tags: list[Tag]) -> Iterator[Misplaced]:
