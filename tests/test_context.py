@@ -416,3 +416,9 @@ def test_long_term_funding_is_not_done_with_a_deficit_or_above_the_ceiling() -> 
     funding = next(r for k, r in by_key.items() if "privat" in r.item.label["sv"])
     assert funding.status == "partial"
     assert "underskott" in funding.shortfall("sv") and "taket" in funding.shortfall("sv")
+
+
+def test_a_text_that_ends_its_sentence_gets_no_second_full_stop() -> None:
+    initiative = {**yaml.safe_load(THIN)["initiative"], "host": "Žluť s.r.o."}
+    summary = _context({"initiative": initiative})["summary"]
+    assert "Huvudman är Žluť s.r.o." in summary[0] and "s.r.o.." not in summary[0]

@@ -22,6 +22,15 @@ _PARAGRAPH_BREAKS = re.compile("[\x0c\u2029]")
 _ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 
 
+_STOPPED_TWICE = re.compile(r"(?<!\.)([.!?…])\.(?=\s|$)")
+
+
+def stopped_once(text: str) -> str:
+    """`text` without a label's full stop after a text that ends its own sentence
+    ("Huvudman är Žluť s.r.o..", "Vad är en god vision?."); an ellipsis stays."""
+    return _STOPPED_TWICE.sub(r"\1", text)
+
+
 def clean_text(text: str) -> str:
     """Return `text` safe for XML: control characters removed, line breaks made one kind
     (`LINE_BREAK` for a forced one, a newline for one an author typed)."""

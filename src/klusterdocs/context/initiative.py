@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from klusterdocs import __version__
-from klusterdocs.context.format import Formatter, abbreviated, clean_text
+from klusterdocs.context.format import Formatter, abbreviated, clean_text, stopped_once
 from klusterdocs.errors import RenderError, display_path
 from klusterdocs.i18n import enum_label, join, labels, say
 from klusterdocs.model.initiative import (
@@ -1454,7 +1454,7 @@ class _Builder:
                 )
             )
             out[-1] += f" {self.budget_result(b)}"
-        return out
+        return [stopped_once(sentence) for sentence in out]
 
     def triple_helix(self, present: set[str]) -> str:
         """Which of the Triple Helix's three parts the register has, in a sentence."""

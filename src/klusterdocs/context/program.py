@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from klusterdocs.context.format import Formatter, clean_text
+from klusterdocs.context.format import Formatter, clean_text, stopped_once
 from klusterdocs.data import load_data
 from klusterdocs.i18n import capitalised, enum_label, labels, quoted, say
 from klusterdocs.loading import LoadedProgram
@@ -1016,10 +1016,7 @@ def _sentences(*parts: str | bool | int | None) -> str:
     """The given sentences, in order, as one text; a part left out (false) is skipped. A
     label's full stop after a text that ends its own sentence ("Vad är en god vision?.")
     goes."""
-    return " ".join(_ENDED.sub(r"\1", p) for p in parts if isinstance(p, str) and p)
-
-
-_ENDED = re.compile(r"([.!?…])\.$")
+    return " ".join(stopped_once(p) for p in parts if isinstance(p, str) and p)
 
 
 def _place_blocks(blocks: list[Block], agenda: list[AgendaItem]) -> dict[int, list[Block]]:
