@@ -803,3 +803,24 @@ def test_the_built_in_templates_open_in_word_as_they_are(document: str) -> None:
     from tests.checks import office_errors
 
     assert office_errors(builtin_templates() / document / "default.docx") == []
+
+
+def test_a_risk_s_markdown_is_shown_as_formatting(tmp_path: Path, write) -> None:
+    """The risk table printed "Risk **fet**" as typed, where a value's bold was bold."""
+    path = write(
+        THIN + "risks:\n  - {id: r1, text: 'Risk **fet**', probability: 2, impact: 2,"
+        " mitigation: 'Gör *så*'}\n"
+    )
+    model = load_initiative(path)
+    for document in ("verksamhetsplan", "forstudie"):
+        written = write_word_document(model, document, tmp_path / "out")
+        runs = [
+            r
+            for t in docx.Document(str(written)).tables
+            for c in t._cells
+            for p in c.paragraphs
+            for r in p.runs
+        ]
+        assert any(r.text == "fet" and r.bold for r in runs), document
+        assert any(r.text == "så" and r.italic for r in runs), document
+        assert "**" not in "".join(r.text for r in runs)
