@@ -422,3 +422,10 @@ def test_a_text_that_ends_its_sentence_gets_no_second_full_stop() -> None:
     initiative = {**yaml.safe_load(THIN)["initiative"], "host": "Žluť s.r.o."}
     summary = _context({"initiative": initiative})["summary"]
     assert "Huvudman är Žluť s.r.o." in summary[0] and "s.r.o.." not in summary[0]
+
+
+def test_a_swot_with_a_field_left_empty_says_so_in_it() -> None:
+    swot = _context({"context": {"swot": {"strengths": ["Styrka"]}}})["context"]["swot"]
+    assert swot["strengths"] == ["Styrka"]
+    assert swot["threats"] == swot["opportunities"] == ["Inga angivna."]
+    assert _context({})["context"]["swot"] is None

@@ -409,16 +409,17 @@ class _Builder:
     def context_analysis(self) -> dict[str, Any]:
         c = self.model.context
         swot = c.swot
+        none = [self.t["documents"]["missing"]["swot_part"]]  # a field of four left empty
         return {
             "competence_area": _text(c.competence_area),
             "trends": _texts(c.trends),
             "industry": _text(c.industry),
             "region": _text(c.region),
             "swot": {
-                "strengths": _texts(swot.strengths),
-                "weaknesses": _texts(swot.weaknesses),
-                "opportunities": _texts(swot.opportunities),
-                "threats": _texts(swot.threats),
+                "strengths": _texts(swot.strengths) or none,
+                "weaknesses": _texts(swot.weaknesses) or none,
+                "opportunities": _texts(swot.opportunities) or none,
+                "threats": _texts(swot.threats) or none,
             }
             if swot and not swot.is_empty
             else None,
