@@ -429,3 +429,18 @@ def test_a_swot_with_a_field_left_empty_says_so_in_it() -> None:
     assert swot["strengths"] == ["Styrka"]
     assert swot["threats"] == swot["opportunities"] == ["Inga angivna."]
     assert _context({})["context"]["swot"] is None
+
+
+def test_long_amounts_get_fewer_years_per_table() -> None:
+    """Five years of amounts with öre in tables of four years broke "11 363 644,16 kr" inside
+    the number: such amounts go two years to a table."""
+    years = {y: 11_363_644.16 for y in range(2024, 2029)}
+    budget = {
+        "income": [{"source": "R", "kind": "public", "amounts": years}],
+        "costs": [{"item": "K", "category": "other", "amounts": years}],
+    }
+    groups = _context({"budget": budget})["budget"]["groups"]
+    assert [g["years"] for g in groups] == [["2024", "2025"], ["2026", "2027"], ["2028"]]
+    whole = {y: 100_000 for y in range(2024, 2029)}
+    budget["income"][0]["amounts"] = budget["costs"][0]["amounts"] = whole
+    assert len(_context({"budget": budget})["budget"]["groups"][0]["years"]) == 4

@@ -1375,15 +1375,21 @@ class _Builder:
         list of values per year (a total row); each group holds its slice of every one.
         """
         total = self.t["documents"]["common"]["total"]
+        cells = [
+            cell
+            for values in columns.values()
+            for value in values
+            for cell in (value["cells"] if isinstance(value, dict) else [value])
+        ]
+        longest = max(map(len, cells), default=0)  # "11 363 644,16 kr" needs a wider column
+        per_table = YEARS_PER_TABLE if longest <= 12 else 3 if longest <= 15 else 2
         groups = []
-        for start in range(0, max(len(years), 1), YEARS_PER_TABLE):  # one table, even yearless
-            part = slice(start, start + YEARS_PER_TABLE)
+        for start in range(0, max(len(years), 1), per_table):  # one table, even yearless
+            part = slice(start, start + per_table)
             group: dict[str, Any] = {
                 "years": [str(y) for y in years[part]],
                 "span": _span(years[part]),
-                "total_label": total
-                if len(years) <= YEARS_PER_TABLE
-                else f"{total} {_span(years)}",
+                "total_label": total if len(years) <= per_table else f"{total} {_span(years)}",
             }
             for name, values in columns.items():
                 rows = bool(values) and isinstance(values[0], dict)
