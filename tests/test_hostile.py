@@ -1225,6 +1225,8 @@ def test_a_table_of_loop_rows_only_repeats_no_record_and_its_pdf_has_row_headers
     [rendered] = docx.Document(str(path)).tables
     assert len(rendered.rows) > 5
     assert not rendered._tbl.xpath(".//w:tblHeader")
+    # each record is kept on one page: split by a page break, it left a blank row
+    assert all(row._tr.xpath("./w:trPr/w:cantSplit") for row in rendered.rows)
     if HAVE_LIBREOFFICE:
         from klusterdocs.pdf import convert_to_pdf
 

@@ -409,6 +409,7 @@ def rows_kept_with_next(rows: list[Any]) -> list[Any]:
 
 
 _TRPR, _TBLPREX, _TBL_HEADER_TAG = qn("w:trPr"), qn("w:tblPrEx"), qn("w:tblHeader")
+_CANT_SPLIT_TAG = qn("w:cantSplit")
 # CT_TrPr's children: tblHeader goes after these (the rest may follow it in any order)
 _BEFORE_TBL_HEADER = {qn(f"w:{n}") for n in ("cnfStyle", "divId", "gridBefore", "gridAfter")}
 
@@ -423,6 +424,7 @@ def give_header_rows(root: Any) -> None:
     (`{%tr for %}`) has none: its first record would repeat on every page as a heading."""
     for table in root.iter(TBL):
         rows = list(table.iterchildren(TR))
+        _keep_records_whole(rows)
         if not rows or any(row.find(_TBL_HEADER) is not None for row in rows):
             continue
         text = "".join(t.text or "" for t in rows[0].iter(T)).strip()
@@ -430,14 +432,32 @@ def give_header_rows(root: Any) -> None:
             give_a_header_row(rows[0])
 
 
+def _keep_records_whole(rows: list[Any]) -> None:
+    """Keep each row a `{%tr for %}` loop repeats on one page (a record split by a page
+    break left a blank row under the repeated header); one taller than half a page is
+    released when rendered (`release_if_tall`)."""
+    depth = 0
+    for row in rows:
+        text = "".join(t.text or "" for t in row.iter(T)).strip()
+        if _ROW_TAG.match(text):
+            depth += -1 if re.match(r"^\{%-?\s*tr\s+end", text) else 1
+        elif depth > 0 and row.find(_CANT_SPLIT) is None:
+            _add_row_property(row, _CANT_SPLIT_TAG)
+
+
 def give_a_header_row(first: Any) -> None:
     """Make `first` a repeated header row."""
-    properties = _first_child(first, _TRPR)
+    _add_row_property(first, _TBL_HEADER_TAG)
+
+
+def _add_row_property(row: Any, tag: str) -> None:
+    """Give `row` the on/off property `tag` (`w:tblHeader`, `w:cantSplit`)."""
+    properties = _first_child(row, _TRPR)
     if properties is None:
         properties = etree.Element(_TRPR)
-        first.insert(1 if len(first) and first[0].tag == _TBLPREX else 0, properties)
+        row.insert(1 if len(row) and row[0].tag == _TBLPREX else 0, properties)
     at = sum(1 for child in properties if child.tag in _BEFORE_TBL_HEADER)
-    properties.insert(at, etree.Element(_TBL_HEADER_TAG))
+    properties.insert(at, etree.Element(tag))
 
 
 def head_rows_kept(rows: list[Any]) -> list[Any]:
