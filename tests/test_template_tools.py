@@ -579,3 +579,17 @@ def test_check_notes_a_picture_without_alt_text(tmp_path: Path) -> None:
     document.inline_shapes[0]._inline.docPr.set("descr", "Regionens logotyp")
     document.save(str(path))
     assert not [f for f in check_word_template(path) if "alt text" in f.message]
+
+
+def test_a_paragraph_s_words_are_its_text_not_a_picture_s_position() -> None:
+    """`templates check` named a header paragraph by "('11430-43180000')", its logo's
+    position."""
+    from klusterdocs.render.wordtags import paragraphs_of
+
+    xml = (
+        '<w:body xmlns:w="w" xmlns:wp="wp"><w:p><w:r><w:drawing><wp:anchor>'
+        "<wp:positionH><wp:posOffset>11430</wp:posOffset></wp:positionH>"
+        "</wp:anchor></w:drawing></w:r><w:r><w:t>Hej {{ x }}</w:t></w:r></w:p></w:body>"
+    )
+    [paragraph] = paragraphs_of(xml)
+    assert paragraph.text == "Hej {{ x }}"

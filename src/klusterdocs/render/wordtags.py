@@ -73,11 +73,15 @@ def paragraphs_of(xml: str) -> list[Paragraph]:
     around: dict[str, list[int]] = {"w:tr": [], "w:tc": []}
     places: dict[int, tuple[int, int, int]] = {}
     deleted = 0  # inside text deleted with Track Changes on: not the template's
+    typed = 0  # inside a run's text or a field's code: not a picture's position ("11430")
     for match in _XML_TOKEN.finditer(xml):
         closing, name, empty, text = match.groups()
         if text is not None:
-            if stack and not deleted:
+            if stack and not deleted and typed:
                 texts[stack[-1]].append(html.unescape(text))
+            continue
+        if name in ("w:t", "w:instrText") and not empty:
+            typed += -1 if closing else 1
             continue
         if name in ("w:del", "w:moveFrom") and not empty:
             deleted += -1 if closing else 1
