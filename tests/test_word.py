@@ -824,3 +824,22 @@ def test_a_risk_s_markdown_is_shown_as_formatting(tmp_path: Path, write) -> None
         assert any(r.text == "fet" and r.bold for r in runs), document
         assert any(r.text == "så" and r.italic for r in runs), document
         assert "**" not in "".join(r.text for r in runs)
+
+
+def test_the_font_warning_names_packages_only_for_fonts_they_replace() -> None:
+    """Aptos or Myriad Pro was answered with Carlito's and Liberation's packages."""
+    from klusterdocs import pdf
+
+    def warning(fonts: list[str]) -> str:
+        original = pdf.missing_fonts
+        pdf.missing_fonts = lambda sources: fonts  # type: ignore[assignment]
+        try:
+            return pdf.font_warning([]) or ""
+        finally:
+            pdf.missing_fonts = original  # type: ignore[assignment]
+
+    assert "apt-get install fonts-crosextra-carlito)" in warning(["Calibri"])
+    said = warning(["Aptos"])
+    assert "Install the fonts the templates name" in said and "apt-get" not in said
+    both = warning(["Calibri", "Aptos"])
+    assert "has some: apt-get install fonts-crosextra-carlito" in both

@@ -49,6 +49,15 @@ def _export_options(names: tuple[str, ...]) -> str:
 
 # Fonts that Office documents name, and the free fonts with the same metrics that LibreOffice
 # substitutes for them: with neither, lines break at other places and words in table cells.
+# the Debian package with each font's metric twin (no package has Aptos or Myriad Pro)
+_PACKAGE_OF = {
+    "calibri": "fonts-crosextra-carlito",
+    "cambria": "fonts-crosextra-caladea",
+    "arial": "fonts-liberation2",
+    "helvetica": "fonts-liberation2",
+    "times new roman": "fonts-liberation2",
+    "courier new": "fonts-liberation2",
+}
 METRIC_COMPATIBLE = {
     "calibri": "carlito",
     "cambria": "caladea",
@@ -88,10 +97,16 @@ def font_warning(sources: Sequence[Path]) -> str | None:
         else font
         for font in missing
     )
+    packages = sorted({_PACKAGE_OF[f.lower()] for f in missing if f.lower() in _PACKAGE_OF})
+    advice = (
+        f"Install the fonts (Debian/Ubuntu: apt-get install {' '.join(packages)})"
+        if len(packages) == len(missing)
+        else "Install the fonts the templates name"
+        + (f" (Debian/Ubuntu has some: apt-get install {' '.join(packages)})" if packages else "")
+    )
     return (
         f"the documents use {names}, which this machine does not have: LibreOffice will use "
-        "a wider font, so lines and words in table cells break at other places. Install the "
-        f"fonts (Debian/Ubuntu: apt-get install {_FONT_PACKAGES})."
+        f"a wider font, so lines and words in table cells break at other places. {advice}."
     )
 
 
