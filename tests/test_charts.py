@@ -149,6 +149,15 @@ def test_the_stakeholder_scatter_places_and_names_every_scored_actor(tmp_path: P
         assert corner in labels
     # the quadrant lines: each axis crosses the other where a score turns high
     assert [a.get("val") for a in chart.iter(f"{C}crossesAt")] == ["2.5", "2.5"]
+    # every series counted as the longest: LibreOffice drew only the last series of a
+    # scatter whose last series had the most points
+    counts = {
+        c.get("val")
+        for v in ("xVal", "yVal")
+        for c in chart.iter(f"{C}{v}")
+        for c in c.iter(f"{C}ptCount")
+    }
+    assert len(counts) == 1
     (alt,) = [d.get("descr") for d in _drawings(path)]
     assert "Hantera nära: Högskolan i Borås (inflytande 5, intresse 5)" in alt
     assert_valid_office(path)

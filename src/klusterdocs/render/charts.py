@@ -147,7 +147,7 @@ class ChartParts(NamedTuple):
 
 # Raise when the chart XML or workbook written for a spec changes: cached parts are then
 # written again.
-CHART_REVISION = 3
+CHART_REVISION = 4
 
 
 def chart_parts(spec: ChartSpec) -> ChartParts:
@@ -187,6 +187,8 @@ def _written(spec: ChartSpec) -> ChartParts:
         first = space.find(qn("c:date1904")) is not None
         space.insert(1 if first else 0, lang)  # after c:date1904, as the schema orders them
     _number_axes(space)
+    if spec.kind == "scatter":
+        _counted_alike(space)
     space.get_or_add_externalData().rId = WORKBOOK_RELATIONSHIP_ID
     if spec.text_scale != 1:
         for sized in space.xpath(".//*[@sz]"):  # a:defRPr, a:rPr: every text size, in 1/100 pt
@@ -206,6 +208,17 @@ def _workbook(data: Any) -> bytes:
         cause = exc.args[0] if exc.args else None
         raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
     return blob
+
+
+def _counted_alike(space: Any) -> None:
+    """Give every series of a scatter the point count of the longest one (the points it has
+    not are blanks). LibreOffice draws only the last series of a scatter whose last series
+    has more points than the others: a stakeholder map of 60 actors showed the opponents
+    alone, and none of its quadrants' names."""
+    counts = space.xpath(".//c:xVal//c:ptCount | .//c:yVal//c:ptCount")  # python-pptx's prefixes
+    most = max((int(c.get("val", "0")) for c in counts), default=0)
+    for count in counts:
+        count.set("val", str(most))
 
 
 def _number_axes(space: Any) -> None:
