@@ -444,3 +444,28 @@ def test_long_amounts_get_fewer_years_per_table() -> None:
     whole = {y: 100_000 for y in range(2024, 2029)}
     budget["income"][0]["amounts"] = budget["costs"][0]["amounts"] = whole
     assert len(_context({"budget": budget})["budget"]["groups"][0]["years"]) == 4
+
+
+def test_indicators_in_units_far_apart_are_charted_as_shares_of_their_targets() -> None:
+    """5 demonstrators beside 5,000 tonnes on one axis left the first without a bar."""
+
+    def indicator(key: str, unit: str, target: float, actual: float) -> dict[str, Any]:
+        return {
+            "id": key,
+            "name": key,
+            "type": "result",
+            "unit": unit,
+            "baseline": {"value": 0, "date": "2020-01-01"},
+            "targets": [{"year": 2026, "value": target}],
+            "actuals": [{"date": "2024-06-30", "value": actual}],
+        }
+
+    mixed = _context(
+        {"indicators": [indicator("a", "st", 5, 1), indicator("b", "ton", 5000, 4000)]}
+    )
+    chart = mixed["indicator_chart"]
+    assert chart.title == "Indikatorer: nollpunkt och senaste värde i procent av målet"
+    assert [s.numbers for s in chart.series] == [(0.0, 0.0), (20.0, 80.0)]
+    assert "1 st" in chart.alt and "4\u00a0000 ton" in chart.alt  # the figures as typed
+    alike = _context({"indicators": [indicator("a", "st", 5, 1), indicator("b", "st", 8, 4)]})
+    assert alike["indicator_chart"].title == "Indikatorer: nollpunkt, senaste värde och mål"

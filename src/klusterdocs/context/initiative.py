@@ -842,6 +842,31 @@ class _Builder:
                     target=f"{said(target, unit)} ({final.year})" if final else "",
                 )
             )
+        targets = [abs(t) for _, _, _, t in rows if t]
+        mixed = len({i.unit or "" for i in shown}) > 1 or (
+            bool(targets) and max(targets) > 10 * min(targets)
+        )
+        if mixed and all(t for _, _, _, t in rows):  # on one axis, "5 st" beside "5 000 ton"
+            # would be no bar at all: each as a share of its own target
+            shares = [
+                (i, *(v / target * 100 if v is not None else None for v in (first, last)))
+                for i, first, last, target in rows
+                if target
+            ]
+            return ChartSpec(
+                language=self.fmt.locale.replace("_", "-"),
+                kind="bars",
+                title=c["indicator_title_share"],
+                alt=say(
+                    c["indicator_alt_share"], self.lang, count=len(rows), items=" ".join(items)
+                ),
+                series=tuple(
+                    Series(c[key], tuple(row[n] for row in shares))
+                    for n, key in ((1, "baseline"), (2, "latest"))
+                ),
+                categories=tuple(_indicator_category(i) for i in shown),
+                number_format='0"\u00a0%"' if self.lang == "sv" else '0"%"',
+            )
         return ChartSpec(
             language=self.fmt.locale.replace("_", "-"),
             kind="bars",
