@@ -844,7 +844,7 @@ class _Builder:
             )
         targets = [abs(t) for _, _, _, t in rows if t]
         mixed = len({i.unit or "" for i in shown}) > 1 or (
-            bool(targets) and max(targets) > 10 * min(targets)
+            bool(targets) and max(targets) > 50 * min(targets)  # a bar of under 2 % of the axis
         )
         if mixed and all(t for _, _, _, t in rows):  # on one axis, "5 st" beside "5 000 ton"
             # would be no bar at all: each as a share of its own target
