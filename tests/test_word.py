@@ -464,6 +464,57 @@ def test_a_template_picture_without_alt_text_keeps_the_pdf_accessible(
 
 
 @pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice and poppler are not installed")
+def test_a_template_text_box_gets_its_text_as_the_pdf_figure_s_alt_text(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """LibreOffice tags a text box as a Figure without alt text: a template with one failed
+    PDF/UA, and its charts lost theirs too (the Figures were not the ones expected)."""
+    from klusterdocs.pdf import _figures
+    from tests.test_hostile import _rewrite_parts
+
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True)
+    template = folder / "default.docx"
+    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", template)
+    box = (
+        '<w:p><w:r><w:drawing><wp:inline><wp:extent cx="2000000" cy="500000"/>'
+        '<wp:docPr id="77" name="Textruta 1"/><a:graphic xmlns:a="http://schemas.openxmlformats'
+        '.org/drawingml/2006/main"><a:graphicData uri="http://schemas.microsoft.com/office/word'
+        '/2010/wordprocessingShape"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off '
+        'x="0" y="0"/><a:ext cx="2000000" cy="500000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst'
+        "/></a:prstGeom></wps:spPr><wps:txbx><w:txbxContent><w:p><w:r><w:t>Rutans text</w:t>"
+        "</w:r></w:p></w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData>"
+        "</a:graphic></wp:inline></w:drawing></w:r></w:p>"
+    )
+    _rewrite_parts(
+        template,
+        lambda part, xml: (
+            xml.replace("<w:body>", "<w:body>" + box, 1) if part == "word/document.xml" else xml
+        ),
+    )
+    result = runner.invoke(
+        main,
+        [
+            "plan",
+            str(EXAMPLE),
+            "-o",
+            str(tmp_path / "out"),
+            "--pdf",
+            "--templates",
+            str(tmp_path / "templates"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "out" / "smart-textiles" / "verksamhetsplan.pdf"
+    assert not pdfua_errors(pdf)
+    import pikepdf
+
+    with pikepdf.open(pdf) as opened:
+        alts = [str(f.get("/Alt", "")) for f in _figures(opened.Root.StructTreeRoot)]
+    assert "Rutans text" in alts and any(a.startswith("Tidsplan (Gantt-schema)") for a in alts)
+
+
+@pytest.mark.skipif(not HAVE_LIBREOFFICE, reason="LibreOffice and poppler are not installed")
 def test_documents_of_one_name_each_get_their_own_pdf(rendered: dict, tmp_path: Path) -> None:
     """`build --pdf` converts two initiatives' verksamhetsplan.docx in one call."""
     sources = []

@@ -309,6 +309,7 @@ def _lock_down(profile: Path) -> None:
 
 _CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _PICTURE_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+_SHAPE_URI = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
@@ -321,16 +322,9 @@ def _chart_descriptions(source: Path) -> list[str]:
         return _slide_chart_descriptions(source)
     from lxml import etree
 
-    from klusterdocs.i18n import labels
-
     with zipfile.ZipFile(source) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
-        core = (
-            archive.read("docProps/core.xml") if "docProps/core.xml" in archive.namelist() else b""
-        )
-    picture = labels("en" if b"<dc:language>en" in core else "sv")["documents"]["charts"][
-        "picture_alt"
-    ]
+    picture = _picture_word(source)
     found = []
     for inline in root.iter(f"{_WP}inline", f"{_WP}anchor"):
         kinds = {g.get("uri") for g in inline.iter(f"{_A}graphicData")}
@@ -343,7 +337,27 @@ def _chart_descriptions(source: Path) -> list[str]:
         elif _PICTURE_URI in kinds and not about.get("descr", "").strip():
             name = " ".join((about.get("title") or about.get("name") or "").split())
             found.append(name if name and not _GENERIC_NAME.fullmatch(name) else picture)
+        elif _SHAPE_URI in kinds:  # a text box or a drawn shape: what it says, if anything
+            paragraphs = (
+                "".join(t.text or "" for t in p.iter(f"{_W}t")) for p in inline.iter(f"{_W}p")
+            )
+            said = " ".join(" ".join(paragraphs).split())
+            found.append(about.get("descr", "").strip() or said or picture)
     return found
+
+
+def _picture_word(source: Path) -> str:
+    """ "Bild" or "Picture", in the document's language: the alt text of a Figure nothing
+    better is known of."""
+    from klusterdocs.i18n import labels
+
+    try:
+        with zipfile.ZipFile(source) as archive:
+            core = archive.read("docProps/core.xml")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        core = b""
+    english = b"<dc:language>en" in core
+    return str(labels("en" if english else "sv")["documents"]["charts"]["picture_alt"])
 
 
 # What Word and PowerPoint name a picture they insert ("Picture 3", "Bild 2", "Grafik 1")
@@ -376,12 +390,12 @@ def _describe_charts(source: Path, pdf: Path) -> None:
         if tree is None:
             return
         silent = [f for f in _figures(tree) if "/Alt" not in f]
-        described = bool(descriptions) and len(silent) == len(descriptions)
-        # (not the figures expected: better no alt text than a wrong one)
-        for figure, text in zip(silent, descriptions, strict=True) if described else ():
+        if len(silent) != len(descriptions):  # not the figures expected: a wrong alt text
+            descriptions = [_picture_word(source)] * len(silent)  # would be worse than "Bild"
+        for figure, text in zip(silent, descriptions, strict=True):
             figure.Alt = pikepdf.String(text)
         headed = _head_rows(tree)
-        if described or headed:
+        if silent or headed:
             document.save(pdf, deterministic_id=True)
 
 
