@@ -469,3 +469,20 @@ def test_indicators_in_units_far_apart_are_charted_as_shares_of_their_targets() 
     assert "1 st" in chart.alt and "4\u00a0000 ton" in chart.alt  # the figures as typed
     alike = _context({"indicators": [indicator("a", "st", 5, 1), indicator("b", "st", 8, 4)]})
     assert alike["indicator_chart"].title == "Indikatorer: nollpunkt, senaste värde och mål"
+
+
+def test_a_budget_or_indicators_of_noughts_get_no_chart() -> None:
+    """Their axes read 0, 1, 1 over bars of nothing."""
+    budget = {
+        "income": [{"source": "R", "kind": "public", "amounts": {2023: 0}}],
+        "costs": [{"item": "K", "category": "other", "amounts": {2023: 0}}],
+    }
+    indicator = {
+        "id": "i",
+        "name": "I",
+        "type": "result",
+        "baseline": {"value": 0, "date": "2020-01-01"},
+        "targets": [{"year": 2026, "value": 0}],
+    }
+    context = _context({"budget": budget, "indicators": [indicator]})
+    assert context["budget"]["year_chart"] is None and context["indicator_chart"] is None

@@ -701,8 +701,10 @@ class _Builder:
         return 1.0, c["units"].format(currency=currency)
 
     def year_chart(self, b: Budget) -> ChartSpec | None:
-        """Each year's income stacked by kind, beside its costs and its result."""
-        if not b.years:
+        """Each year's income stacked by kind, beside its costs and its result; none for a
+        budget of noughts (a chart of nothing, its axis 0, 1, 1)."""
+        amounts = [v for r in b.income for v in r.amounts.values()]
+        if not b.years or not any(amounts + [v for r in b.costs for v in r.amounts.values()]):
             return None
         c, money = self.t["documents"]["charts"], self.fmt.money
         rows: list[Any] = [*b.income, *b.costs]
@@ -813,7 +815,11 @@ class _Builder:
         shown = [
             i
             for i in self.model.indicators
-            if i.final_target is not None and (i.baseline or i.latest_actual)
+            if i.final_target is not None
+            and (i.baseline or i.latest_actual)
+            and any(  # a bar of something: not every figure nought
+                p.value for p in (i.baseline, i.latest_actual, i.final_target) if p is not None
+            )
         ]
         if not shown:
             return None
