@@ -224,6 +224,16 @@ def _rewrite_parts(path: Path, change: Callable[[str, str], str | None]) -> None
             archive.writestr(info, data)
 
 
+def _built_in_changed(tmp_path: Path, change: Callable[[str, str], str | None]) -> Path:
+    """A templates folder holding the built-in verksamhetsplan with its parts rewritten as
+    `change` says (see `_rewrite_parts`)."""
+    folder = tmp_path / "templates" / "verksamhetsplan"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", folder / "default.docx")
+    _rewrite_parts(folder / "default.docx", change)
+    return folder.parent
+
+
 REACHES = [
     "{{ cycler.__init__.__globals__ }}",
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
@@ -1241,10 +1251,6 @@ def test_smart_tags_and_links_to_deleted_styles_leave_no_error_word_would_see(
     character twin left), passed into the document: Microsoft 365 refuses both."""
     from tests.checks import office_errors
 
-    templates = tmp_path / "templates"
-    (templates / "verksamhetsplan").mkdir(parents=True)
-    template = templates / "verksamhetsplan" / "default.docx"
-    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", template)
     tagged = (
         '<w:p><w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="place">'
         "<w:r><w:t>Smart: {{ initiative.name }}</w:t></w:r></w:smartTag></w:p>"
@@ -1261,7 +1267,7 @@ def test_smart_tags_and_links_to_deleted_styles_leave_no_error_word_would_see(
             return xml.replace("</w:styles>", twin + "</w:styles>")
         return xml
 
-    _rewrite_parts(template, change)
+    templates = _built_in_changed(tmp_path, change)
     path = write_word_document(
         load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
     )
@@ -1273,17 +1279,13 @@ def test_smart_tags_and_links_to_deleted_styles_leave_no_error_word_would_see(
 
 
 def test_a_template_without_styles_is_refused_with_what_to_do(tmp_path: Path) -> None:
-    templates = tmp_path / "templates"
-    (templates / "verksamhetsplan").mkdir(parents=True)
-    template = templates / "verksamhetsplan" / "default.docx"
-    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", template)
 
     def without_styles(part: str, xml: str) -> str | None:
         if part == "word/styles.xml":
             return None
         return re.sub(r'<(Relationship|Override)[^>]*styles\.xml"[^>]*/>', "", xml)
 
-    _rewrite_parts(template, without_styles)
+    templates = _built_in_changed(tmp_path, without_styles)
     with pytest.raises(TemplateError, match=r"has no styles \(word/styles.xml\); open it in"):
         write_word_document(
             load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates
@@ -1470,17 +1472,13 @@ def test_a_folder_named_as_a_template_is_refused_not_passed_over(
 
 def test_a_page_with_no_room_for_text_is_refused(tmp_path: Path) -> None:
     """A 5 x 5 cm page with 2.5 cm margins passed, and LibreOffice never finished its PDF."""
-    templates = tmp_path / "templates"
-    (templates / "verksamhetsplan").mkdir(parents=True)
-    template = templates / "verksamhetsplan" / "default.docx"
-    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", template)
 
     def tiny(part: str, xml: str) -> str:
         if part != "word/document.xml":
             return xml
         return re.sub(r"<w:pgSz [^>]*/>", '<w:pgSz w:w="2835" w:h="2835"/>', xml)
 
-    _rewrite_parts(template, tiny)
+    templates = _built_in_changed(tmp_path, tiny)
     with pytest.raises(TemplateError, match=r"leaves 0\.0 cm for text between its margins"):
         write_word_document(
             load_initiative(EXAMPLE), "verksamhetsplan", tmp_path / "out", templates=templates

@@ -470,12 +470,8 @@ def test_a_template_text_box_gets_its_text_as_the_pdf_figure_s_alt_text(
     """LibreOffice tags a text box as a Figure without alt text: a template with one failed
     PDF/UA, and its charts lost theirs too (the Figures were not the ones expected)."""
     from klusterdocs.pdf import _figures
-    from tests.test_hostile import _rewrite_parts
+    from tests.test_hostile import _built_in_changed
 
-    folder = tmp_path / "templates" / "verksamhetsplan"
-    folder.mkdir(parents=True)
-    template = folder / "default.docx"
-    shutil.copy(builtin_templates() / "verksamhetsplan" / "default.docx", template)
     box = (
         '<w:p><w:r><w:drawing><wp:inline><wp:extent cx="2000000" cy="500000"/>'
         '<wp:docPr id="77" name="Textruta 1"/><a:graphic xmlns:a="http://schemas.openxmlformats'
@@ -486,8 +482,8 @@ def test_a_template_text_box_gets_its_text_as_the_pdf_figure_s_alt_text(
         "</w:r></w:p></w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData>"
         "</a:graphic></wp:inline></w:drawing></w:r></w:p>"
     )
-    _rewrite_parts(
-        template,
+    templates = _built_in_changed(
+        tmp_path,
         lambda part, xml: (
             xml.replace("<w:body>", "<w:body>" + box, 1) if part == "word/document.xml" else xml
         ),
@@ -501,7 +497,7 @@ def test_a_template_text_box_gets_its_text_as_the_pdf_figure_s_alt_text(
             str(tmp_path / "out"),
             "--pdf",
             "--templates",
-            str(tmp_path / "templates"),
+            str(templates),
         ],
     )
     assert result.exit_code == 0, result.output
