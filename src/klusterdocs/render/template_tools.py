@@ -330,14 +330,14 @@ _DRAWING = re.compile(r"<wp:docPr\b([^>]*)>(.*?)</wp:(?:inline|anchor)>", re.DOT
 
 
 def _pictures_without_alt_text(name: str, label: str, xml: str) -> list[Finding]:
-    """A picture of the template's own with no alt text: its PDF fails PDF/UA (a figure
-    without /Alt), and a screen reader says nothing of it."""
+    """A picture of the template's own with no alt text: a screen reader can say only its
+    name, or "Bild", which is what its PDF calls it."""
     return [
         Finding(
             name,
             _paragraph_at(label, xml, match.start()),
-            "a picture without alt text; give it one in Word (right-click, View Alt Text), "
-            "or its PDF is not accessible",
+            "a picture without alt text; give it one in Word (right-click, View Alt Text): "
+            "a screen reader reading the PDF can say only 'Bild', or the picture's name",
             level="note",
         )
         for match in _DRAWING.finditer(xml)
