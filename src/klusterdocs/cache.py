@@ -31,7 +31,7 @@ except ImportError:  # a Python built without it
 T = TypeVar("T")
 
 # bump when the way a template part becomes Jinja source, or a text its blocks, changes
-COMPILER_REVISION = 16
+COMPILER_REVISION = 17
 
 
 def cache_folder() -> Path | None:

@@ -519,22 +519,23 @@ def _checked_template(path: Path) -> WordTemplate:
     styles_named = {s.get(qn("w:styleId")) or "" for s in style_tree.iter(qn("w:style"))}
     entries = [
         (name, _without_missing_styles(data, sizes.keys(), styles_named))
-        if WORD_PARTS.match(name)
-        else (name, _without_missing_links(data, styles_named))
-        if name == "word/styles.xml"
+        if WORD_PARTS.match(name) or name == "word/styles.xml"
         else (name, data)
         for name, data in entries
     ]
     return WordTemplate(path, entries, PageLayout(width, sizes, height), levels, toc, numbering)
 
 
-_STYLE_REFERENCE = re.compile(rb'<w:(pStyle|rStyle|tblStyle) w:val="([^"]*)"\s*/>')
+_STYLE_REFERENCE = re.compile(
+    rb'<w:(pStyle|rStyle|tblStyle|basedOn|link|next) w:val="([^"]*)"\s*/>'
+)
 
 
 def _without_missing_styles(data: bytes, paragraph: Collection[str], named: set[str]) -> bytes:
     """A part without references to styles its template lacks (a style deleted in Word, or
-    the text pasted from another document): Word shows such text as Normal, and its schema
-    refuses the reference."""
+    the text pasted from another document; in the styles part, a style based on or linked to
+    a deleted one): Word shows such text as Normal, and Microsoft 365 refuses the
+    reference."""
 
     def kept(match: re.Match[bytes]) -> bytes:
         kind, style = match.group(1), match.group(2).decode("utf-8", "replace")
@@ -545,19 +546,6 @@ def _without_missing_styles(data: bytes, paragraph: Collection[str], named: set[
 
 
 MIN_TEXT_AREA = 1134  # twips (2 cm): the least width and height a page leaves for text
-
-_STYLE_LINK = re.compile(rb'<w:(basedOn|link|next) w:val="([^"]*)"\s*/>')
-
-
-def _without_missing_links(styles: bytes, named: set[str]) -> bytes:
-    """The styles part without its styles' links to styles it lacks (a style deleted, and
-    the one based on it, or its character twin, left): Microsoft 365 refuses the link."""
-
-    def kept(match: re.Match[bytes]) -> bytes:
-        return match.group(0) if match.group(2).decode("utf-8", "replace") in named else b""
-
-    return _STYLE_LINK.sub(kept, styles)
-
 
 # -- rendering ------------------------------------------------------------------------------
 
